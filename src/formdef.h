@@ -1,0 +1,160 @@
+/* formdef.h: form definitions (forms/*.form) and record validation.
+ *
+ * One plain-text file per record kind describes every field once; the
+ * entry screen, validation, storage (indexes) and printed layout all read
+ * it.  The file format is specified in docs/forms.md.  In short:
+ *
+ *   # comment
+ *   form member            kind id: [a-z][a-z0-9_]*
+ *   label 党员名册          Chinese name of the kind
+ *   version 1              bumped when fields change meaning
+ *   title name             field that names a record (in lists, references)
+ *   order 20               position in menus (ascending)
+ *
+ *   field name             field id: [a-z][a-z0-9_]*
+ *     label 姓名
+ *     type text 20         text MAXCHARS | longtext [MAXCHARS] | date |
+ *                          month | int MIN MAX | enum | multienum | bool |
+ *                          ref KIND | rows [MINROWS [MAXROWS]]
+ *     required             flag
+ *     index                flag: keep an index on this field
+ *     unique               flag: at most one record per value (implies index)
+ *     default VALUE        "today" for date fields
+ *     help 一行帮助文字
+ *     list WIDTH           list column width in screen columns (0 = none)
+ *     print WIDTH          printed column width in print columns (0 = none)
+ *     option CODE [LABEL]  enum and multienum choices; LABEL defaults to CODE
+ *     where FIELD CODE...  ref only: the referenced record's FIELD must hold
+ *                          one of the CODEs
+ *   field items
+ *     type rows 1
+ *     field content ...    sub-fields of each row
+ *     end                  closes the rows field
+ *
+ * Leading white space is ignored; the parser reports errors as
+ * "PATH:LINE: message" in Chinese.
+ */
+#ifndef CXZY_FORMDEF_H
+#define CXZY_FORMDEF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "date.h"
+#include "record.h"
+#include "util.h"
+
+enum field_type {
+	FT_TEXT,
+	FT_LONGTEXT,
+	FT_DATE,
+	FT_MONTH,
+	FT_INT,
+	FT_ENUM,
+	FT_MULTIENUM,
+	FT_BOOL,
+	FT_REF,
+	FT_ROWS
+};
+
+struct form_option {
+	char	*code;
+	char	*label;
+};
+
+struct form_field {
+	char			*id;
+	char			*label;
+	enum field_type		 type;
+	bool			 required;
+	bool			 index;
+	bool			 unique;
+	char			*def;		/* default, or NULL */
+	char			*help;		/* or NULL */
+	size_t			 maxlen;	/* characters, text and longtext */
+	long long		 min, max;	/* int range */
+	struct form_option	*opts;		/* enum, multienum */
+	size_t			 nopts;
+	char			*ref_kind;	/* ref */
+	char			*where_field;	/* ref, or NULL */
+	char		       **where_values;
+	size_t			 nwhere;
+	struct form_field	*sub;		/* rows */
+	size_t			 nsub;
+	size_t			 min_rows, max_rows;	/* max 0 = no limit */
+	int			 list_width;
+	int			 print_width;
+	int			 line;		/* where it was defined */
+};
+
+struct form {
+	char			*kind;
+	char			*label;
+	unsigned		 version;
+	char			*title;		/* title field id */
+	int			 order;
+	char			*path;
+	struct form_field	*fields;
+	size_t			 nfields;
+};
+
+struct formset {
+	struct form	**forms;	/* sorted by order, then kind */
+	size_t		  n;
+};
+
+/* Parses the text of one form file.  path is used in messages only. */
+int form_parse(const char *path, const char *text, size_t len,
+    struct form **out, char **errp);
+int form_load_file(const char *path, struct form **out, char **errp);
+void form_free(struct form *f);
+
+/* Loads every *.form file in dir.  Checks that kinds are unique and that
+ * every ref names a kind in the set.  Fails on the first error. */
+int formset_load_dir(const char *dir, struct formset **out, char **errp);
+void formset_free(struct formset *fs);
+struct form *formset_find(const struct formset *fs, const char *kind);
+
+const struct form_field *form_field_find(const struct form *f, const char *id);
+/* Same, among the sub-fields of a rows field. */
+const struct form_field *form_subfield_find(const struct form_field *rows,
+    const char *id);
+/* Finds an option by code, or else by label. */
+const struct form_option *form_option_find(const struct form_field *f,
+    const char *code_or_label);
+const char *form_type_name(enum field_type t);	/* Chinese, e.g. "日期" */
+
+/* Turns what a user typed into the canonical stored text (see record.h):
+ * trims, converts full-width digits for dates and numbers, parses dates,
+ * matches enum codes or labels, checks length and range.  An empty input
+ * gives "" (emptiness is checked by form_validate).  Not for FT_ROWS.
+ * Messages name the field: "姓名：不能超过 20 个字（现有 25 个字）。" */
+int form_input_value(const struct form_field *f, const char *input,
+    char **out, char **errp);
+
+/* Looks up a referenced record.  Returns CX_OK and a record the caller
+ * frees, CX_NOTFOUND, or CX_ERR with a message. */
+typedef int (*form_lookup_fn)(void *arg, const char *kind, uint64_t id,
+    struct record **out, char **errp);
+
+/* Checks a whole record and appends one message per problem to problems,
+ * each naming the field's Chinese label (and the row for sub-fields:
+ * "承诺事项第2行“内容”：必须填写。").  lookup may be NULL, then references
+ * are not checked.  Returns the number of problems found. */
+size_t form_validate(const struct form *f, const struct record *r,
+    form_lookup_fn lookup, void *arg, struct strlist *problems);
+
+/* Sets the default of every field that has one and no value yet.
+ * "today" becomes the given date. */
+void form_apply_defaults(const struct form *f, struct record *r,
+    const struct date *today);
+
+/* Returns how a stored value reads to a person: an enum's label, a
+ * multi-enum's labels joined by "、", 是/否 for a bool, the referenced
+ * record's title for a ref (or "（编号N，已不存在）"), the text itself
+ * otherwise.  Newly allocated. */
+char *form_value_display(const struct formset *fs, const struct form_field *f,
+    const char *text, form_lookup_fn lookup, void *arg);
+
+#endif

@@ -1,0 +1,319 @@
+/* util.c: allocation, buffers, string lists and error messages. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static void
+util_oom(size_t n)
+{
+	fprintf(stderr, "cxzy: 内存不足（申请 %zu 字节失败），程序无法继续。"
+	    "已保存的数据不受影响。\n", n);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		util_oom(n);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		util_oom(n * size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		util_oom(n);
+	return q;
+}
+
+void *
+xgrow(void *p, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap = *cap ? *cap : 8;
+
+	if (need <= *cap)
+		return p;
+	while (ncap < need)
+		ncap *= 2;
+	if (ncap > SIZE_MAX / size)
+		util_oom(SIZE_MAX);
+	*cap = ncap;
+	return xrealloc(p, ncap * size);
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+	va_list ap2;
+	int n;
+	char *p;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return xstrdup("?");
+	p = xmalloc((size_t)n + 1);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+int
+err_set(char **errp, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errp == NULL)
+		return CX_ERR;
+	free(*errp);
+	va_start(ap, fmt);
+	*errp = xvasprintf(fmt, ap);
+	va_end(ap);
+	return CX_ERR;
+}
+
+void
+err_prefix(char **errp, const char *fmt, ...)
+{
+	va_list ap;
+	char *pre, *msg;
+
+	if (errp == NULL)
+		return;
+	va_start(ap, fmt);
+	pre = xvasprintf(fmt, ap);
+	va_end(ap);
+	msg = xasprintf("%s%s", pre, *errp ? *errp : "");
+	free(pre);
+	free(*errp);
+	*errp = msg;
+}
+
+void
+buf_init(struct buf *b)
+{
+	b->s = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->s);
+	buf_init(b);
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->s != NULL)
+		b->s[0] = '\0';
+}
+
+void
+buf_add(struct buf *b, const void *p, size_t n)
+{
+	b->s = xgrow(b->s, &b->cap, b->len + n + 1, 1);
+	if (n > 0)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void
+buf_addstr(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void
+buf_addc(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void
+buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = xvasprintf(fmt, ap);
+	va_end(ap);
+	buf_addstr(b, p);
+	free(p);
+}
+
+char *
+buf_take(struct buf *b)
+{
+	char *s = b->s ? b->s : xstrdup("");
+
+	buf_init(b);
+	return s;
+}
+
+void
+strlist_init(struct strlist *l)
+{
+	l->v = NULL;
+	l->n = 0;
+	l->cap = 0;
+}
+
+void
+strlist_free(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	strlist_init(l);
+}
+
+void
+strlist_take(struct strlist *l, char *s)
+{
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = s;
+}
+
+void
+strlist_add(struct strlist *l, const char *s)
+{
+	strlist_take(l, xstrdup(s));
+}
+
+void
+strlist_addf(struct strlist *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	strlist_take(l, xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+int
+util_read_file(const char *path, char **out, size_t *len, char **errp)
+{
+	FILE *f;
+	struct buf b;
+	char chunk[8192];
+	size_t n;
+
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return err_set(errp, "无法打开文件“%s”：%s", path, strerror(errno));
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	if (ferror(f)) {
+		int e = errno;
+		fclose(f);
+		buf_free(&b);
+		return err_set(errp, "读取文件“%s”失败：%s", path, strerror(e));
+	}
+	fclose(f);
+	if (len != NULL)
+		*len = b.len;
+	*out = buf_take(&b);
+	return CX_OK;
+}
+
+void
+util_put_be64(unsigned char out[8], uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--) {
+		out[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+uint64_t
+util_get_be64(const unsigned char in[8])
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = (v << 8) | in[i];
+	return v;
+}
+
+bool
+util_parse_id(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	bool any = false;
+
+	while (*s == ' ')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+		any = true;
+	}
+	while (*s == ' ')
+		s++;
+	if (!any || *s != '\0' || v == 0)
+		return false;
+	*out = v;
+	return true;
+}
