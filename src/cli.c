@@ -1,1 +1,1208 @@
+/* cli.c: the command-line front end.
+ *
+ * A thin layer over the core: it converts arguments from the locale's
+ * encoding to UTF-8, finds the data directory and the form definitions,
+ * runs one command, and converts what it prints back to the locale's
+ * encoding.  Records typed here pass exactly the validation the entry
+ * screen uses (form_input_value, form_validate, model_check). */
 #include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <lmdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "conv.h"
+#include "date.h"
+#include "demo.h"
+#include "formdef.h"
+#include "model.h"
+#include "store.h"
+#include "text.h"
+#include "util.h"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,
+	EXIT_DAMAGE = 3
+};
+
+struct cli {
+	const char		*datadir;
+	struct formset		*fs;
+	struct store		*st;
+	/* A small cache for references shown in lists. */
+	struct cli_cached {
+		const char	*kind;
+		uint64_t	 id;
+		struct record	*rec;
+	}			*cache;
+	size_t			 ncache, cachecap;
+};
+
+enum cli_needs {
+	NEEDS_NOTHING,
+	NEEDS_FORMS,
+	NEEDS_STORE
+};
+
+struct cli_command {
+	const char	*name;
+	const char	*args;
+	const char	*summary;
+	int		 min_args;
+	int		 max_args;	/* -1 = any */
+	enum cli_needs	 needs;
+	int		(*run)(struct cli *, int, char **);
+};
+
+/* Output in the locale's encoding. */
+static void CX_PRINTF(2, 3)
+cli_write(FILE *fp, const char *fmt, ...)
+{
+	va_list ap;
+	char *s, *t;
+	size_t n;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	t = conv_to_locale(s, &n);
+	fwrite(t, 1, n, fp);
+	free(t);
+	free(s);
+}
+
+#define cli_print(...) cli_write(stdout, __VA_ARGS__)
+
+static void CX_PRINTF(1, 2)
+cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	cli_write(stderr, "cxzy: %s\n", s);
+	free(s);
+}
+
+/* Prints an error message from the core and frees it. */
+static int
+cli_fail(char *err)
+{
+	cli_error("%s", err ? err : "未知错误。");
+	free(err);
+	return EXIT_FAIL;
+}
+
+static int
+cli_lookup(void *arg, const char *kind, uint64_t id, struct record **out,
+    char **errp)
+{
+	struct cli *c = arg;
+	const struct form *f = formset_find(c->fs, kind);
+
+	if (f == NULL)
+		return CX_NOTFOUND;
+	return store_get(c->st, f, id, out, errp);
+}
+
+/* Like cli_lookup, but remembers what it found, for listing many records
+ * that point at the same few others. */
+static int
+cli_lookup_cached(void *arg, const char *kind, uint64_t id,
+    struct record **out, char **errp)
+{
+	struct cli *c = arg;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->ncache; i++) {
+		if (c->cache[i].id == id && strcmp(c->cache[i].kind, kind) == 0) {
+			*out = record_copy(c->cache[i].rec);
+			return CX_OK;
+		}
+	}
+	rc = cli_lookup(arg, kind, id, out, errp);
+	if (rc == CX_OK && c->ncache < 4096) {
+		c->cache = xgrow(c->cache, &c->cachecap, c->ncache + 1,
+		    sizeof *c->cache);
+		c->cache[c->ncache].kind = formset_find(c->fs, kind)->kind;
+		c->cache[c->ncache].id = id;
+		c->cache[c->ncache].rec = record_copy(*out);
+		c->ncache++;
+	}
+	return rc;
+}
+
+/* Finds where the form definitions are: $CXZY_FORMS, the forms/ directory
+ * next to an uninstalled binary, or the installed directory. */
+static char *
+cli_forms_dir(void)
+{
+	const char *env = getenv("CXZY_FORMS");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		char *slash, *cand;
+
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			cand = xasprintf("%s/../forms", exe);
+			if (access(cand, R_OK) == 0) {
+				char *probe = xasprintf("%s/org.form", cand);
+				int found = access(probe, R_OK) == 0;
+
+				free(probe);
+				if (found)
+					return cand;
+			}
+			free(cand);
+		}
+	}
+	return xstrdup(CXZY_FORMSDIR);
+}
+
+static int
+cli_load_forms(struct cli *c)
+{
+	char *dir = cli_forms_dir(), *err = NULL;
+
+	if (formset_load_dir(dir, &c->fs, &err) != CX_OK) {
+		cli_error("无法读取表单定义（%s）：%s", dir, err);
+		free(err);
+		free(dir);
+		return CX_ERR;
+	}
+	free(dir);
+	return CX_OK;
+}
+
+static int
+cli_open_store(struct cli *c)
+{
+	struct stat sb;
+	char *err = NULL;
+
+	if (stat(c->datadir, &sb) != 0) {
+		cli_error("数据目录“%s”不存在。请用 --data 指定数据目录，或设置环境变量"
+		    " CXZY_DATA；想先试用，可以运行“cxzy demo 目录名”创建演示数据。",
+		    c->datadir);
+		return CX_ERR;
+	}
+	if (store_open(c->datadir, c->fs, 0, NULL, &c->st, &err) != CX_OK) {
+		cli_fail(err);
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+/* Finds a record kind by its id (member) or its Chinese name (党员). */
+static const struct form *
+cli_kind(struct cli *c, const char *name)
+{
+	struct buf b;
+	size_t i;
+
+	for (i = 0; i < c->fs->n; i++)
+		if (strcmp(c->fs->forms[i]->kind, name) == 0 ||
+		    strcmp(c->fs->forms[i]->label, name) == 0)
+			return c->fs->forms[i];
+	buf_init(&b);
+	for (i = 0; i < c->fs->n; i++)
+		buf_addf(&b, "%s%s（%s）", i ? "、" : "",
+		    c->fs->forms[i]->label, c->fs->forms[i]->kind);
+	cli_error("没有“%s”这种记录。可用的有：%s。", name, b.s ? b.s : "");
+	buf_free(&b);
+	return NULL;
+}
+
+static const struct form_field *
+cli_field(const struct form_field *fields, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(fields[i].id, name) == 0 ||
+		    strcmp(fields[i].label, name) == 0)
+			return &fields[i];
+	return NULL;
+}
+
+static char *
+cli_field_names(const struct form_field *fields, size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < n; i++)
+		buf_addf(&b, "%s%s（%s）", i ? "、" : "", fields[i].label,
+		    fields[i].id);
+	return buf_take(&b);
+}
+
+static bool
+cli_where_ok(const struct form_field *f, const struct record *target)
+{
+	const char *v;
+	size_t i;
+
+	if (f->where_field == NULL)
+		return true;
+	v = record_get(target, f->where_field);
+	for (i = 0; v != NULL && i < f->nwhere; i++)
+		if (strcmp(v, f->where_values[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A reference may be typed as a record number or as the title of the
+ * record it points to ("办公室党支部"); the program knows the rest. */
+static int
+cli_resolve_ref(struct cli *c, const struct form_field *f, const char *input,
+    char **out, char **errp)
+{
+	const struct form *tf = formset_find(c->fs, f->ref_kind);
+	const struct form_field *tt;
+	uint64_t *ids = NULL, chosen = 0;
+	size_t n = 0, i, nok = 0;
+	char *trimmed;
+	int rc;
+
+	if (form_input_value(f, input, out, NULL) == CX_OK)
+		return CX_OK;
+	trimmed = text_trim(input);
+	tt = tf && tf->title ? form_field_find(tf, tf->title) : NULL;
+	if (tt == NULL) {
+		free(trimmed);
+		return form_input_value(f, input, out, errp);
+	}
+	rc = store_find(c->st, tf, tt->id, trimmed, &ids, &n, errp);
+	if (rc == CX_ERR) {
+		free(trimmed);
+		return CX_ERR;
+	}
+	for (i = 0; i < n; i++) {
+		struct record *r = NULL;
+
+		if (store_get(c->st, tf, ids[i], &r, NULL) == CX_OK &&
+		    cli_where_ok(f, r)) {
+			chosen = ids[i];
+			nok++;
+		}
+		record_free(r);
+	}
+	if (nok == 1) {
+		*out = xasprintf("%llu", (unsigned long long)chosen);
+		rc = CX_OK;
+	} else if (nok == 0) {
+		rc = err_set(errp, "%s：找不到%s“%s”。请填写名称或编号。",
+		    f->label, tf->label, trimmed);
+	} else {
+		struct buf b;
+
+		buf_init(&b);
+		for (i = 0; i < n; i++)
+			buf_addf(&b, "%s%llu", i ? "、" : "",
+			    (unsigned long long)ids[i]);
+		rc = err_set(errp, "%s：有 %zu 个%s叫“%s”（编号 %s），请改用编号。",
+		    f->label, nok, tf->label, trimmed, b.s);
+		buf_free(&b);
+	}
+	free(ids);
+	free(trimmed);
+	return rc;
+}
+
+static int
+cli_input(struct cli *c, const struct form_field *f, const char *value,
+    char **out, char **errp)
+{
+	if (f->type == FT_REF && c->st != NULL)
+		return cli_resolve_ref(c, f, value, out, errp);
+	return form_input_value(f, value, out, errp);
+}
+
+/* Applies one FIELD=VALUE (or ROWS.N.FIELD=VALUE) argument to r.  Field
+ * names may be ids or Chinese labels; row numbers start at 1. */
+static int
+cli_assign(struct cli *c, const struct form *f, struct record *r,
+    const char *arg, char **errp)
+{
+	const char *eq = strchr(arg, '=');
+	char *name, *dot, *val = NULL;
+	const struct form_field *ff;
+	int rc = CX_ERR;
+
+	if (eq == NULL || eq == arg)
+		return err_set(errp, "“%s”的写法不对，应写成 字段=值，例如 姓名=张三。",
+		    arg);
+	name = xstrndup(arg, (size_t)(eq - arg));
+	dot = strchr(name, '.');
+	if (dot != NULL)
+		*dot++ = '\0';
+	ff = cli_field(f->fields, f->nfields, name);
+	if (ff == NULL) {
+		char *names = cli_field_names(f->fields, f->nfields);
+
+		err_set(errp, "%s没有“%s”这个字段。可用的字段：%s。", f->label,
+		    name, names);
+		free(names);
+		goto out;
+	}
+	if (ff->type == FT_ROWS) {
+		const struct form_field *sf;
+		char *num = dot, *sub = dot ? strchr(dot, '.') : NULL;
+		uint64_t rowno;
+		struct record *row;
+
+		if (sub != NULL)
+			*sub++ = '\0';
+		if (num == NULL || sub == NULL || !util_parse_id(num, &rowno)) {
+			err_set(errp, "%s是多行表格，应写成 %s.行号.字段=值，例如 %s.1.%s=…。",
+			    ff->label, ff->id, ff->id,
+			    ff->nsub ? ff->sub[0].id : "x");
+			goto out;
+		}
+		sf = cli_field(ff->sub, ff->nsub, sub);
+		if (sf == NULL) {
+			char *names = cli_field_names(ff->sub, ff->nsub);
+
+			err_set(errp, "%s没有“%s”这一列。可用的列：%s。", ff->label,
+			    sub, names);
+			free(names);
+			goto out;
+		}
+		if (rowno > record_nrows(r, ff->id) + 1) {
+			err_set(errp, "%s：第 %llu 行前面还缺行，请从第 %zu 行填起。",
+			    ff->label, (unsigned long long)rowno,
+			    record_nrows(r, ff->id) + 1);
+			goto out;
+		}
+		if (cli_input(c, sf, eq + 1, &val, errp) != CX_OK) {
+			err_prefix(errp, "%s第%llu行：", ff->label,
+			    (unsigned long long)rowno);
+			goto out;
+		}
+		row = rowno > record_nrows(r, ff->id) ?
+		    record_add_row(r, ff->id) :
+		    record_row(r, ff->id, (size_t)rowno - 1);
+		record_set_take(row, sf->id, *val ? val : NULL);
+		if (*val == '\0')
+			free(val);
+		val = NULL;
+		rc = CX_OK;
+		goto out;
+	}
+	if (dot != NULL) {
+		err_set(errp, "%s不是多行表格，请写成 %s=值。", ff->label, ff->id);
+		goto out;
+	}
+	if (cli_input(c, ff, eq + 1, &val, errp) != CX_OK)
+		goto out;
+	if (*val == '\0') {
+		record_remove(r, ff->id);
+		free(val);
+	} else
+		record_set_take(r, ff->id, val);
+	val = NULL;
+	rc = CX_OK;
+out:
+	free(name);
+	return rc;
+}
+
+/* Applies every assignment, then validates the whole record.  Prints all
+ * problems at once; returns CX_OK only when the record may be stored. */
+static int
+cli_fill(struct cli *c, const struct form *f, struct record *r, int argc,
+    char **argv, const char *what)
+{
+	struct strlist problems;
+	size_t i;
+	int k;
+
+	strlist_init(&problems);
+	for (k = 0; k < argc; k++) {
+		char *err = NULL;
+
+		if (cli_assign(c, f, r, argv[k], &err) != CX_OK)
+			strlist_take(&problems, err);
+	}
+	if (problems.n == 0) {
+		form_validate(f, r, cli_lookup, c, &problems);
+		model_check(c->fs, f->kind, r, cli_lookup, c, &problems);
+	}
+	if (problems.n == 0) {
+		strlist_free(&problems);
+		return CX_OK;
+	}
+	cli_error("%s，共 %zu 处问题，没有保存：", what, problems.n);
+	for (i = 0; i < problems.n; i++)
+		cli_write(stderr, "  %s\n", problems.v[i]);
+	strlist_free(&problems);
+	return CX_ERR;
+}
+
+static const char *
+cli_title(const struct form *f, const struct record *r)
+{
+	const char *t = f->title ? record_get(r, f->title) : NULL;
+
+	return t ? t : "";
+}
+
+static int
+cli_parse_id(const char *s, uint64_t *id)
+{
+	char *h = text_to_halfwidth(s);
+	bool ok = util_parse_id(h, id);
+
+	free(h);
+	if (!ok)
+		cli_error("“%s”不是有效的编号。编号是正整数，可用“cxzy list”查看。", s);
+	return ok ? CX_OK : CX_ERR;
+}
+
+static int
+cli_get(struct cli *c, const struct form *f, uint64_t id, struct record **r)
+{
+	char *err = NULL;
+	int rc = store_get(c->st, f, id, r, &err);
+
+	if (rc == CX_NOTFOUND) {
+		cli_error("没有编号为 %llu 的%s记录。", (unsigned long long)id,
+		    f->label);
+		return CX_ERR;
+	}
+	if (rc != CX_OK) {
+		cli_fail(err);
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+/* ---------------------------------------------------------------- list */
+
+struct cli_list {
+	struct cli		 *c;
+	const struct form_field	**cols;
+	size_t			  ncols;
+	int			  idwidth;
+	const struct form_field	 *filter;
+	const char		 *filter_value;
+	size_t			  shown;
+};
+
+static void
+cli_list_cell(const char *s, int width, enum text_align align, bool last,
+    struct buf *line)
+{
+	char *p = text_pad(s, (size_t)width, align, TEXT_SCREEN);
+
+	buf_addstr(line, p);
+	free(p);
+	if (!last)
+		buf_addstr(line, "  ");
+}
+
+static void
+cli_list_emit(struct buf *line)
+{
+	while (line->len > 0 && line->s[line->len - 1] == ' ')
+		line->s[--line->len] = '\0';
+	cli_print("%s\n", line->s);
+	buf_reset(line);
+}
+
+static int
+cli_list_row(void *arg, const struct form *f, const struct record *r)
+{
+	struct cli_list *l = arg;
+	struct buf line;
+	char idbuf[24];
+	size_t i;
+
+	if (l->filter != NULL) {
+		const char *v = record_get(r, l->filter->id);
+
+		if (v == NULL || strcmp(v, l->filter_value) != 0)
+			return 0;
+	}
+	(void)f;
+	buf_init(&line);
+	snprintf(idbuf, sizeof idbuf, "%llu", (unsigned long long)r->id);
+	cli_list_cell(idbuf, l->idwidth, TEXT_RIGHT, l->ncols == 0, &line);
+	for (i = 0; i < l->ncols; i++) {
+		const char *v = record_get(r, l->cols[i]->id);
+		char *d = form_value_display(l->c->fs, l->cols[i], v ? v : "",
+		    cli_lookup_cached, l->c);
+
+		cli_list_cell(d, l->cols[i]->list_width,
+		    l->cols[i]->type == FT_INT ? TEXT_RIGHT : TEXT_LEFT,
+		    i + 1 == l->ncols, &line);
+		free(d);
+	}
+	cli_list_emit(&line);
+	buf_free(&line);
+	l->shown++;
+	return 0;
+}
+
+static int
+cli_cmd_list(struct cli *c, int argc, char **argv)
+{
+	const struct form *f = cli_kind(c, argv[0]);
+	struct cli_list l;
+	struct buf line;
+	char *err = NULL, *val = NULL;
+	size_t i, total = 0;
+	int rc;
+
+	if (f == NULL)
+		return EXIT_FAIL;
+	memset(&l, 0, sizeof l);
+	l.c = c;
+	l.cols = xcalloc(f->nfields, sizeof *l.cols);
+	for (i = 0; i < f->nfields; i++)
+		if (f->fields[i].list_width > 0 && f->fields[i].type != FT_ROWS)
+			l.cols[l.ncols++] = &f->fields[i];
+	if (argc > 1) {
+		const char *eq = strchr(argv[1], '=');
+		char *name = eq ? xstrndup(argv[1], (size_t)(eq - argv[1])) : NULL;
+
+		l.filter = name ? cli_field(f->fields, f->nfields, name) : NULL;
+		if (l.filter == NULL || l.filter->type == FT_ROWS) {
+			cli_error("筛选条件“%s”不对，应写成 字段=值，例如 所属党支部=办公室党支部。",
+			    argv[1]);
+			free(name);
+			free(l.cols);
+			return EXIT_USAGE;
+		}
+		free(name);
+		if (cli_input(c, l.filter, eq + 1, &val, &err) != CX_OK) {
+			free(l.cols);
+			return cli_fail(err);
+		}
+		l.filter_value = val;
+	}
+	if (store_count(c->st, f, &total, &err) != CX_OK) {
+		free(l.cols);
+		free(val);
+		return cli_fail(err);
+	}
+	l.idwidth = 4;
+	buf_init(&line);
+	cli_list_cell("编号", l.idwidth, TEXT_RIGHT, l.ncols == 0, &line);
+	for (i = 0; i < l.ncols; i++)
+		cli_list_cell(l.cols[i]->label, l.cols[i]->list_width,
+		    l.cols[i]->type == FT_INT ? TEXT_RIGHT : TEXT_LEFT,
+		    i + 1 == l.ncols, &line);
+	cli_list_emit(&line);
+	buf_free(&line);
+	rc = store_foreach(c->st, f, cli_list_row, &l, &err);
+	if (rc != CX_OK) {
+		free(l.cols);
+		free(val);
+		return cli_fail(err);
+	}
+	if (l.filter != NULL)
+		cli_print("共 %zu 条（全部 %zu 条）\n", l.shown, total);
+	else
+		cli_print("共 %zu 条\n", l.shown);
+	free(l.cols);
+	free(val);
+	return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- show */
+
+static int
+cli_label_width(const struct form_field *fields, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++)
+		if (text_width(fields[i].label, TEXT_SCREEN) > w)
+			w = text_width(fields[i].label, TEXT_SCREEN);
+	return (int)w;
+}
+
+static void
+cli_show_fields(struct cli *c, const struct form_field *fields, size_t n,
+    const struct record *r, const char *indent)
+{
+	int lw = cli_label_width(fields, n);
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		const struct form_field *ff = &fields[i];
+		char *label = text_pad(ff->label, (size_t)lw, TEXT_LEFT,
+		    TEXT_SCREEN);
+
+		if (ff->type == FT_ROWS) {
+			size_t nr = record_nrows(r, ff->id);
+
+			cli_print("%s%s：%s\n", indent, label,
+			    nr ? "" : "（无）");
+			for (j = 0; j < nr; j++) {
+				char *sub = xasprintf("%s    ", indent);
+
+				cli_print("%s  第%zu行\n", indent, j + 1);
+				cli_show_fields(c, ff->sub, ff->nsub,
+				    record_row(r, ff->id, j), sub);
+				free(sub);
+			}
+		} else {
+			const char *v = record_get(r, ff->id);
+			char *d = form_value_display(c->fs, ff, v ? v : "",
+			    cli_lookup, c);
+			char **lines = text_wrap(d, 1000, TEXT_SCREEN, NULL);
+			char *pad = xasprintf("%s%*s  ", indent, lw, "");
+
+			/* Long text keeps its own line breaks, indented. */
+			cli_print("%s%s：%s\n", indent, label, lines[0]);
+			for (j = 1; lines[j] != NULL; j++)
+				cli_print("%s%s\n", pad, lines[j]);
+			text_lines_free(lines);
+			free(pad);
+			free(d);
+		}
+		free(label);
+	}
+}
+
+static int
+cli_cmd_show(struct cli *c, int argc, char **argv)
+{
+	const struct form *f = cli_kind(c, argv[0]);
+	struct record *r = NULL;
+	const char *created, *modified;
+	uint64_t id;
+
+	(void)argc;
+	if (f == NULL || cli_parse_id(argv[1], &id) != CX_OK)
+		return EXIT_FAIL;
+	if (cli_get(c, f, id, &r) != CX_OK)
+		return EXIT_FAIL;
+	cli_print("%s 编号 %llu\n", f->label, (unsigned long long)id);
+	cli_show_fields(c, f->fields, f->nfields, r, "  ");
+	created = record_get(r, "_created");
+	modified = record_get(r, "_modified");
+	if (created != NULL)
+		cli_print("  （%s 创建", created);
+	if (modified != NULL)
+		cli_print("%s%s 修改", created ? "，" : "  （", modified);
+	if (created != NULL || modified != NULL)
+		cli_print("）\n");
+	record_free(r);
+	return EXIT_OK;
+}
+
+/* ------------------------------------------------------- add, set, ... */
+
+static int
+cli_store_record(struct cli *c, const struct form *f, struct record *r,
+    const char *verb)
+{
+	char *err = NULL;
+
+	if (store_put(c->st, f, r, &err) != CX_OK)
+		return cli_fail(err);
+	cli_print("已%s%s“%s”（编号 %llu）。\n", verb, f->label, cli_title(f, r),
+	    (unsigned long long)r->id);
+	return EXIT_OK;
+}
+
+static int
+cli_cmd_add(struct cli *c, int argc, char **argv)
+{
+	const struct form *f = cli_kind(c, argv[0]);
+	struct record *r;
+	struct date today;
+	int rc;
+
+	if (f == NULL)
+		return EXIT_FAIL;
+	r = record_new();
+	model_today(&today);
+	form_apply_defaults(f, r, &today);
+	if (cli_fill(c, f, r, argc - 1, argv + 1, "无法添加") != CX_OK)
+		rc = EXIT_FAIL;
+	else
+		rc = cli_store_record(c, f, r, "添加");
+	record_free(r);
+	return rc;
+}
+
+static int
+cli_cmd_set(struct cli *c, int argc, char **argv)
+{
+	const struct form *f = cli_kind(c, argv[0]);
+	struct record *r = NULL;
+	uint64_t id;
+	int rc;
+
+	if (f == NULL || cli_parse_id(argv[1], &id) != CX_OK)
+		return EXIT_FAIL;
+	if (cli_get(c, f, id, &r) != CX_OK)
+		return EXIT_FAIL;
+	if (cli_fill(c, f, r, argc - 2, argv + 2, "无法修改") != CX_OK)
+		rc = EXIT_FAIL;
+	else
+		rc = cli_store_record(c, f, r, "修改");
+	record_free(r);
+	return rc;
+}
+
+static int
+cli_cmd_delete(struct cli *c, int argc, char **argv)
+{
+	const struct form *f = cli_kind(c, argv[0]);
+	struct record *r = NULL;
+	char *err = NULL;
+	uint64_t id;
+
+	(void)argc;
+	if (f == NULL || cli_parse_id(argv[1], &id) != CX_OK)
+		return EXIT_FAIL;
+	if (cli_get(c, f, id, &r) != CX_OK)
+		return EXIT_FAIL;
+	if (store_delete(c->st, f, id, &err) != CX_OK) {
+		record_free(r);
+		return cli_fail(err);
+	}
+	cli_print("已把%s“%s”（编号 %llu）移入回收站。需要时可用“cxzy restore %s %llu”恢复。\n",
+	    f->label, cli_title(f, r), (unsigned long long)id, f->kind,
+	    (unsigned long long)id);
+	record_free(r);
+	return EXIT_OK;
+}
+
+static int
+cli_cmd_restore(struct cli *c, int argc, char **argv)
+{
+	const struct form *f = cli_kind(c, argv[0]);
+	struct record *r = NULL;
+	char *err = NULL;
+	uint64_t id;
+
+	(void)argc;
+	if (f == NULL || cli_parse_id(argv[1], &id) != CX_OK)
+		return EXIT_FAIL;
+	if (store_restore(c->st, f, id, &err) != CX_OK)
+		return cli_fail(err);
+	if (cli_get(c, f, id, &r) != CX_OK)
+		return EXIT_FAIL;
+	cli_print("已从回收站恢复%s“%s”（编号 %llu）。\n", f->label,
+	    cli_title(f, r), (unsigned long long)id);
+	record_free(r);
+	return EXIT_OK;
+}
+
+static int
+cli_trash_row(void *arg, const struct form *f, const struct record *r)
+{
+	size_t *n = arg;
+	const char *when = record_get(r, "_deleted");
+	char *kind = text_pad(f->label, 8, TEXT_LEFT, TEXT_SCREEN);
+	char *title = text_pad(cli_title(f, r), 24, TEXT_LEFT, TEXT_SCREEN);
+
+	cli_print("%s  %4llu  %s  %s\n", kind, (unsigned long long)r->id,
+	    title, when ? when : "");
+	free(kind);
+	free(title);
+	(*n)++;
+	return 0;
+}
+
+static int
+cli_cmd_trash(struct cli *c, int argc, char **argv)
+{
+	char *err = NULL;
+	size_t n = 0;
+
+	(void)argc;
+	(void)argv;
+	cli_print("种类      编号  名称                      删除时间\n");
+	if (store_trash_foreach(c->st, cli_trash_row, &n, &err) != CX_OK)
+		return cli_fail(err);
+	cli_print("回收站共 %zu 条\n", n);
+	return EXIT_OK;
+}
+
+static int
+cli_cmd_check(struct cli *c, int argc, char **argv)
+{
+	struct strlist damage;
+	struct buf counts;
+	char *err = NULL;
+	size_t i, n;
+
+	(void)argc;
+	(void)argv;
+	strlist_init(&damage);
+	if (store_check(c->st, &damage, &err) != CX_OK)
+		return cli_fail(err);
+	if (damage.n > 0) {
+		cli_print("检查发现 %zu 处问题：\n", damage.n);
+		for (i = 0; i < damage.n; i++)
+			cli_print("  %s\n", damage.v[i]);
+		cli_print("数据已损坏。请不要继续修改，先把整个数据目录复制保存，再从备份恢复。\n");
+		strlist_free(&damage);
+		return EXIT_DAMAGE;
+	}
+	strlist_free(&damage);
+	buf_init(&counts);
+	for (i = 0; i < c->fs->n; i++) {
+		if (store_count(c->st, c->fs->forms[i], &n, NULL) != CX_OK)
+			n = 0;
+		buf_addf(&counts, "%s%s %zu 条", i ? "、" : "",
+		    c->fs->forms[i]->label, n);
+	}
+	cli_print("检查完毕：%s，校验和与索引全部正确，未发现问题。\n", counts.s);
+	buf_free(&counts);
+	return EXIT_OK;
+}
+
+static int
+cli_cmd_kinds(struct cli *c, int argc, char **argv)
+{
+	size_t i;
+
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < c->fs->n; i++) {
+		char *label = text_pad(c->fs->forms[i]->label, 12, TEXT_LEFT,
+		    TEXT_SCREEN);
+		char *kind = text_pad(c->fs->forms[i]->kind, 10, TEXT_LEFT,
+		    TEXT_SCREEN);
+
+		cli_print("%s  %s  %zu 个字段\n", kind, label,
+		    c->fs->forms[i]->nfields);
+		free(label);
+		free(kind);
+	}
+	return EXIT_OK;
+}
+
+/* init and demo make new directories; they never add to existing data. */
+static bool
+cli_dir_in_use(const char *dir)
+{
+	char *marker = xasprintf("%s/%s", dir, STORE_MARKER);
+	bool used = access(marker, F_OK) == 0;
+
+	free(marker);
+	if (used)
+		cli_error("“%s”已经是一个 cxzy 数据目录，不能在其中再新建。请换一个目录名。",
+		    dir);
+	return used;
+}
+
+static int
+cli_cmd_demo(struct cli *c, int argc, char **argv)
+{
+	char *err = NULL;
+
+	(void)argc;
+	if (cli_dir_in_use(argv[0]))
+		return EXIT_FAIL;
+	if (demo_create(argv[0], c->fs, &err) != CX_OK)
+		return cli_fail(err);
+	cli_print("已在“%s”创建演示数据。查看：cxzy --data %s list member\n",
+	    argv[0], argv[0]);
+	return EXIT_OK;
+}
+
+static int
+cli_cmd_init(struct cli *c, int argc, char **argv)
+{
+	const struct form *forg = formset_find(c->fs, "org");
+	struct record *r;
+	char *err = NULL;
+	int rc;
+
+	(void)argc;
+	if (forg == NULL)
+		return cli_fail(xstrdup("表单定义中缺少党组织（org）。"));
+	if (cli_dir_in_use(argv[0]))
+		return EXIT_FAIL;
+	if (store_open(argv[0], c->fs, STORE_CREATE, NULL, &c->st, &err) != CX_OK)
+		return cli_fail(err);
+	r = record_new();
+	record_set(r, "type", "committee");
+	{
+		char *assign = xasprintf("name=%s", argv[1]);
+
+		rc = cli_fill(c, forg, r, 1, &assign, "无法创建");
+		free(assign);
+	}
+	if (rc == CX_OK)
+		rc = cli_store_record(c, forg, r, "创建");
+	else
+		rc = EXIT_FAIL;
+	record_free(r);
+	if (rc == EXIT_OK)
+		cli_print("数据目录“%s”已建好。\n", argv[0]);
+	return rc;
+}
+
+/* ------------------------------------------------------------ overview */
+
+struct cli_overview {
+	size_t	bytype[4];
+};
+
+static int
+cli_overview_org(void *arg, const struct form *f, const struct record *r)
+{
+	struct cli_overview *o = arg;
+	static const char *types[] = { "committee", "branch", "direct_group",
+	    "group" };
+	const char *t = record_get(r, "type");
+	size_t i;
+
+	(void)f;
+	for (i = 0; t != NULL && i < 4; i++)
+		if (strcmp(t, types[i]) == 0)
+			o->bytype[i]++;
+	return 0;
+}
+
+static int
+cli_overview_unit(void *arg, const struct form *f, const struct record *r)
+{
+	char **unit = arg;
+	const char *t = record_get(r, "type");
+
+	(void)f;
+	if (t != NULL && strcmp(t, "committee") == 0) {
+		*unit = xstrdup(record_get(r, "name") ? record_get(r, "name") : "");
+		return 1;
+	}
+	return 0;
+}
+
+/* Until the full-screen program exists, `cxzy` alone shows what the data
+ * directory holds and where the filing deadline stands. */
+static int
+cli_overview(struct cli *c)
+{
+	const struct form *forg = formset_find(c->fs, "org");
+	const struct form *fmem = formset_find(c->fs, "member");
+	struct cli_overview o;
+	struct period p;
+	struct date today, due;
+	char label[32], duebuf[32], *unit = NULL, *err = NULL;
+	size_t nmem = 0;
+
+	memset(&o, 0, sizeof o);
+	if (forg != NULL &&
+	    (store_foreach(c->st, forg, cli_overview_unit, &unit, &err) != CX_OK ||
+	    store_foreach(c->st, forg, cli_overview_org, &o, &err) != CX_OK))
+		return cli_fail(err);
+	if (fmem != NULL && store_count(c->st, fmem, &nmem, &err) != CX_OK)
+		return cli_fail(err);
+	model_today(&today);
+	model_period_of(&today, &p);
+	model_period_label(&p, label);
+	model_period_due(&p, &due);
+	date_format_cn(&due, duebuf);
+	cli_print("创先争优台账 cxzy %s\n", PACKAGE_VERSION);
+	cli_print("单位：%s\n", unit && *unit ? unit : "（尚未设置机关党委）");
+	cli_print("数据目录：%s%s\n", c->datadir,
+	    store_readonly(c->st) ? "（只读）" : "");
+	cli_print("当前周期：%s，备案截止 %s（还有 %ld 天）\n", label, duebuf,
+	    date_to_days(&due) - date_to_days(&today));
+	cli_print("党组织：党支部 %zu 个，直属党小组 %zu 个，党小组 %zu 个\n",
+	    o.bytype[1], o.bytype[2], o.bytype[3]);
+	cli_print("党员：%zu 名\n", nmem);
+	cli_print("全屏界面尚在开发中。现在可以用命令查看和录入，见 cxzy --help。\n");
+	free(unit);
+	return EXIT_OK;
+}
+
+/* ------------------------------------------------------------- driver */
+
+static const struct cli_command cli_commands[] = {
+	{ "list", "种类 [字段=值]", "列出某种记录，可按一个字段筛选", 1, 2,
+	    NEEDS_STORE, cli_cmd_list },
+	{ "show", "种类 编号", "显示一条记录的全部内容", 2, 2, NEEDS_STORE,
+	    cli_cmd_show },
+	{ "add", "种类 字段=值 ...", "添加一条记录（与录入界面同样校验）", 1, -1,
+	    NEEDS_STORE, cli_cmd_add },
+	{ "set", "种类 编号 字段=值 ...", "修改一条记录", 3, -1, NEEDS_STORE,
+	    cli_cmd_set },
+	{ "delete", "种类 编号", "把一条记录移入回收站", 2, 2, NEEDS_STORE,
+	    cli_cmd_delete },
+	{ "restore", "种类 编号", "从回收站恢复一条记录", 2, 2, NEEDS_STORE,
+	    cli_cmd_restore },
+	{ "trash", "", "列出回收站里的记录", 0, 0, NEEDS_STORE, cli_cmd_trash },
+	{ "check", "", "检查全部记录、校验和与索引", 0, 0, NEEDS_STORE,
+	    cli_cmd_check },
+	{ "kinds", "", "列出可用的记录种类", 0, 0, NEEDS_FORMS, cli_cmd_kinds },
+	{ "init", "目录 单位名称", "新建一个空的数据目录", 2, 2, NEEDS_FORMS,
+	    cli_cmd_init },
+	{ "demo", "目录", "新建一个含演示数据的数据目录", 1, 1, NEEDS_FORMS,
+	    cli_cmd_demo },
+};
+#define CLI_NCOMMANDS (sizeof cli_commands / sizeof cli_commands[0])
+
+static void
+cli_usage(FILE *fp)
+{
+	size_t i;
+
+	cli_write(fp, "用法：cxzy [选项] [命令 [参数...]]\n"
+	    "创先争优台账：党支部公开承诺、践诺、点评、评议、整改和“三会一课”记录。\n"
+	    "不带命令时打开全屏界面。\n\n选项：\n"
+	    "  -d, --data 目录   数据目录（默认取环境变量 CXZY_DATA，再默认 ./cxzy-data）\n"
+	    "  -h, --help        显示本帮助并退出\n"
+	    "  -V, --version     显示版本信息并退出\n\n命令：\n");
+	for (i = 0; i < CLI_NCOMMANDS; i++) {
+		char *head = xasprintf("%s %s", cli_commands[i].name,
+		    cli_commands[i].args);
+		char *p = text_pad(head, 26, TEXT_LEFT, TEXT_SCREEN);
+
+		cli_write(fp, "  %s %s\n", p, cli_commands[i].summary);
+		free(p);
+		free(head);
+	}
+	cli_write(fp, "\n种类可写英文名或中文名（member 或 党员），字段也一样（name=张三 或 姓名=张三）。\n"
+	    "引用其他记录的字段可填编号或名称，例如 所属党支部=办公室党支部。\n"
+	    "多行表格写成 字段.行号.列=值，例如 items.1.content=…。\n\n"
+	    "退出状态：0 成功，1 失败，2 用法错误，3 检查发现数据损坏。\n");
+}
+
+static void
+cli_cleanup(struct cli *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->ncache; i++)
+		record_free(c->cache[i].rec);
+	free(c->cache);
+	if (c->st != NULL)
+		store_close(c->st);
+	if (c->fs != NULL)
+		formset_free(c->fs);
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct cli_command *cmd = NULL;
+	struct cli c;
+	char **args, *err = NULL, *datadir = NULL;
+	int i, opt, nargs, rc;
+	size_t k;
+
+	memset(&c, 0, sizeof c);
+	/* Everything past this point is UTF-8. */
+	args = xcalloc((size_t)argc + 1, sizeof *args);
+	for (i = 0; i < argc; i++) {
+		if (conv_from_locale(argv[i], &args[i], &err) != CX_OK) {
+			cli_error("第 %d 个参数：%s", i, err);
+			free(err);
+			for (i--; i >= 0; i--)
+				free(args[i]);
+			free(args);
+			return EXIT_USAGE;
+		}
+	}
+	opterr = 0;
+	rc = EXIT_OK;
+	while ((opt = getopt_long(argc, args, "+d:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			datadir = args[optind - 1];
+			break;
+		case 'h':
+			cli_usage(stdout);
+			goto done;
+		case 'V':
+			cli_print("cxzy（创先争优台账）%s\n"
+			    "数据格式 %d；LMDB %d.%d.%d\n", PACKAGE_VERSION,
+			    STORE_FORMAT, MDB_VERSION_MAJOR,
+			    MDB_VERSION_MINOR, MDB_VERSION_PATCH);
+			goto done;
+		default:
+			if (optopt == 'd')
+				cli_error("选项 --data 后面需要写数据目录。");
+			else
+				cli_error("不认识的选项“%s”。请运行“cxzy --help”查看用法。",
+				    args[optind - 1]);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	}
+	if (datadir == NULL)
+		datadir = getenv("CXZY_DATA");
+	if (datadir == NULL || *datadir == '\0')
+		datadir = "./cxzy-data";
+	c.datadir = datadir;
+	nargs = argc - optind;
+	if (nargs > 0) {
+		for (k = 0; k < CLI_NCOMMANDS; k++)
+			if (strcmp(cli_commands[k].name, args[optind]) == 0)
+				cmd = &cli_commands[k];
+		if (cmd == NULL) {
+			cli_error("不认识的命令“%s”。请运行“cxzy --help”查看用法。",
+			    args[optind]);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+		nargs--;
+		if (nargs < cmd->min_args ||
+		    (cmd->max_args >= 0 && nargs > cmd->max_args)) {
+			cli_error("命令 %s 的参数不对。用法：cxzy %s %s", cmd->name,
+			    cmd->name, cmd->args);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	}
+	if (cli_load_forms(&c) != CX_OK) {
+		rc = EXIT_FAIL;
+		goto done;
+	}
+	if ((cmd == NULL || cmd->needs == NEEDS_STORE) &&
+	    cli_open_store(&c) != CX_OK) {
+		rc = EXIT_FAIL;
+		goto done;
+	}
+	if (cmd == NULL)
+		rc = cli_overview(&c);
+	else
+		rc = cmd->run(&c, nargs, args + optind + 1);
+done:
+	fflush(stdout);
+	cli_cleanup(&c);
+	for (i = 0; i < argc; i++)
+		free(args[i]);
+	free(args);
+	return rc;
+}

@@ -1,4 +1,4 @@
-/* formdef.h: form definitions (forms/*.form) and record validation.
+/* formdef.h: form definitions (the files in forms/) and record validation.
  *
  * One plain-text file per record kind describes every field once; the
  * entry screen, validation, storage (indexes) and printed layout all read

@@ -1,2 +1,13 @@
+/* main.c: entry point of cxzy. */
 #include "config.h"
-int main(void){return 0;}
+
+#include <locale.h>
+
+#include "cli.h"
+
+int
+main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	return cli_main(argc, argv);
+}

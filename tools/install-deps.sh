@@ -1,0 +1,51 @@
+#!/bin/sh
+# Installs what building and testing cxzy needs on a Debian/Ubuntu-like
+# system (Debian 12, Ubuntu 22.04+, Kylin, UOS), and generates the two
+# Chinese locales the tests use.  Safe to run again.
+set -e
+
+SUDO=
+if [ "$(id -u)" -ne 0 ]; then
+	SUDO=sudo
+fi
+
+PACKAGES="
+	build-essential
+	autoconf
+	automake
+	autopoint
+	gettext
+	pkg-config
+	liblmdb-dev
+	lmdb-utils
+	libncurses-dev
+	libunistring-dev
+	locales
+	tmux
+	python3
+	util-linux
+"
+
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086
+if ! dpkg-query -W -f='${Status}\n' $PACKAGES 2>/dev/null |
+    grep -qv '^install ok installed$' &&
+    [ "$(dpkg-query -W -f='${Status}\n' $PACKAGES 2>/dev/null | wc -l)" -eq "$(echo $PACKAGES | wc -w)" ]; then
+	echo "install-deps: all packages already installed"
+else
+	$SUDO apt-get update -q
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -q --no-install-recommends $PACKAGES
+fi
+
+# zh_CN.UTF-8 and zh_CN.GB18030, for the program and its tests.
+have_locale() {
+	locale -a 2>/dev/null | tr 'A-Z' 'a-z' | tr -d '-' | grep -qx "$1"
+}
+if ! have_locale zh_cn.utf8; then
+	$SUDO localedef -i zh_CN -f UTF-8 zh_CN.UTF-8
+fi
+if ! have_locale zh_cn.gb18030; then
+	$SUDO localedef -i zh_CN -f GB18030 zh_CN.GB18030
+fi
+echo "install-deps: done"
