@@ -1,2 +1,1848 @@
-/* placeholder */
+/* formdef.c: form definitions (the .form files) and record validation.
+ *
+ * The file format is specified in docs/forms.md.  A form file is read line
+ * by line into struct form; the rest of the program never looks at the
+ * text again.  Every message a person can see is in simplified Chinese;
+ * parser messages have the shape "PATH:LINE: message".
+ */
 #include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "date.h"
+#include "formdef.h"
+#include "record.h"
+#include "text.h"
+#include "util.h"
+
+#define FORM_ID_MAX		64
+#define FORM_TEXT_MAX		100000
+#define FORM_LONGTEXT_DEFAULT	2000
+#define FORM_WIDTH_MAX		200
+#define FORM_VERSION_MAX	1000000
+#define FORM_ORDER_MAX		1000000
+#define FORM_ROWS_MAX		100000
+#define FORM_DISPLAY_DEPTH	3
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                        */
+/* ------------------------------------------------------------------ */
+
+static const char *const type_keywords[] = {
+	"text", "longtext", "date", "month", "int",
+	"enum", "multienum", "bool", "ref", "rows"
+};
+
+static const char *const type_names[] = {
+	"文本", "长文本", "日期", "年月", "整数",
+	"单选", "多选", "是否", "引用", "多行表格"
+};
+
+const char *
+form_type_name(enum field_type t)
+{
+	if ((size_t)t >= sizeof type_names / sizeof type_names[0])
+		return "未知";
+	return type_names[t];
+}
+
+/* An identifier of a form or field: [a-z][a-z0-9_]*, at most 64 bytes. */
+static bool
+form_id_valid(const char *s)
+{
+	size_t i;
+
+	if (s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (i = 1; s[i] != '\0'; i++) {
+		if ((s[i] < 'a' || s[i] > 'z') && (s[i] < '0' || s[i] > '9') &&
+		    s[i] != '_')
+			return false;
+	}
+	return i <= FORM_ID_MAX;
+}
+
+/* Parses an ASCII decimal integer with an optional leading '-' and
+ * nothing else around it.  Fails on overflow. */
+static bool
+form_parse_ll(const char *s, long long *out)
+{
+	bool neg = false;
+	unsigned long long v = 0, lim;
+
+	if (*s == '-') {
+		neg = true;
+		s++;
+	}
+	if (*s == '\0')
+		return false;
+	lim = (unsigned long long)LLONG_MAX + (neg ? 1 : 0);
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		if (v > (lim - (unsigned long long)(*s - '0')) / 10)
+			return false;
+		v = v * 10 + (unsigned long long)(*s - '0');
+	}
+	if (neg)
+		*out = v == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN :
+		    -(long long)v;
+	else
+		*out = (long long)v;
+	return true;
+}
+
+/* Like form_parse_ll, within lo..hi. */
+static bool
+form_parse_range(const char *s, long long lo, long long hi, long long *out)
+{
+	long long v;
+
+	if (!form_parse_ll(s, &v) || v < lo || v > hi)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool
+form_is_enum(enum field_type t)
+{
+	return t == FT_ENUM || t == FT_MULTIENUM;
+}
+
+/* ------------------------------------------------------------------ */
+/* Freeing                                                              */
+/* ------------------------------------------------------------------ */
+
+static void
+form_field_clear(struct form_field *f)
+{
+	size_t i;
+
+	free(f->id);
+	free(f->label);
+	free(f->def);
+	free(f->help);
+	for (i = 0; i < f->nopts; i++) {
+		free(f->opts[i].code);
+		free(f->opts[i].label);
+	}
+	free(f->opts);
+	free(f->ref_kind);
+	free(f->where_field);
+	for (i = 0; i < f->nwhere; i++)
+		free(f->where_values[i]);
+	free(f->where_values);
+	for (i = 0; i < f->nsub; i++)
+		form_field_clear(&f->sub[i]);
+	free(f->sub);
+}
+
+void
+form_free(struct form *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	free(f->kind);
+	free(f->label);
+	free(f->title);
+	free(f->path);
+	for (i = 0; i < f->nfields; i++)
+		form_field_clear(&f->fields[i]);
+	free(f->fields);
+	free(f);
+}
+
+/* ------------------------------------------------------------------ */
+/* Look-ups                                                             */
+/* ------------------------------------------------------------------ */
+
+static const struct form_field *
+form_fields_find(const struct form_field *v, size_t n, const char *id)
+{
+	size_t i;
+
+	if (id == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i];
+	return NULL;
+}
+
+const struct form_field *
+form_field_find(const struct form *f, const char *id)
+{
+	return form_fields_find(f->fields, f->nfields, id);
+}
+
+const struct form_field *
+form_subfield_find(const struct form_field *rows, const char *id)
+{
+	return form_fields_find(rows->sub, rows->nsub, id);
+}
+
+/* The option with exactly this code: what a stored value names. */
+static const struct form_option *
+form_option_code(const struct form_field *f, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < f->nopts; i++)
+		if (strcmp(f->opts[i].code, code) == 0)
+			return &f->opts[i];
+	return NULL;
+}
+
+const struct form_option *
+form_option_find(const struct form_field *f, const char *code_or_label)
+{
+	const struct form_option *o;
+	size_t i;
+
+	if (code_or_label == NULL)
+		return NULL;
+	if ((o = form_option_code(f, code_or_label)) != NULL)
+		return o;
+	for (i = 0; i < f->nopts; i++)
+		if (strcmp(f->opts[i].label, code_or_label) == 0)
+			return &f->opts[i];
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Input normalisation                                                  */
+/* ------------------------------------------------------------------ */
+
+/* Characters that cannot be printed or converted reliably: the Private
+ * Use Areas (GB18030-2005 and -2022 map some of them differently, see
+ * pitfalls 3.1). */
+static bool
+form_is_pua(uint32_t uc)
+{
+	return (uc >= 0xe000 && uc <= 0xf8ff) || uc >= 0xf0000;
+}
+
+static bool
+form_is_control(uint32_t uc)
+{
+	return uc < 0x20 || (uc >= 0x7f && uc <= 0x9f);
+}
+
+/* Multi-enum separators: , ， 、 ; ； and white space (U+3000 too). */
+static bool
+form_is_separator(uint32_t uc)
+{
+	return uc == ',' || uc == 0xff0c || uc == 0x3001 || uc == ';' ||
+	    uc == 0xff1b || uc == ' ' || uc == '\t' || uc == '\n' ||
+	    uc == '\r' || uc == 0x3000;
+}
+
+static bool
+form_has_separator(const char *s)
+{
+	uint32_t uc;
+
+	while (*s != '\0') {
+		s += text_utf8_decode(s, &uc);
+		if (form_is_separator(uc))
+			return true;
+	}
+	return false;
+}
+
+/* Text and long text: trimmed, one line (text) or \n line ends
+ * (longtext), no control or private-use characters, at most maxlen
+ * characters. */
+static int
+form_input_text(const struct form_field *f, const char *name, const char *in,
+    char **out, char **errp)
+{
+	struct buf b;
+	const char *p;
+	char *s;
+	uint32_t uc;
+	size_t n;
+
+	/* Normalise line ends before trimming so "\r" never survives. */
+	buf_init(&b);
+	buf_addstr(&b, "");
+	for (p = in; *p != '\0'; p++) {
+		if (*p == '\r') {
+			buf_addc(&b, '\n');
+			if (p[1] == '\n')
+				p++;
+		} else
+			buf_addc(&b, *p);
+	}
+	s = text_trim(b.s);
+	buf_free(&b);
+
+	for (p = s; *p != '\0'; p += n) {
+		n = (size_t)text_utf8_decode(p, &uc);
+		if (uc == '\n' && f->type == FT_LONGTEXT)
+			continue;
+		if (uc == '\n') {
+			free(s);
+			return err_set(errp, "%s：只能填写一行，不能换行。",
+			    name);
+		}
+		if (form_is_control(uc)) {
+			free(s);
+			return err_set(errp, "%s：含有控制字符（U+%04X），"
+			    "请删除后重新填写。", name, (unsigned)uc);
+		}
+		if (form_is_pua(uc)) {
+			free(s);
+			return err_set(errp, "%s：含有私用区字符（U+%04X），"
+			    "打印和转换编码时无法正确显示，请改用标准字符。",
+			    name, (unsigned)uc);
+		}
+	}
+	n = text_char_count(s);
+	if (f->maxlen > 0 && n > f->maxlen) {
+		free(s);
+		return err_set(errp, "%s：不能超过 %zu 个字（现有 %zu 个字）。",
+		    name, f->maxlen, n);
+	}
+	*out = s;
+	return CX_OK;
+}
+
+/* Returns a trimmed half-width copy: what numbers, dates and codes are
+ * compared in. */
+static char *
+form_halfwidth_trim(const char *s)
+{
+	char *hw = text_to_halfwidth(s), *t;
+
+	t = text_trim(hw);
+	free(hw);
+	return t;
+}
+
+static int
+form_input_date(const struct form_field *f, const char *name, const char *in,
+    char **out, char **errp)
+{
+	struct date d;
+	char buf[11], *s;
+	int rc;
+
+	s = form_halfwidth_trim(in);
+	if (f->type == FT_DATE)
+		rc = date_parse(s, &d, errp);
+	else
+		rc = date_parse_month(s, &d, errp);
+	free(s);
+	if (rc != CX_OK) {
+		err_prefix(errp, "%s：", name);
+		return CX_ERR;
+	}
+	date_format(&d, buf);
+	*out = xstrdup(buf);
+	return CX_OK;
+}
+
+static int
+form_input_int(const struct form_field *f, const char *name, const char *in,
+    char **out, char **errp)
+{
+	long long v;
+	char *s;
+	bool good;
+
+	s = form_halfwidth_trim(in);
+	good = form_parse_range(s, f->min, f->max, &v);
+	free(s);
+	if (!good)
+		return err_set(errp, "%s：应是 %lld 到 %lld 之间的整数。", name,
+		    f->min, f->max);
+	*out = xasprintf("%lld", v);
+	return CX_OK;
+}
+
+/* Matches one choice typed by a person: code, then label, then the same
+ * after half-width conversion, then the code ignoring ASCII case. */
+static const struct form_option *
+form_option_match(const struct form_field *f, const char *in)
+{
+	const struct form_option *o;
+	char *hw;
+	size_t i;
+
+	if ((o = form_option_find(f, in)) != NULL)
+		return o;
+	hw = form_halfwidth_trim(in);
+	o = form_option_find(f, hw);
+	for (i = 0; o == NULL && i < f->nopts; i++)
+		if (strcasecmp(f->opts[i].code, hw) == 0)
+			o = &f->opts[i];
+	free(hw);
+	return o;
+}
+
+static int
+form_bad_option(const struct form_field *f, const char *name, const char *in,
+    char **errp)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < f->nopts; i++) {
+		if (i > 0)
+			buf_addstr(&b, "、");
+		buf_addstr(&b, f->opts[i].label);
+	}
+	err_set(errp, "%s：“%s”不是可选项。可选：%s。", name, in, b.s);
+	buf_free(&b);
+	return CX_ERR;
+}
+
+static int
+form_input_enum(const struct form_field *f, const char *name, const char *in,
+    char **out, char **errp)
+{
+	const struct form_option *o = form_option_match(f, in);
+
+	if (o == NULL)
+		return form_bad_option(f, name, in, errp);
+	*out = xstrdup(o->code);
+	return CX_OK;
+}
+
+/* Splits on the separators, matches every piece, and writes the chosen
+ * codes once each, in the order of the options. */
+static int
+form_input_multienum(const struct form_field *f, const char *name,
+    const char *in, char **out, char **errp)
+{
+	bool *chosen;
+	const struct form_option *o;
+	const char *p, *start;
+	struct buf b;
+	uint32_t uc;
+	size_t i;
+	int n;
+
+	chosen = xcalloc(f->nopts + 1, sizeof *chosen);
+	for (p = in; *p != '\0';) {
+		start = p;
+		while (*p != '\0') {
+			n = text_utf8_decode(p, &uc);
+			if (form_is_separator(uc))
+				break;
+			p += n;
+		}
+		if (p > start) {
+			char *piece = xstrndup(start, (size_t)(p - start));
+
+			o = form_option_match(f, piece);
+			if (o == NULL) {
+				form_bad_option(f, name, piece, errp);
+				free(piece);
+				free(chosen);
+				return CX_ERR;
+			}
+			free(piece);
+			chosen[o - f->opts] = true;
+		}
+		if (*p != '\0')
+			p += text_utf8_decode(p, &uc);
+	}
+	buf_init(&b);
+	buf_addstr(&b, "");
+	for (i = 0; i < f->nopts; i++) {
+		if (!chosen[i])
+			continue;
+		if (b.len > 0)
+			buf_addc(&b, ',');
+		buf_addstr(&b, f->opts[i].code);
+	}
+	free(chosen);
+	*out = buf_take(&b);
+	return CX_OK;
+}
+
+static int
+form_input_bool(const char *name, const char *in, char **out, char **errp)
+{
+	static const char *const yes[] = { "是", "1", "y", "yes", "true", "√" };
+	static const char *const no[] = { "否", "0", "n", "no", "false", "×" };
+	char *s = form_halfwidth_trim(in);
+	size_t i;
+
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			free(s);
+			*out = xstrdup("1");
+			return CX_OK;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			free(s);
+			*out = xstrdup("0");
+			return CX_OK;
+		}
+	}
+	free(s);
+	return err_set(errp, "%s：请填写“是”或“否”。", name);
+}
+
+static int
+form_input_ref(const char *name, const char *in, char **out, char **errp)
+{
+	char *s = form_halfwidth_trim(in);
+	uint64_t id;
+	bool good;
+
+	good = util_parse_id(s, &id);
+	free(s);
+	if (!good)
+		return err_set(errp, "%s：请填写记录编号。", name);
+	*out = xasprintf("%llu", (unsigned long long)id);
+	return CX_OK;
+}
+
+/* form_input_value with the name messages start with: the label, or
+ * "承诺事项第2行“内容”" for a sub-field. */
+static int
+form_input_named(const struct form_field *f, const char *name,
+    const char *input, char **out, char **errp)
+{
+	char *t;
+	int rc;
+
+	*out = NULL;
+	if (input == NULL)
+		input = "";
+	if (!text_utf8_valid(input, strlen(input)))
+		return err_set(errp, "%s：含有无法识别的字符"
+		    "（编码不是 UTF-8）。", name);
+	if (f->type == FT_ROWS)
+		return err_set(errp, "%s：多行表格要逐行填写，"
+		    "不能直接填一个值。", name);
+	t = text_trim(input);
+	if (*t == '\0') {
+		*out = t;
+		return CX_OK;
+	}
+	switch (f->type) {
+	case FT_TEXT:
+	case FT_LONGTEXT:
+		rc = form_input_text(f, name, input, out, errp);
+		break;
+	case FT_DATE:
+	case FT_MONTH:
+		rc = form_input_date(f, name, t, out, errp);
+		break;
+	case FT_INT:
+		rc = form_input_int(f, name, t, out, errp);
+		break;
+	case FT_ENUM:
+		rc = form_input_enum(f, name, t, out, errp);
+		break;
+	case FT_MULTIENUM:
+		rc = form_input_multienum(f, name, t, out, errp);
+		break;
+	case FT_BOOL:
+		rc = form_input_bool(name, t, out, errp);
+		break;
+	case FT_REF:
+		rc = form_input_ref(name, t, out, errp);
+		break;
+	default:
+		rc = err_set(errp, "%s：未知的字段类型。", name);
+		break;
+	}
+	free(t);
+	return rc;
+}
+
+int
+form_input_value(const struct form_field *f, const char *input, char **out,
+    char **errp)
+{
+	return form_input_named(f, f->label, input, out, errp);
+}
+
+/* ------------------------------------------------------------------ */
+/* The parser                                                           */
+/* ------------------------------------------------------------------ */
+
+enum form_kw {
+	KW_FORM, KW_LABEL, KW_VERSION, KW_TITLE, KW_ORDER,
+	KW_FIELD, KW_END,
+	KW_TYPE, KW_REQUIRED, KW_INDEX, KW_UNIQUE, KW_DEFAULT, KW_HELP,
+	KW_LIST, KW_PRINT, KW_OPTION, KW_WHERE,
+	KW_COUNT
+};
+
+static const char *const kw_names[KW_COUNT] = {
+	"form", "label", "version", "title", "order",
+	"field", "end",
+	"type", "required", "index", "unique", "default", "help",
+	"list", "print", "option", "where"
+};
+
+/* Parse state of one field: the line of each keyword seen (0 = none), to
+ * catch duplicates and to point at the right line for checks that can
+ * only be made once the whole field has been read. */
+struct field_state {
+	int	kwline[KW_COUNT];
+};
+
+/* A growable array of fields: the top level, or the rows being read. */
+struct field_vec {
+	struct form_field	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+enum parse_where {
+	IN_HEADER,	/* before the first field */
+	IN_FIELD,	/* in a top-level field */
+	IN_SUB,		/* in a sub-field of an open rows field */
+	AFTER_END	/* after "end", before the next top-level field */
+};
+
+struct parser {
+	const char		*path;
+	int			 line;
+	char			**errp;
+	struct form		*form;
+	int			 formkw[KW_COUNT];
+	int			 title_line;
+	enum parse_where	 where;
+	struct field_vec	 top;
+	struct field_state	 topst;
+	struct field_vec	 sub;
+	struct field_state	 subst;
+	bool			 rows_open;	/* current top field is rows */
+	char			**args;
+	size_t			 nargs;
+	size_t			 argcap;
+	const char		*rest;		/* the line after the keyword */
+};
+
+static int
+parse_verror(struct parser *p, int line, const char *fmt, va_list ap)
+    CX_PRINTF(3, 0);
+static int
+parse_error(struct parser *p, int line, const char *fmt, ...) CX_PRINTF(3, 4);
+static int
+parse_here(struct parser *p, const char *fmt, ...) CX_PRINTF(2, 3);
+
+/* Every parser message: "PATH:LINE: message". */
+static int
+parse_verror(struct parser *p, int line, const char *fmt, va_list ap)
+{
+	char *msg = xvasprintf(fmt, ap);
+
+	err_set(p->errp, "%s:%d: %s", p->path, line, msg);
+	free(msg);
+	return CX_ERR;
+}
+
+static int
+parse_error(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	parse_verror(p, line, fmt, ap);
+	va_end(ap);
+	return CX_ERR;
+}
+
+/* parse_error at the line being read. */
+static int
+parse_here(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	parse_verror(p, p->line, fmt, ap);
+	va_end(ap);
+	return CX_ERR;
+}
+
+/* what is "表单名" or "字段名". */
+static int
+parse_check_id(struct parser *p, const char *what, const char *id)
+{
+	if (form_id_valid(id))
+		return CX_OK;
+	return parse_here(p, "%s“%s”不合规：只能用小写字母、数字和下划线，"
+	    "并以小写字母开头。", what, id);
+}
+
+static int
+parse_no_args(struct parser *p, const char *kw)
+{
+	if (p->nargs > 0)
+		return parse_here(p, "“%s”后面不应有内容（多了“%s”）。",
+		    kw, p->args[0]);
+	return CX_OK;
+}
+
+static int
+parse_one_arg(struct parser *p, const char *kw, const char *what)
+{
+	if (p->nargs == 0)
+		return parse_here(p, "“%s”后面缺少%s。", kw, what);
+	if (p->nargs > 1)
+		return parse_here(p, "“%s”后面只能有一项，多了“%s”。",
+		    kw, p->args[1]);
+	return CX_OK;
+}
+
+static int
+parse_rest(struct parser *p, const char *kw, const char *what)
+{
+	if (*p->rest == '\0')
+		return parse_here(p, "“%s”后面缺少%s。", kw, what);
+	return CX_OK;
+}
+
+/* Records that kw was used on this line; a second use is an error. */
+static int
+parse_once(struct parser *p, int *kwline, enum form_kw kw)
+{
+	if (kwline[kw] != 0)
+		return parse_here(p, "“%s”重复（第 %d 行已写过）。",
+		    kw_names[kw], kwline[kw]);
+	kwline[kw] = p->line;
+	return CX_OK;
+}
+
+static int
+parse_header_kw(struct parser *p, enum form_kw kw)
+{
+	struct form *f = p->form;
+	long long v;
+
+	if (parse_once(p, p->formkw, kw) != CX_OK)
+		return CX_ERR;
+	switch (kw) {
+	case KW_FORM:
+		if (parse_one_arg(p, "form", "表单名") != CX_OK)
+			return CX_ERR;
+		if (parse_check_id(p, "表单名", p->args[0]) != CX_OK)
+			return CX_ERR;
+		f->kind = xstrdup(p->args[0]);
+		break;
+	case KW_LABEL:
+		if (parse_rest(p, "label", "中文名称") != CX_OK)
+			return CX_ERR;
+		f->label = xstrdup(p->rest);
+		break;
+	case KW_VERSION:
+		if (parse_one_arg(p, "version", "版本号") != CX_OK)
+			return CX_ERR;
+		if (!form_parse_range(p->args[0], 1, FORM_VERSION_MAX, &v))
+			return parse_here(p, "版本号应是正整数，"
+			    "现为“%s”。", p->args[0]);
+		f->version = (unsigned)v;
+		break;
+	case KW_TITLE:
+		if (parse_one_arg(p, "title", "字段名") != CX_OK)
+			return CX_ERR;
+		f->title = xstrdup(p->args[0]);
+		p->title_line = p->line;
+		break;
+	case KW_ORDER:
+		if (parse_one_arg(p, "order", "顺序号") != CX_OK)
+			return CX_ERR;
+		if (!form_parse_range(p->args[0], -FORM_ORDER_MAX,
+		    FORM_ORDER_MAX, &v))
+			return parse_here(p, "顺序号应是整数，"
+			    "现为“%s”。", p->args[0]);
+		f->order = (int)v;
+		break;
+	default:
+		break;
+	}
+	return CX_OK;
+}
+
+static int
+parse_type(struct parser *p, struct form_field *fl, bool is_sub)
+{
+	const char *t;
+	long long a, b;
+	size_t i;
+
+	if (p->nargs == 0)
+		return parse_here(p, "“type”后面缺少类型。");
+	t = p->args[0];
+	for (i = 0; i < sizeof type_keywords / sizeof type_keywords[0]; i++)
+		if (strcmp(t, type_keywords[i]) == 0)
+			break;
+	if (i == sizeof type_keywords / sizeof type_keywords[0])
+		return parse_here(p, "未知的类型“%s”。可用的类型：text、"
+		    "longtext、date、month、int、enum、multienum、bool、ref、"
+		    "rows。", t);
+	fl->type = (enum field_type)i;
+
+	switch (fl->type) {
+	case FT_TEXT:
+	case FT_LONGTEXT:
+		if (p->nargs > 2)
+			return parse_here(p, "“type %s”后面只能写最大字数，"
+			    "多了“%s”。", t, p->args[2]);
+		if (p->nargs < 2) {
+			if (fl->type == FT_TEXT)
+				return parse_here(p, "文本类型要写最大"
+				    "字数，例如“type text 20”。");
+			fl->maxlen = FORM_LONGTEXT_DEFAULT;
+			break;
+		}
+		if (!form_parse_range(p->args[1], 1, FORM_TEXT_MAX, &a))
+			return parse_here(p, "最大字数应是 1 到 %d 之间"
+			    "的整数，现为“%s”。", FORM_TEXT_MAX, p->args[1]);
+		fl->maxlen = (size_t)a;
+		break;
+	case FT_INT:
+		if (p->nargs != 3)
+			return parse_here(p, "整数类型要写最小值和最大值，"
+			    "例如“type int 0 100”。");
+		if (!form_parse_ll(p->args[1], &a))
+			return parse_here(p, "最小值“%s”不是整数。",
+			    p->args[1]);
+		if (!form_parse_ll(p->args[2], &b))
+			return parse_here(p, "最大值“%s”不是整数。",
+			    p->args[2]);
+		if (a > b)
+			return parse_here(p, "整数范围有误：最小值 %lld "
+			    "大于最大值 %lld。", a, b);
+		fl->min = a;
+		fl->max = b;
+		break;
+	case FT_REF:
+		if (p->nargs != 2)
+			return parse_here(p, "引用类型要写所引用的表单名，"
+			    "例如“type ref org”。");
+		if (parse_check_id(p, "表单名", p->args[1]) != CX_OK)
+			return CX_ERR;
+		fl->ref_kind = xstrdup(p->args[1]);
+		break;
+	case FT_ROWS:
+		if (is_sub)
+			return parse_here(p, "多行表格里不能再套多行表格"
+			    "（是否漏写了“end”？）。");
+		if (p->nargs > 3)
+			return parse_here(p, "“type rows”后面最多写最少"
+			    "行数和最多行数，多了“%s”。", p->args[3]);
+		a = b = 0;
+		if (p->nargs >= 2 && !form_parse_range(p->args[1], 0,
+		    FORM_ROWS_MAX, &a))
+			return parse_here(p, "最少行数应是 0 到 %d 之间"
+			    "的整数，现为“%s”。", FORM_ROWS_MAX, p->args[1]);
+		if (p->nargs >= 3 && !form_parse_range(p->args[2], 0,
+		    FORM_ROWS_MAX, &b))
+			return parse_here(p, "最多行数应是 0 到 %d 之间"
+			    "的整数（0 表示不限），现为“%s”。", FORM_ROWS_MAX,
+			    p->args[2]);
+		if (b != 0 && b < a)
+			return parse_here(p, "行数范围有误：最少 %lld 行"
+			    "多于最多 %lld 行。", a, b);
+		fl->min_rows = (size_t)a;
+		fl->max_rows = (size_t)b;
+		p->rows_open = true;
+		break;
+	default:
+		if (p->nargs > 1)
+			return parse_here(p, "“type %s”后面不应有内容"
+			    "（多了“%s”）。", t, p->args[1]);
+		break;
+	}
+	return CX_OK;
+}
+
+static int
+parse_option(struct parser *p, struct form_field *fl)
+{
+	const char *code, *label;
+	size_t i;
+
+	if (p->nargs == 0)
+		return parse_here(p, "“option”后面缺少选项代码。");
+	code = p->args[0];
+	if (strchr(code, ',') != NULL)
+		return parse_here(p, "选项代码“%s”不能含有逗号。", code);
+	/* The label is the rest of the line after the code. */
+	label = p->rest + strlen(code);
+	label += strspn(label, " \t");
+	if (*label == '\0')
+		label = code;
+	for (i = 0; i < fl->nopts; i++) {
+		if (strcmp(fl->opts[i].code, code) == 0)
+			return parse_here(p, "选项代码“%s”重复。", code);
+		if (strcmp(fl->opts[i].label, label) == 0)
+			return parse_here(p, "选项名称“%s”重复。",
+			    label);
+	}
+	fl->opts = xrealloc(fl->opts, (fl->nopts + 1) * sizeof *fl->opts);
+	fl->opts[fl->nopts].code = xstrdup(code);
+	fl->opts[fl->nopts].label = xstrdup(label);
+	fl->nopts++;
+	return CX_OK;
+}
+
+static int
+parse_where_kw(struct parser *p, struct form_field *fl)
+{
+	size_t i;
+
+	if (p->nargs < 2)
+		return parse_here(p, "“where”要写字段名和至少一个选项"
+		    "代码，例如“where type branch”。");
+	if (parse_check_id(p, "字段名", p->args[0]) != CX_OK)
+		return CX_ERR;
+	fl->where_field = xstrdup(p->args[0]);
+	fl->nwhere = p->nargs - 1;
+	fl->where_values = xcalloc(fl->nwhere, sizeof *fl->where_values);
+	for (i = 0; i < fl->nwhere; i++)
+		fl->where_values[i] = xstrdup(p->args[i + 1]);
+	return CX_OK;
+}
+
+static int
+parse_field_kw(struct parser *p, enum form_kw kw)
+{
+	bool is_sub = p->where == IN_SUB;
+	struct form_field *fl = is_sub ? &p->sub.v[p->sub.n - 1] :
+	    &p->top.v[p->top.n - 1];
+	struct field_state *st = is_sub ? &p->subst : &p->topst;
+	long long v;
+
+	if (kw != KW_OPTION && parse_once(p, st->kwline, kw) != CX_OK)
+		return CX_ERR;
+	if (kw == KW_OPTION && st->kwline[kw] == 0)
+		st->kwline[kw] = p->line;
+
+	switch (kw) {
+	case KW_LABEL:
+		if (parse_rest(p, "label", "中文名称") != CX_OK)
+			return CX_ERR;
+		fl->label = xstrdup(p->rest);
+		break;
+	case KW_TYPE:
+		return parse_type(p, fl, is_sub);
+	case KW_REQUIRED:
+		fl->required = true;
+		return parse_no_args(p, "required");
+	case KW_INDEX:
+		fl->index = true;
+		return parse_no_args(p, "index");
+	case KW_UNIQUE:
+		fl->unique = fl->index = true;
+		return parse_no_args(p, "unique");
+	case KW_DEFAULT:
+		if (parse_rest(p, "default", "默认值") != CX_OK)
+			return CX_ERR;
+		fl->def = xstrdup(p->rest);
+		break;
+	case KW_HELP:
+		if (parse_rest(p, "help", "帮助文字") != CX_OK)
+			return CX_ERR;
+		fl->help = xstrdup(p->rest);
+		break;
+	case KW_LIST:
+	case KW_PRINT:
+		if (parse_one_arg(p, kw_names[kw], "宽度") != CX_OK)
+			return CX_ERR;
+		if (!form_parse_range(p->args[0], 0, FORM_WIDTH_MAX, &v))
+			return parse_here(p, "“%s”的宽度应是 0 到 %d "
+			    "之间的整数，现为“%s”。", kw_names[kw],
+			    FORM_WIDTH_MAX, p->args[0]);
+		if (kw == KW_LIST)
+			fl->list_width = (int)v;
+		else
+			fl->print_width = (int)v;
+		break;
+	case KW_OPTION:
+		return parse_option(p, fl);
+	case KW_WHERE:
+		return parse_where_kw(p, fl);
+	default:
+		break;
+	}
+	return CX_OK;
+}
+
+/* Checks what can only be checked once the whole field has been read. */
+static int
+parse_finish_field(struct parser *p, struct form_field *fl,
+    struct field_state *st, bool is_sub)
+{
+	const int *kl = st->kwline;
+	char *canon = NULL, *err = NULL;
+	size_t i;
+
+	if (fl->label == NULL)
+		return parse_error(p, fl->line, "字段“%s”缺少“label”。",
+		    fl->id);
+	if (kl[KW_TYPE] == 0)
+		return parse_error(p, fl->line, "字段“%s”缺少“type”。", fl->id);
+	if (kl[KW_OPTION] != 0 && !form_is_enum(fl->type))
+		return parse_error(p, kl[KW_OPTION], "只有单选（enum）和多选"
+		    "（multienum）字段才能有“option”。");
+	if (form_is_enum(fl->type) && fl->nopts == 0)
+		return parse_error(p, fl->line, "字段“%s”是%s，至少需要一个"
+		    "“option”。", fl->id, form_type_name(fl->type));
+	if (fl->type == FT_MULTIENUM) {
+		for (i = 0; i < fl->nopts; i++) {
+			if (form_has_separator(fl->opts[i].code) ||
+			    form_has_separator(fl->opts[i].label))
+				return parse_error(p, fl->line, "多选字段“%s”的"
+				    "选项“%s %s”含有分隔符（逗号、顿号、分号或"
+				    "空格），填写时无法区分。", fl->id,
+				    fl->opts[i].code, fl->opts[i].label);
+		}
+	}
+	if (kl[KW_WHERE] != 0 && fl->type != FT_REF)
+		return parse_error(p, kl[KW_WHERE], "只有引用（ref）字段才能有"
+		    "“where”。");
+	if (fl->type == FT_ROWS || is_sub) {
+		enum form_kw bad = kl[KW_INDEX] ? KW_INDEX : KW_UNIQUE;
+
+		if (kl[bad] != 0)
+			return parse_error(p, kl[bad], "%s不能设“%s”。",
+			    is_sub ? "多行表格里的字段" : "多行表格",
+			    kw_names[bad]);
+	}
+	if (fl->def != NULL && fl->type == FT_ROWS)
+		return parse_error(p, kl[KW_DEFAULT], "多行表格不能设默认值。");
+	if (fl->def != NULL && !(strcmp(fl->def, "today") == 0 &&
+	    (fl->type == FT_DATE || fl->type == FT_MONTH))) {
+		if (form_input_value(fl, fl->def, &canon, &err) != CX_OK) {
+			parse_error(p, kl[KW_DEFAULT], "默认值有误：%s", err);
+			free(err);
+			return CX_ERR;
+		}
+		free(fl->def);
+		fl->def = canon;
+	}
+	return CX_OK;
+}
+
+static int
+parse_new_field(struct parser *p, struct field_vec *vec,
+    struct field_state *st, const char *what)
+{
+	struct form_field *fl;
+	size_t i;
+
+	if (parse_one_arg(p, "field", "字段名") != CX_OK)
+		return CX_ERR;
+	if (parse_check_id(p, "字段名", p->args[0]) != CX_OK)
+		return CX_ERR;
+	for (i = 0; i < vec->n; i++)
+		if (strcmp(vec->v[i].id, p->args[0]) == 0)
+			return parse_here(p, "%s“%s”重复（第 %d 行已"
+			    "定义）。", what, p->args[0], vec->v[i].line);
+	vec->v = xgrow(vec->v, &vec->cap, vec->n + 1, sizeof *vec->v);
+	fl = &vec->v[vec->n++];
+	memset(fl, 0, sizeof *fl);
+	fl->id = xstrdup(p->args[0]);
+	fl->line = p->line;
+	memset(st, 0, sizeof *st);
+	return CX_OK;
+}
+
+/* Checks the header once the first field (or the end) is reached. */
+static int
+parse_finish_header(struct parser *p)
+{
+	if (p->form->kind == NULL)
+		return parse_here(p, "缺少“form”（表单名），应写在第一个"
+		    "“field”之前。");
+	if (p->form->label == NULL)
+		return parse_here(p, "缺少“label”（表单的中文名称），"
+		    "应写在第一个“field”之前。");
+	return CX_OK;
+}
+
+/* Moves the sub-fields read so far into the open rows field. */
+static int
+parse_close_rows(struct parser *p)
+{
+	struct form_field *rows = &p->top.v[p->top.n - 1];
+
+	if (p->where == IN_SUB &&
+	    parse_finish_field(p, &p->sub.v[p->sub.n - 1], &p->subst,
+	    true) != CX_OK)
+		return CX_ERR;
+	if (p->sub.n == 0)
+		return parse_here(p, "多行表格“%s”没有定义任何字段。",
+		    rows->id);
+	rows->sub = p->sub.v;
+	rows->nsub = p->sub.n;
+	memset(&p->sub, 0, sizeof p->sub);
+	p->rows_open = false;
+	return parse_finish_field(p, rows, &p->topst, false);
+}
+
+static int
+parse_kw_field(struct parser *p)
+{
+	switch (p->where) {
+	case IN_HEADER:
+		if (parse_finish_header(p) != CX_OK)
+			return CX_ERR;
+		break;
+	case IN_FIELD:
+		if (p->rows_open) {
+			if (parse_new_field(p, &p->sub, &p->subst,
+			    "表格里的字段") != CX_OK)
+				return CX_ERR;
+			p->where = IN_SUB;
+			return CX_OK;
+		}
+		if (parse_finish_field(p, &p->top.v[p->top.n - 1], &p->topst,
+		    false) != CX_OK)
+			return CX_ERR;
+		break;
+	case IN_SUB:
+		if (parse_finish_field(p, &p->sub.v[p->sub.n - 1], &p->subst,
+		    true) != CX_OK)
+			return CX_ERR;
+		return parse_new_field(p, &p->sub, &p->subst, "表格里的字段");
+	case AFTER_END:
+		break;
+	}
+	if (parse_new_field(p, &p->top, &p->topst, "字段") != CX_OK)
+		return CX_ERR;
+	p->where = IN_FIELD;
+	return CX_OK;
+}
+
+static int
+parse_line(struct parser *p, char *s)
+{
+	enum form_kw kw;
+	char *kwend, *a, *tok, *save = NULL;
+	size_t i;
+
+	s += strspn(s, " \t");
+	if (*s == '\0' || *s == '#')
+		return CX_OK;
+	/* Trailing blanks never belong to a value. */
+	i = strlen(s);
+	while (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t'))
+		s[--i] = '\0';
+
+	kwend = s + strcspn(s, " \t");
+	p->rest = kwend + strspn(kwend, " \t");
+	for (kw = 0; kw < KW_COUNT; kw++)
+		if ((size_t)(kwend - s) == strlen(kw_names[kw]) &&
+		    strncmp(s, kw_names[kw], (size_t)(kwend - s)) == 0)
+			break;
+	if (kw == KW_COUNT) {
+		*kwend = '\0';
+		return parse_here(p, "未知的属性“%s”。", s);
+	}
+
+	/* Split the arguments of a copy, keeping rest intact. */
+	p->nargs = 0;
+	a = xstrdup(p->rest);
+	for (tok = strtok_r(a, " \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		p->args = xgrow(p->args, &p->argcap, p->nargs + 1,
+		    sizeof *p->args);
+		p->args[p->nargs++] = xstrdup(tok);
+	}
+	free(a);
+
+	if (kw == KW_FIELD)
+		return parse_kw_field(p);
+	if (kw == KW_END) {
+		if (parse_no_args(p, "end") != CX_OK)
+			return CX_ERR;
+		if (!p->rows_open)
+			return parse_here(p, "多余的“end”：前面没有"
+			    "未结束的多行表格（type rows）。");
+		if (parse_close_rows(p) != CX_OK)
+			return CX_ERR;
+		p->where = AFTER_END;
+		return CX_OK;
+	}
+	if (p->where == IN_HEADER) {
+		if (kw > KW_ORDER)
+			return parse_here(p, "“%s”是字段的属性，应写在"
+			    "“field”之后。", kw_names[kw]);
+		return parse_header_kw(p, kw);
+	}
+	if (p->where == AFTER_END)
+		return parse_here(p, "“end”之后应是新的“field”，"
+		    "“%s”应写在“end”之前。", kw_names[kw]);
+	if (kw != KW_LABEL && kw <= KW_ORDER)
+		return parse_here(p, "“%s”是表单的属性，应写在第一个"
+		    "“field”之前。", kw_names[kw]);
+	return parse_field_kw(p, kw);
+}
+
+static void
+parser_free(struct parser *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nargs; i++)
+		free(p->args[i]);
+	free(p->args);
+	for (i = 0; i < p->top.n; i++)
+		form_field_clear(&p->top.v[i]);
+	free(p->top.v);
+	for (i = 0; i < p->sub.n; i++)
+		form_field_clear(&p->sub.v[i]);
+	free(p->sub.v);
+	form_free(p->form);
+}
+
+static void
+parser_clear_args(struct parser *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nargs; i++)
+		free(p->args[i]);
+	p->nargs = 0;
+}
+
+/* Checks the end of the file and moves the fields into the form. */
+static int
+parse_finish(struct parser *p)
+{
+	const struct form_field *t;
+
+	if (p->line == 0)
+		p->line = 1;	/* an empty file */
+	switch (p->where) {
+	case IN_HEADER:
+		if (parse_finish_header(p) != CX_OK)
+			return CX_ERR;
+		return parse_here(p, "表单“%s”没有定义任何字段。",
+		    p->form->kind);
+	case IN_FIELD:
+	case IN_SUB:
+		if (p->rows_open) {
+			const struct form_field *rows = &p->top.v[p->top.n - 1];
+
+			return parse_error(p, rows->line, "多行表格“%s”缺少"
+			    "“end”。", rows->id);
+		}
+		if (parse_finish_field(p, &p->top.v[p->top.n - 1], &p->topst,
+		    false) != CX_OK)
+			return CX_ERR;
+		break;
+	case AFTER_END:
+		break;
+	}
+	p->form->fields = p->top.v;
+	p->form->nfields = p->top.n;
+	memset(&p->top, 0, sizeof p->top);
+	if (p->form->title != NULL) {
+		t = form_field_find(p->form, p->form->title);
+		if (t == NULL)
+			return parse_error(p, p->title_line, "“title”指定的字段"
+			    "“%s”不存在。", p->form->title);
+		if (t->type == FT_ROWS)
+			return parse_error(p, p->title_line, "“title”指定的字段"
+			    "“%s”是多行表格，不能作为标题。", p->form->title);
+	}
+	return CX_OK;
+}
+
+/* Reads the file line by line; each line is checked for valid UTF-8
+ * before anything else so that messages can quote it safely. */
+int
+form_parse(const char *path, const char *text, size_t len, struct form **out,
+    char **errp)
+{
+	struct parser p;
+	const char *s = text, *end = text + len, *nl;
+	char *line;
+	size_t n;
+	int rc = CX_OK;
+
+	*out = NULL;
+	memset(&p, 0, sizeof p);
+	p.path = path;
+	p.errp = errp;
+	p.form = xcalloc(1, sizeof *p.form);
+	p.form->version = 1;
+	p.form->order = 100;
+	p.form->path = xstrdup(path);
+
+	/* A BOM, as Windows Notepad writes, is not part of the first line. */
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	while (rc == CX_OK && s < end) {
+		p.line++;
+		nl = memchr(s, '\n', (size_t)(end - s));
+		n = (size_t)((nl != NULL ? nl : end) - s);
+		if (n > 0 && s[n - 1] == '\r')
+			n--;
+		if (memchr(s, '\0', n) != NULL || !text_utf8_valid(s, n)) {
+			rc = parse_error(&p, p.line, "含有无法识别的字符"
+			    "（编码不是 UTF-8），请把文件另存为 UTF-8 编码。");
+			break;
+		}
+		line = xstrndup(s, n);
+		rc = parse_line(&p, line);
+		free(line);
+		parser_clear_args(&p);
+		s = nl != NULL ? nl + 1 : end;
+	}
+	if (rc == CX_OK)
+		rc = parse_finish(&p);
+	if (rc == CX_OK) {
+		*out = p.form;
+		p.form = NULL;
+	}
+	parser_free(&p);
+	return rc;
+}
+
+int
+form_load_file(const char *path, struct form **out, char **errp)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if (util_read_file(path, &text, &len, errp) != CX_OK)
+		return CX_ERR;
+	rc = form_parse(path, text, len, out, errp);
+	free(text);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Form sets                                                            */
+/* ------------------------------------------------------------------ */
+
+void
+formset_free(struct formset *fs)
+{
+	size_t i;
+
+	if (fs == NULL)
+		return;
+	for (i = 0; i < fs->n; i++)
+		form_free(fs->forms[i]);
+	free(fs->forms);
+	free(fs);
+}
+
+struct form *
+formset_find(const struct formset *fs, const char *kind)
+{
+	size_t i;
+
+	if (kind == NULL)
+		return NULL;
+	for (i = 0; i < fs->n; i++)
+		if (strcmp(fs->forms[i]->kind, kind) == 0)
+			return fs->forms[i];
+	return NULL;
+}
+
+static int
+formset_cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+formset_cmp_forms(const void *a, const void *b)
+{
+	const struct form *fa = *(struct form *const *)a;
+	const struct form *fb = *(struct form *const *)b;
+
+	if (fa->order != fb->order)
+		return fa->order < fb->order ? -1 : 1;
+	return strcmp(fa->kind, fb->kind);
+}
+
+/* Checks one ref field against the set: the kind exists, and "where"
+ * names a field of it (and, for a choice field, its options). */
+static int
+formset_check_ref(const struct formset *fs, const struct form *f,
+    struct form_field *fl, char **errp)
+{
+	const struct form *target;
+	const struct form_field *wf;
+	size_t i;
+
+	if (fl->type != FT_REF)
+		return CX_OK;
+	target = formset_find(fs, fl->ref_kind);
+	if (target == NULL)
+		return err_set(errp, "%s:%d: 引用的表单“%s”不存在。", f->path,
+		    fl->line, fl->ref_kind);
+	fl->ref_form = target;
+	if (fl->where_field == NULL)
+		return CX_OK;
+	wf = form_field_find(target, fl->where_field);
+	if (wf == NULL)
+		return err_set(errp, "%s:%d: 表单“%s”（%s）没有字段“%s”。",
+		    f->path, fl->line, target->kind, target->label,
+		    fl->where_field);
+	if (wf->type == FT_ROWS)
+		return err_set(errp, "%s:%d: 表单“%s”的字段“%s”是多行表格，"
+		    "不能用在“where”里。", f->path, fl->line, target->kind,
+		    wf->id);
+	if (!form_is_enum(wf->type))
+		return CX_OK;
+	for (i = 0; i < fl->nwhere; i++) {
+		if (form_option_code(wf, fl->where_values[i]) == NULL)
+			return err_set(errp, "%s:%d: 表单“%s”的字段“%s”没有选项"
+			    "代码“%s”。", f->path, fl->line, target->kind,
+			    wf->id, fl->where_values[i]);
+	}
+	return CX_OK;
+}
+
+static int
+formset_check(const struct formset *fs, char **errp)
+{
+	const struct form *f;
+	struct form_field *fl;
+	size_t i, j, k;
+
+	for (i = 0; i < fs->n; i++) {
+		f = fs->forms[i];
+		for (j = 0; j < f->nfields; j++) {
+			fl = &f->fields[j];
+			if (formset_check_ref(fs, f, fl, errp) != CX_OK)
+				return CX_ERR;
+			for (k = 0; k < fl->nsub; k++)
+				if (formset_check_ref(fs, f, &fl->sub[k],
+				    errp) != CX_OK)
+					return CX_ERR;
+		}
+	}
+	return CX_OK;
+}
+
+/* Lists the *.form files of dir, sorted by name so that loading (and
+ * the first error reported) does not depend on the directory order. */
+static int
+formset_list_dir(const char *dir, struct strlist *names, char **errp)
+{
+	DIR *d;
+	struct dirent *de;
+	size_t n;
+
+	d = opendir(dir);
+	if (d == NULL)
+		return err_set(errp, "无法读取表单目录“%s”：%s", dir,
+		    strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (de->d_name[0] == '.' || n <= 5 ||
+		    strcmp(de->d_name + n - 5, ".form") != 0)
+			continue;
+		strlist_add(names, de->d_name);
+	}
+	closedir(d);
+	if (names->n > 0)
+		qsort(names->v, names->n, sizeof *names->v, formset_cmp_names);
+	return CX_OK;
+}
+
+int
+formset_load_dir(const char *dir, struct formset **out, char **errp)
+{
+	struct formset *fs;
+	struct strlist names;
+	struct form *f;
+	char *path;
+	size_t i, j;
+
+	*out = NULL;
+	strlist_init(&names);
+	if (formset_list_dir(dir, &names, errp) != CX_OK)
+		return CX_ERR;
+	if (names.n == 0) {
+		strlist_free(&names);
+		return err_set(errp, "表单目录“%s”里没有任何 .form 文件。",
+		    dir);
+	}
+	fs = xcalloc(1, sizeof *fs);
+	fs->forms = xcalloc(names.n, sizeof *fs->forms);
+	for (i = 0; i < names.n; i++) {
+		path = xasprintf("%s/%s", dir, names.v[i]);
+		if (form_load_file(path, &f, errp) != CX_OK) {
+			free(path);
+			goto fail;
+		}
+		free(path);
+		for (j = 0; j < fs->n; j++) {
+			if (strcmp(fs->forms[j]->kind, f->kind) == 0) {
+				err_set(errp, "%s: 表单名“%s”已在 %s 中定义。",
+				    f->path, f->kind, fs->forms[j]->path);
+				form_free(f);
+				goto fail;
+			}
+		}
+		fs->forms[fs->n++] = f;
+	}
+	if (formset_check(fs, errp) != CX_OK)
+		goto fail;
+	qsort(fs->forms, fs->n, sizeof *fs->forms, formset_cmp_forms);
+	strlist_free(&names);
+	*out = fs;
+	return CX_OK;
+
+fail:
+	strlist_free(&names);
+	formset_free(fs);
+	return CX_ERR;
+}
+
+/* ------------------------------------------------------------------ */
+/* Validation                                                           */
+/* ------------------------------------------------------------------ */
+
+/* True when the stored value v (a single code, or codes joined by ","
+ * for a multi-enum) holds one of the codes. */
+static bool
+form_where_match(const char *v, char *const *codes, size_t ncodes)
+{
+	const char *p, *e;
+	size_t i;
+
+	if (v == NULL)
+		return false;
+	for (i = 0; i < ncodes; i++)
+		if (strcmp(v, codes[i]) == 0)
+			return true;
+	for (p = v; *p != '\0'; p = *e ? e + 1 : e) {
+		e = p + strcspn(p, ",");
+		for (i = 0; i < ncodes; i++)
+			if (strlen(codes[i]) == (size_t)(e - p) &&
+			    strncmp(p, codes[i], (size_t)(e - p)) == 0)
+				return true;
+	}
+	return false;
+}
+
+/* "所属党支部：所选记录的“类型”应为党支部、直属党小组。", with the
+ * referenced form's labels when its set is known. */
+static void
+form_where_problem(const struct form_field *fl,
+    const char *name, struct strlist *problems)
+{
+	const struct form *target = fl->ref_form;
+	const struct form_field *wf = NULL;
+	const struct form_option *o;
+	struct buf b;
+	size_t i;
+
+	if (target != NULL)
+		wf = form_field_find(target, fl->where_field);
+	buf_init(&b);
+	for (i = 0; i < fl->nwhere; i++) {
+		if (i > 0)
+			buf_addstr(&b, "、");
+		o = wf != NULL ? form_option_code(wf, fl->where_values[i]) :
+		    NULL;
+		buf_addstr(&b, o != NULL ? o->label : fl->where_values[i]);
+	}
+	strlist_addf(problems, "%s：所选记录的“%s”应为%s。", name,
+	    wf != NULL ? wf->label : fl->where_field, b.s);
+	buf_free(&b);
+}
+
+/* Checks that a stored reference points at an existing record that
+ * satisfies "where". */
+static size_t
+form_validate_ref(const struct form_field *fl,
+    const char *name, const char *value, form_lookup_fn lookup, void *arg,
+    struct strlist *problems)
+{
+	struct record *target = NULL;
+	char *err = NULL;
+	uint64_t id;
+	size_t n = 0;
+	int rc;
+
+	if (lookup == NULL || !util_parse_id(value, &id))
+		return 0;
+	rc = lookup(arg, fl->ref_kind, id, &target, &err);
+	if (rc == CX_NOTFOUND) {
+		strlist_addf(problems, "%s：编号为 %s 的记录不存在。", name,
+		    value);
+		n = 1;
+	} else if (rc != CX_OK) {
+		strlist_addf(problems, "%s：无法读取编号为 %s 的记录：%s", name,
+		    value, err != NULL ? err : "未知错误。");
+		n = 1;
+	} else if (target == NULL) {
+		strlist_addf(problems, "%s：编号为 %s 的记录不存在。", name,
+		    value);
+		n = 1;
+	} else if (fl->where_field != NULL && !form_where_match(
+	    record_get(target, fl->where_field), fl->where_values,
+	    fl->nwhere)) {
+		form_where_problem(fl, name, problems);
+		n = 1;
+	}
+	record_free(target);
+	free(err);
+	return n;
+}
+
+static size_t form_validate_fields(const struct form *f,
+    const struct form_field *fields, size_t nfields, const char *prefix,
+    const struct record *r, form_lookup_fn lookup, void *arg,
+    struct strlist *problems);
+
+static size_t
+form_validate_rows(const struct form *f, const struct form_field *fl,
+    const char *name, const struct rvalue *v, form_lookup_fn lookup,
+    void *arg, struct strlist *problems)
+{
+	size_t nrows = v != NULL ? v->nrows : 0, min, i, n = 0;
+	char *prefix;
+
+	min = fl->min_rows;
+	if (fl->required && min == 0)
+		min = 1;
+	if (nrows < min) {
+		strlist_addf(problems, "%s：至少需要 %zu 行。", name, min);
+		n++;
+	}
+	if (fl->max_rows != 0 && nrows > fl->max_rows) {
+		strlist_addf(problems, "%s：最多只能有 %zu 行（现有 %zu 行）。",
+		    name, fl->max_rows, nrows);
+		n++;
+	}
+	for (i = 0; i < nrows; i++) {
+		prefix = xasprintf("%s第%zu行", name, i + 1);
+		n += form_validate_fields(f, fl->sub, fl->nsub, prefix,
+		    v->rows[i], lookup, arg, problems);
+		free(prefix);
+	}
+	return n;
+}
+
+/* Validates the fields of a record or of one row.  prefix is NULL at the
+ * top level (messages start with the label) or "承诺事项第2行" in a row
+ * (messages start with 承诺事项第2行“内容”). */
+static size_t
+form_validate_fields(const struct form *f, const struct form_field *fields,
+    size_t nfields, const char *prefix, const struct record *r,
+    form_lookup_fn lookup, void *arg, struct strlist *problems)
+{
+	const struct form_field *fl;
+	const struct rvalue *v;
+	char *name, *canon, *err;
+	size_t i, n = 0;
+
+	for (i = 0; i < nfields; i++) {
+		fl = &fields[i];
+		v = record_find(r, fl->id);
+		name = prefix == NULL ? xstrdup(fl->label) :
+		    xasprintf("%s“%s”", prefix, fl->label);
+		if (fl->type == FT_ROWS) {
+			if (v != NULL && !v->is_rows) {
+				strlist_addf(problems, "%s：存储的值类型不对"
+				    "（应是多行表格）。", name);
+				n++;
+			} else
+				n += form_validate_rows(f, fl, name, v, lookup,
+				    arg, problems);
+			free(name);
+			continue;
+		}
+		if (v != NULL && v->is_rows) {
+			strlist_addf(problems, "%s：存储的值类型不对（应是%s，"
+			    "不是多行表格）。", name, form_type_name(fl->type));
+			n++;
+			free(name);
+			continue;
+		}
+		if (v == NULL || v->text == NULL || v->text[0] == '\0') {
+			if (fl->required) {
+				strlist_addf(problems, "%s：必须填写。", name);
+				n++;
+			}
+			free(name);
+			continue;
+		}
+		canon = err = NULL;
+		if (form_input_named(fl, name, v->text, &canon, &err) !=
+		    CX_OK) {
+			strlist_take(problems, err);
+			n++;
+		} else if (strcmp(canon, v->text) != 0) {
+			strlist_addf(problems, "%s：“%s”不是规范的存储格式"
+			    "（应为“%s”）。", name, v->text, canon);
+			n++;
+		} else if (fl->type == FT_REF)
+			n += form_validate_ref(fl, name, canon, lookup, arg,
+			    problems);
+		free(canon);
+		free(name);
+	}
+	return n;
+}
+
+size_t
+form_validate(const struct form *f, const struct record *r,
+    form_lookup_fn lookup, void *arg, struct strlist *problems)
+{
+	return form_validate_fields(f, f->fields, f->nfields, NULL, r, lookup,
+	    arg, problems);
+}
+
+/* ------------------------------------------------------------------ */
+/* Defaults and display                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Empty text counts as no value: form_validate treats it as missing. */
+static void
+form_defaults_fields(const struct form_field *fields, size_t nfields,
+    struct record *r, const struct date *today)
+{
+	const struct form_field *fl;
+	struct rvalue *v;
+	char buf[11];
+	size_t i, j;
+
+	for (i = 0; i < nfields; i++) {
+		fl = &fields[i];
+		v = record_find(r, fl->id);
+		if (fl->type == FT_ROWS) {
+			if (v != NULL && v->is_rows)
+				for (j = 0; j < v->nrows; j++)
+					form_defaults_fields(fl->sub, fl->nsub,
+					    v->rows[j], today);
+			continue;
+		}
+		if (fl->def == NULL || (v != NULL && (v->is_rows ||
+		    (v->text != NULL && v->text[0] != '\0'))))
+			continue;
+		if (strcmp(fl->def, "today") == 0 &&
+		    (fl->type == FT_DATE || fl->type == FT_MONTH)) {
+			struct date d = *today;
+
+			if (fl->type == FT_MONTH)
+				d.d = 0;
+			date_format(&d, buf);
+			record_set(r, fl->id, buf);
+		} else
+			record_set(r, fl->id, fl->def);
+	}
+}
+
+void
+form_apply_defaults(const struct form *f, struct record *r,
+    const struct date *today)
+{
+	form_defaults_fields(f->fields, f->nfields, r, today);
+}
+
+static char *form_display(const struct formset *fs,
+    const struct form_field *f, const char *text, form_lookup_fn lookup,
+    void *arg, int depth);
+
+/* A reference reads as the title of the record it points at.  depth
+ * stops titles that are themselves references from going round a
+ * cycle. */
+static char *
+form_display_ref(const struct formset *fs, const struct form_field *f,
+    const char *text, form_lookup_fn lookup, void *arg, int depth)
+{
+	const struct form *target;
+	const struct form_field *tf;
+	struct record *rec = NULL;
+	const char *title;
+	char *err = NULL, *s;
+	uint64_t id;
+	int rc;
+
+	if (!util_parse_id(text, &id))
+		return xstrdup(text);
+	if (lookup == NULL || depth >= FORM_DISPLAY_DEPTH)
+		return xasprintf("（编号%s）", text);
+	rc = lookup(arg, f->ref_kind, id, &rec, &err);
+	free(err);
+	if (rc == CX_NOTFOUND)
+		return xasprintf("（编号%s，已不存在）", text);
+	if (rc != CX_OK)
+		return xasprintf("（编号%s，无法读取）", text);
+	target = fs != NULL ? formset_find(fs, f->ref_kind) : NULL;
+	tf = target != NULL ? form_field_find(target, target->title) : NULL;
+	title = tf != NULL ? record_get(rec, tf->id) : NULL;
+	if (title != NULL && title[0] != '\0')
+		s = form_display(fs, tf, title, lookup, arg, depth + 1);
+	else
+		s = xasprintf("（编号%s）", text);
+	record_free(rec);
+	return s;
+}
+
+static char *
+form_display(const struct formset *fs, const struct form_field *f,
+    const char *text, form_lookup_fn lookup, void *arg, int depth)
+{
+	const struct form_option *o;
+	const char *p, *e;
+	struct buf b;
+
+	if (text == NULL || text[0] == '\0')
+		return xstrdup("");
+	switch (f->type) {
+	case FT_ENUM:
+		o = form_option_code(f, text);
+		return xstrdup(o != NULL ? o->label : text);
+	case FT_MULTIENUM:
+		buf_init(&b);
+		buf_addstr(&b, "");
+		for (p = text; *p != '\0'; p = *e ? e + 1 : e) {
+			char *code;
+
+			e = p + strcspn(p, ",");
+			if (e == p)
+				continue;
+			code = xstrndup(p, (size_t)(e - p));
+			o = form_option_code(f, code);
+			if (b.len > 0)
+				buf_addstr(&b, "、");
+			buf_addstr(&b, o != NULL ? o->label : code);
+			free(code);
+		}
+		return buf_take(&b);
+	case FT_BOOL:
+		if (strcmp(text, "1") == 0)
+			return xstrdup("是");
+		if (strcmp(text, "0") == 0)
+			return xstrdup("否");
+		return xstrdup(text);
+	case FT_REF:
+		return form_display_ref(fs, f, text, lookup, arg, depth);
+	default:
+		return xstrdup(text);
+	}
+}
+
+char *
+form_value_display(const struct formset *fs, const struct form_field *f,
+    const char *text, form_lookup_fn lookup, void *arg)
+{
+	return form_display(fs, f, text, lookup, arg, 0);
+}

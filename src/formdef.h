@@ -77,6 +77,7 @@ struct form_field {
 	struct form_option	*opts;		/* enum, multienum */
 	size_t			 nopts;
 	char			*ref_kind;	/* ref */
+	const struct form	*ref_form;	/* ref: set by formset_load_dir */
 	char			*where_field;	/* ref, or NULL */
 	char		       **where_values;
 	size_t			 nwhere;
