@@ -654,14 +654,14 @@ cli_show_fields(struct cli *c, const struct form_field *fields, size_t n,
 
 	for (i = 0; i < n; i++) {
 		const struct form_field *ff = &fields[i];
-		char *label = text_pad(ff->label, (size_t)lw, TEXT_LEFT,
+		char *colon = xasprintf("%s：", ff->label);
+		char *label = text_pad(colon, (size_t)lw + 2, TEXT_LEFT,
 		    TEXT_SCREEN);
 
 		if (ff->type == FT_ROWS) {
 			size_t nr = record_nrows(r, ff->id);
 
-			cli_print("%s%s：%s\n", indent, label,
-			    nr ? "" : "（无）");
+			cli_print("%s%s%s\n", indent, label, nr ? "" : "（无）");
 			for (j = 0; j < nr; j++) {
 				char *sub = xasprintf("%s    ", indent);
 
@@ -675,10 +675,11 @@ cli_show_fields(struct cli *c, const struct form_field *fields, size_t n,
 			char *d = form_value_display(c->fs, ff, v ? v : "",
 			    cli_lookup, c);
 			char **lines = text_wrap(d, 1000, TEXT_SCREEN, NULL);
-			char *pad = xasprintf("%s%*s  ", indent, lw, "");
+			char *pad = xasprintf("%s%*s", indent, lw + 2, "");
 
 			/* Long text keeps its own line breaks, indented. */
-			cli_print("%s%s：%s\n", indent, label, lines[0]);
+			cli_print("%s%s%s\n", indent, lines[0][0] ? label :
+			    ff->label, lines[0][0] ? lines[0] : "：");
 			for (j = 1; lines[j] != NULL; j++)
 				cli_print("%s%s\n", pad, lines[j]);
 			text_lines_free(lines);
@@ -686,6 +687,7 @@ cli_show_fields(struct cli *c, const struct form_field *fields, size_t n,
 			free(d);
 		}
 		free(label);
+		free(colon);
 	}
 }
 

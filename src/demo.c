@@ -39,12 +39,20 @@ static const char *demo_surnames[] = {
 	"沈", "姚", "卢", "姜", "崔", "钟", "谭", "陆", "汪", "范", "金", "石",
 	"欧阳", "司马", "上官", "诸葛",
 };
-static const char *demo_given[] = {
-	"伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳",
-	"杰", "娟", "涛", "明", "超", "秀英", "霞", "平", "刚", "桂英", "建国",
-	"建华", "志强", "海燕", "晓东", "红梅", "文博", "思远", "雨桐", "子涵",
-	"浩然", "欣怡", "嘉怡", "俊杰", "晨曦", "一鸣", "梓萱", "宇轩", "昊",
-	"喆", "犇", "淼", "鑫", "彧", "珺", "玥", "翀", "昇", "赟", "堃",
+/* Given names: two-character names, and single characters that make
+ * one- or two-character names.  Split by the gender they usually suggest,
+ * so that the demo reads naturally. */
+static const char *demo_given2[2][16] = {
+	{ "建国", "志强", "晓东", "文博", "思远", "浩然", "俊杰", "宇轩",
+	  "一鸣", "建华", "国栋", "振华", "子健", "明远", "立新", "海涛" },
+	{ "秀英", "桂英", "海燕", "红梅", "欣怡", "嘉怡", "梓萱", "雨桐",
+	  "子涵", "晓燕", "丽华", "春梅", "玉兰", "静怡", "婉清", "思琪" },
+};
+static const char *demo_given1[2][16] = {
+	{ "伟", "强", "磊", "军", "洋", "勇", "杰", "涛", "明", "超", "刚",
+	  "昊", "喆", "犇", "翀", "堃" },
+	{ "芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "平", "玲", "婷",
+	  "淼", "珺", "玥", "彧", "赟" },
 };
 static const char *demo_posts[] = {
 	"副处长", "一级调研员", "二级调研员", "一级主任科员", "二级主任科员",
@@ -125,22 +133,25 @@ demo_org(struct demo_ctx *c, const struct form *f, const char *name,
 }
 
 static char *
-demo_name(int serial)
+demo_name(int serial, int female)
 {
-	const char *sur, *given;
+	const char *sur;
 
 	/* One member carries a character outside the BMP (U+2003E). */
 	if (serial == 17)
 		return xstrdup("林𠀾");
 	sur = demo_surnames[demo_rand(sizeof demo_surnames /
 	    sizeof demo_surnames[0])];
-	given = demo_given[demo_rand(sizeof demo_given /
-	    sizeof demo_given[0])];
-	if (demo_rand(3) == 0 && strlen(given) == 3)
-		return xasprintf("%s%s%s", sur, given,
-		    demo_given[demo_rand(sizeof demo_given /
-		    sizeof demo_given[0])]);
-	return xasprintf("%s%s", sur, given);
+	switch (demo_rand(3)) {
+	case 0:
+		return xasprintf("%s%s", sur, demo_given2[female][demo_rand(16)]);
+	case 1:
+		return xasprintf("%s%s", sur, demo_given1[female][demo_rand(16)]);
+	default:
+		return xasprintf("%s%s%s", sur,
+		    demo_given1[female][demo_rand(16)],
+		    demo_given1[female][demo_rand(16)]);
+	}
 }
 
 static int
@@ -150,16 +161,20 @@ demo_member(struct demo_ctx *c, const struct form *f, int serial, int index,
 	static const char *roles[] = { "secretary", "organization",
 	    "propaganda", "discipline" };
 	struct record *r = record_new();
-	int by = retired ? 1940 + (int)demo_rand(18) : 1962 + (int)demo_rand(36);
+	int female = demo_rand(5) >= 3;
+	/* Retired members were born 1940-1957; a branch secretary (who is
+	 * also the 处长) 1965-1979; other members 1965-1999. */
+	int by = retired ? 1940 + (int)demo_rand(18) :
+	    index == 0 ? 1965 + (int)demo_rand(15) : 1965 + (int)demo_rand(35);
 	int bm = 1 + (int)demo_rand(12);
-	int jy = by + 20 + (int)demo_rand(retired ? 20 : 8);
+	int jy = by + 19 + (int)demo_rand(retired ? 20 : 10);
 	int jm = 1 + (int)demo_rand(12), jd = 1 + (int)demo_rand(28);
 	int rc;
 
 	if (jy > 2025)
 		jy = 2025;
-	record_set_take(r, "name", demo_name(serial));
-	record_set(r, "gender", demo_rand(5) < 3 ? "m" : "f");
+	record_set_take(r, "name", demo_name(serial, female));
+	record_set(r, "gender", female ? "f" : "m");
 	record_set_take(r, "birth", xasprintf("%04d-%02d", by, bm));
 	record_set_take(r, "joined", xasprintf("%04d-%02d-%02d", jy, jm, jd));
 	/* The youngest member of some branches is still on probation. */

@@ -1,2 +1,2550 @@
-/* placeholder */
+/* store.c: the data directory, an LMDB environment (see store.h and
+ * docs/storage.md). */
 #include "config.h"
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#ifdef HAVE_SYS_VFS_H
+#include <sys/vfs.h>
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lmdb.h>
+
+#include "codec.h"
+#include "formdef.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+
+#define STORE_MIB		((size_t)1024 * 1024)
+#define STORE_MAP_DEFAULT	(16 * STORE_MIB)
+/* Page sizes go up to 64 KiB (ARM64, LoongArch); keep map sizes a
+ * multiple of the largest. */
+#define STORE_MAP_ALIGN		((size_t)64 * 1024)
+#define STORE_FAT_CAP		(1024 * STORE_MIB)
+#define STORE_MAXDBS		256
+#define STORE_MARKER_MAX	65536
+#define STORE_MARKER_HEAD	"cxzy data directory"
+#define STORE_SEAL_ID		12	/* 8-byte id and crc32 */
+
+/* statfs f_type of file systems without sparse files or with a 4 GiB
+ * file limit. */
+#define STORE_FS_VFAT		0x4d44UL
+#define STORE_FS_EXFAT		0x2011BAB0UL
+#define STORE_FS_FUSEBLK	0x65735546UL
+
+#define STORE_MSG_READONLY	"数据目录是只读的（例如 U 盘的写保护开关已打开），" \
+	"不能修改。请关闭写保护或把数据复制到可写的位置。"
+#define STORE_MSG_CHECK		"请运行“cxzy check”查看损坏情况，并从备份恢复。"
+
+struct store_index {
+	const struct form_field	*ff;
+	char			*name;		/* idx:KIND:FIELD */
+	MDB_dbi			 dbi;
+	bool			 open;
+};
+
+struct store_kind {
+	const struct form	*f;
+	char			*name;		/* rec:KIND */
+	MDB_dbi			 dbi;
+	bool			 open;
+	struct store_index	*idx;
+	size_t			 nidx;
+};
+
+struct store {
+	char			*dir;
+	const struct formset	*fs;
+	MDB_env			*env;
+	bool			 readonly;
+	bool			 fs_capped;	/* FAT-like file system */
+	size_t			 maxmap;
+	MDB_dbi			 meta, trash;
+	bool			 meta_open, trash_open;
+	struct store_kind	*kinds;
+	size_t			 nkinds;
+	MDB_txn			*rtxn;		/* cached read transaction */
+	int			 rdepth;
+};
+
+/* A write transaction's work.  Returns CX_OK to commit; otherwise the
+ * transaction is aborted and, when *mdbrc is set, that LMDB error decides
+ * what happens (MDB_MAP_FULL: grow and redo), else the return value (with
+ * its message) is passed on. */
+typedef int (*store_txn_fn)(struct store *st, MDB_txn *txn, void *arg,
+    int *mdbrc, char **errp);
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                       */
+/* ------------------------------------------------------------------ */
+
+static size_t
+store_round_up(size_t n)
+{
+	if (n < STORE_MAP_ALIGN)
+		return STORE_MAP_ALIGN;
+	if (n > SIZE_MAX - STORE_MAP_ALIGN)
+		return SIZE_MAX - SIZE_MAX % STORE_MAP_ALIGN;
+	return (n + STORE_MAP_ALIGN - 1) / STORE_MAP_ALIGN * STORE_MAP_ALIGN;
+}
+
+static size_t
+store_round_down(size_t n)
+{
+	if (n < STORE_MAP_ALIGN)
+		return STORE_MAP_ALIGN;
+	return n / STORE_MAP_ALIGN * STORE_MAP_ALIGN;
+}
+
+static char *
+store_path(const char *dir, const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+static bool
+store_little_endian(void)
+{
+	const uint16_t one = 1;
+
+	return *(const unsigned char *)&one == 1;
+}
+
+/* The current local time as "YYYY-MM-DD HH:MM:SS"; CXZY_NOW overrides it
+ * so that tests and golden files are deterministic. */
+static void
+store_now(char out[20])
+{
+	const char *env = getenv("CXZY_NOW");
+	const char *pat = "dddd-dd-dd dd:dd:dd";
+	struct tm tm;
+	time_t t;
+	size_t i;
+
+	if (env != NULL && strlen(env) == 19) {
+		for (i = 0; i < 19; i++) {
+			if (pat[i] == 'd' ? (env[i] < '0' || env[i] > '9') :
+			    env[i] != pat[i])
+				break;
+		}
+		if (i == 19) {
+			memcpy(out, env, 20);
+			return;
+		}
+	}
+	t = time(NULL);
+	localtime_r(&t, &tm);
+	strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* Index keys are the value's bytes, cut to STORE_INDEX_KEY_MAX without
+ * splitting a UTF-8 character. */
+static size_t
+store_cut(const char *s, size_t n)
+{
+	if (n <= STORE_INDEX_KEY_MAX)
+		return n;
+	n = STORE_INDEX_KEY_MAX;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/* The sealed id stored as index data: same bytes as codec_seal() of the
+ * big-endian id, written here without an allocation. */
+static void
+store_seal_id(unsigned char out[STORE_SEAL_ID], uint64_t id)
+{
+	uint32_t crc;
+
+	util_put_be64(out, id);
+	crc = codec_crc32(0, out, 8);
+	out[8] = (unsigned char)(crc & 0xff);
+	out[9] = (unsigned char)((crc >> 8) & 0xff);
+	out[10] = (unsigned char)((crc >> 16) & 0xff);
+	out[11] = (unsigned char)((crc >> 24) & 0xff);
+}
+
+/* Returns the id of sealed index data, or 0 when it is damaged. */
+static uint64_t
+store_unseal_id(const MDB_val *v)
+{
+	if (v->mv_size != STORE_SEAL_ID || codec_unseal(v->mv_data,
+	    v->mv_size) != 8)
+		return 0;
+	return util_get_be64(v->mv_data);
+}
+
+/* A printable copy of possibly damaged key bytes (NULs dropped). */
+static char *
+store_show(const void *p, size_t n)
+{
+	const char *s = p;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (i = 0; i < n; i++)
+		if (s[i] != '\0')
+			buf_addc(&b, s[i]);
+	return buf_take(&b);
+}
+
+/* Turns an LMDB or errno code into a message saying what happened and
+ * what to do, with LMDB's own text in parentheses. */
+static int
+store_mdb_err(struct store *st, int rc, char **errp)
+{
+	const char *what;
+
+	switch (rc) {
+	case ENOSPC:
+		what = "U 盘空间已满，刚才的修改没有保存。请删除不需要的文件后再试。";
+		break;
+	case EIO:
+	case MDB_PANIC:
+		what = "无法读写数据（U 盘可能已被拔出）。刚才的修改没有保存，"
+		    "之前保存的数据不受影响。请重新插好 U 盘后重新打开程序。";
+		break;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		what = "没有权限读写数据目录中的文件。请检查 U 盘是否写保护，"
+		    "或把数据复制到可写的位置。";
+		break;
+	case ENOMEM:
+		what = "内存不足，无法打开或修改数据。请关闭其他程序后再试。";
+		break;
+	case EAGAIN:
+	case EBUSY:
+		what = "数据目录正被另一个程序使用。请关闭它后再试。";
+		break;
+	case MDB_MAP_FULL:
+		what = "数据已达到允许的上限，刚才的修改没有保存。"
+		    "请把数据目录复制到空间更大的磁盘上再使用。";
+		break;
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:
+		what = "数据文件已损坏。" STORE_MSG_CHECK;
+		break;
+	case MDB_INVALID:
+		what = "数据文件（data.mdb）无法识别：它可能已损坏，或是用不兼容的 "
+		    "LMDB 版本写的。请从备份恢复。";
+		break;
+	case MDB_VERSION_MISMATCH:
+		what = "数据目录的锁文件（lock.mdb）是另一个 LMDB 版本建立的。"
+		    "请关闭其他正在使用该数据的程序后再试。";
+		break;
+	case MDB_INCOMPATIBLE:
+		what = "数据文件中的数据库类型与本程序预期的不符，数据可能已损坏"
+		    "或来自其他程序。请从备份恢复。";
+		break;
+	case MDB_MAP_RESIZED:
+		what = "数据文件刚被另一个程序扩大了。请重新打开程序。";
+		break;
+	case MDB_READERS_FULL:
+		what = "同时读取数据的程序太多。请关闭其他正在使用该数据的 cxzy "
+		    "后再试。";
+		break;
+	case MDB_DBS_FULL:
+		what = "表单和索引太多，超过了数据目录能容纳的数据库个数。"
+		    "请联系技术人员。";
+		break;
+	case MDB_TXN_FULL:
+	case MDB_TLS_FULL:
+		what = "一次修改的数据太多，没有保存。请分批进行。";
+		break;
+	case MDB_KEYEXIST:
+	case MDB_NOTFOUND:
+	case MDB_CURSOR_FULL:
+	case MDB_PAGE_FULL:
+	case MDB_BAD_RSLOT:
+	case MDB_BAD_TXN:
+	case MDB_BAD_VALSIZE:
+	case MDB_BAD_DBI:
+		what = "程序内部错误，刚才的修改没有保存。请把这条信息告诉技术人员。";
+		break;
+	default:
+		what = "读写数据时出错，刚才的修改没有保存。请检查 U 盘后再试。";
+		break;
+	}
+	(void)st;
+	return err_set(errp, "%s（%s）", what, mdb_strerror(rc));
+}
+
+static struct store_kind *
+store_kind_of(struct store *st, const struct form *f, char **errp)
+{
+	size_t i;
+
+	if (f == NULL) {
+		err_set(errp, "程序内部错误：没有给出记录类型。");
+		return NULL;
+	}
+	for (i = 0; i < st->nkinds; i++)
+		if (st->kinds[i].f == f)
+			return &st->kinds[i];
+	for (i = 0; i < st->nkinds; i++)
+		if (strcmp(st->kinds[i].f->kind, f->kind) == 0)
+			return &st->kinds[i];
+	err_set(errp, "程序内部错误：记录类型“%s”不在打开数据目录时给出的表单中。",
+	    f->kind);
+	return NULL;
+}
+
+static const struct form *
+store_form_of_kind(const struct store *st, const char *kind, size_t n,
+    struct store_kind **kp)
+{
+	size_t i;
+
+	for (i = 0; i < st->nkinds; i++) {
+		const char *k = st->kinds[i].f->kind;
+
+		if (strlen(k) == n && memcmp(k, kind, n) == 0) {
+			if (kp != NULL)
+				*kp = &st->kinds[i];
+			return st->kinds[i].f;
+		}
+	}
+	return NULL;
+}
+
+/* Why a stored value does not decode: the checksum or the layout. */
+static const char *
+store_damage_cause(const MDB_val *v)
+{
+	return codec_unseal(v->mv_data, v->mv_size) < 0 ? "校验和不符" :
+	    "格式无法识别";
+}
+
+/* Decodes a stored record, turning damage into a message naming it. */
+static int
+store_decode(const struct form *f, uint64_t id, const MDB_val *v,
+    const char *where, struct record **out, char **errp)
+{
+	if (codec_decode(v->mv_data, v->mv_size, out, NULL) != CX_OK) {
+		return err_set(errp, "%s%s记录（编号 %llu）已损坏：%s。"
+		    STORE_MSG_CHECK, where, f->label, (unsigned long long)id,
+		    store_damage_cause(v));
+	}
+	(*out)->id = id;
+	return CX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Transactions                                                        */
+/* ------------------------------------------------------------------ */
+
+static void
+store_drop_rtxn(struct store *st)
+{
+	if (st->rtxn != NULL && st->rdepth == 0) {
+		mdb_txn_abort(st->rtxn);
+		st->rtxn = NULL;
+	}
+}
+
+/* Read transactions nest (a callback of store_foreach may call
+ * store_get) and share one cached handle, renewed per outermost use. */
+static int
+store_read_begin(struct store *st, MDB_txn **txn, char **errp)
+{
+	int rc, tries;
+
+	if (st->rdepth > 0) {
+		st->rdepth++;
+		*txn = st->rtxn;
+		return CX_OK;
+	}
+	for (tries = 0; ; tries++) {
+		if (st->rtxn != NULL)
+			rc = mdb_txn_renew(st->rtxn);
+		else
+			rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &st->rtxn);
+		if (rc == MDB_MAP_RESIZED && tries < 4) {
+			/* Another process grew the map: adopt its size. */
+			if (st->rtxn != NULL) {
+				mdb_txn_abort(st->rtxn);
+				st->rtxn = NULL;
+			}
+			mdb_env_set_mapsize(st->env, 0);
+			continue;
+		}
+		break;
+	}
+	if (rc != 0) {
+		if (st->rtxn != NULL) {
+			mdb_txn_abort(st->rtxn);
+			st->rtxn = NULL;
+		}
+		return store_mdb_err(st, rc, errp);
+	}
+	st->rdepth = 1;
+	*txn = st->rtxn;
+	return CX_OK;
+}
+
+static void
+store_read_end(struct store *st)
+{
+	if (st->rdepth > 0 && --st->rdepth == 0)
+		mdb_txn_reset(st->rtxn);
+}
+
+static size_t
+store_cur_mapsize(const struct store *st)
+{
+	MDB_envinfo info;
+
+	if (mdb_env_info(st->env, &info) != 0)
+		return 0;
+	return info.me_mapsize;
+}
+
+/* A map size for a message: "1 GiB", "256 MiB", "640 KiB". */
+static void
+store_size_text(char *out, size_t len, size_t n)
+{
+	if (n >= 1024 * STORE_MIB && n % (1024 * STORE_MIB) == 0)
+		snprintf(out, len, "%zu GiB", n / (1024 * STORE_MIB));
+	else if (n >= STORE_MIB && n % STORE_MIB == 0)
+		snprintf(out, len, "%zu MiB", n / STORE_MIB);
+	else
+		snprintf(out, len, "%zu KiB", n / 1024);
+}
+
+/* Doubles the map, up to the cap.  Returns false at the cap. */
+static bool
+store_grow(struct store *st, char **errp)
+{
+	size_t cur = store_cur_mapsize(st), next;
+	char cap[32];
+	int rc;
+
+	if (cur >= st->maxmap) {
+		store_size_text(cap, sizeof cap, st->maxmap);
+		if (st->fs_capped) {
+			err_set(errp, "数据已达到该 U 盘文件系统允许的上限（%s），"
+			    "刚才的修改没有保存。请把数据目录复制到 NTFS 格式的 U 盘"
+			    "或电脑硬盘上再使用。", cap);
+		} else {
+			err_set(errp, "数据已达到允许的上限（%s），刚才的修改没有"
+			    "保存。请把数据目录复制到空间更大的磁盘上再使用。", cap);
+		}
+		return false;
+	}
+	next = cur > st->maxmap / 2 ? st->maxmap : store_round_up(cur * 2);
+	if (next > st->maxmap)
+		next = st->maxmap;
+	store_drop_rtxn(st);
+	rc = mdb_env_set_mapsize(st->env, next);
+	if (rc != 0) {
+		store_mdb_err(st, rc, errp);
+		return false;
+	}
+	return true;
+}
+
+/* Runs fn in a write transaction.  A full map is grown and the whole of
+ * fn redone, so fn must not change anything outside the transaction that
+ * a second run would get wrong. */
+static int
+store_write(struct store *st, store_txn_fn fn, void *arg, char **errp)
+{
+	MDB_txn *txn;
+	int rc, r, mdbrc, resized = 0;
+
+	if (st->readonly)
+		return err_set(errp, STORE_MSG_READONLY);
+	if (st->rdepth > 0)
+		return err_set(errp, "程序内部错误：在遍历记录的过程中不能修改数据。");
+	store_drop_rtxn(st);
+	for (;;) {
+		rc = mdb_txn_begin(st->env, NULL, 0, &txn);
+		if (rc == MDB_MAP_RESIZED && resized++ < 4) {
+			mdb_env_set_mapsize(st->env, 0);
+			continue;
+		}
+		if (rc != 0)
+			return store_mdb_err(st, rc, errp);
+		mdbrc = 0;
+		r = fn(st, txn, arg, &mdbrc, errp);
+		if (r == CX_OK && mdbrc == 0) {
+			mdbrc = mdb_txn_commit(txn);
+			if (mdbrc == 0)
+				return CX_OK;
+		} else {
+			mdb_txn_abort(txn);
+			if (mdbrc == 0)
+				return r;
+		}
+		if (mdbrc != MDB_MAP_FULL)
+			return store_mdb_err(st, mdbrc, errp);
+		if (!store_grow(st, errp))
+			return CX_ERR;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Meta                                                                */
+/* ------------------------------------------------------------------ */
+
+static int
+store_meta_read(struct store *st, MDB_txn *txn, const char *key,
+    char **out, char **errp)
+{
+	MDB_val k, v;
+	long n;
+	int rc;
+
+	*out = NULL;
+	if (!st->meta_open)
+		return CX_NOTFOUND;
+	k.mv_data = (void *)key;
+	k.mv_size = strlen(key);
+	rc = mdb_get(txn, st->meta, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return CX_NOTFOUND;
+	if (rc != 0)
+		return store_mdb_err(st, rc, errp);
+	n = codec_unseal(v.mv_data, v.mv_size);
+	if (n < 0) {
+		return err_set(errp, "数据目录中的设置“%s”已损坏（校验和不符）。"
+		    STORE_MSG_CHECK, key);
+	}
+	*out = xstrndup(v.mv_data, (size_t)n);
+	return CX_OK;
+}
+
+static int
+store_meta_write(struct store *st, MDB_txn *txn, const char *key,
+    const char *value, int *mdbrc)
+{
+	struct buf b;
+	MDB_val k, v;
+
+	buf_init(&b);
+	codec_seal(value, strlen(value), &b);
+	k.mv_data = (void *)key;
+	k.mv_size = strlen(key);
+	v.mv_data = b.s;
+	v.mv_size = b.len;
+	*mdbrc = mdb_put(txn, st->meta, &k, &v, 0);
+	buf_free(&b);
+	return *mdbrc == 0 ? CX_OK : CX_ERR;
+}
+
+static bool
+store_parse_u64(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	*out = v;
+	return true;
+}
+
+int
+store_meta_get(struct store *st, const char *key, char **out, char **errp)
+{
+	MDB_txn *txn;
+	int r;
+
+	*out = NULL;
+	if (store_read_begin(st, &txn, errp) != CX_OK)
+		return CX_ERR;
+	r = store_meta_read(st, txn, key, out, errp);
+	store_read_end(st);
+	return r;
+}
+
+struct store_meta_arg {
+	const char	*key;
+	const char	*value;
+};
+
+static int
+store_meta_set_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
+    char **errp)
+{
+	struct store_meta_arg *a = arg;
+
+	(void)errp;
+	return store_meta_write(st, txn, a->key, a->value, mdbrc);
+}
+
+int
+store_meta_set(struct store *st, const char *key, const char *value,
+    char **errp)
+{
+	struct store_meta_arg a;
+
+	if (*key == '\0' || strlen(key) > 400)
+		return err_set(errp, "程序内部错误：设置名“%s”无效。", key);
+	a.key = key;
+	a.value = value;
+	return store_write(st, store_meta_set_cb, &a, errp);
+}
+
+/* ------------------------------------------------------------------ */
+/* The marker file                                                     */
+/* ------------------------------------------------------------------ */
+
+static char *
+store_marker_text(void)
+{
+	char now[20];
+
+	store_now(now);
+	return xasprintf("%s\n"
+	    "program %s\n"
+	    "format %d\n"
+	    "lmdb %d.%d.%d\n"
+	    "pagesize %ld\n"
+	    "wordsize %d\n"
+	    "byteorder %s\n"
+	    "created %s\n",
+	    STORE_MARKER_HEAD, PACKAGE_VERSION, STORE_FORMAT,
+	    MDB_VERSION_MAJOR, MDB_VERSION_MINOR, MDB_VERSION_PATCH,
+	    sysconf(_SC_PAGESIZE), (int)(8 * sizeof(void *)),
+	    store_little_endian() ? "little" : "big", now);
+}
+
+static int
+store_write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Writes the marker so that it is either absent or complete: a temporary
+ * file, flushed, renamed over, and the directory flushed. */
+static int
+store_marker_write(const char *dir, char **errp)
+{
+	char *text = store_marker_text();
+	char *tmp = store_path(dir, STORE_MARKER ".tmp");
+	char *path = store_path(dir, STORE_MARKER);
+	int fd, e, r = CX_ERR;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		goto fail;
+	if (store_write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		errno = e;
+		goto fail;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		e = errno;
+		unlink(tmp);
+		errno = e;
+		goto fail;
+	}
+	fd = open(dir, O_RDONLY);
+	if (fd >= 0) {
+		fsync(fd);	/* not supported everywhere; best effort */
+		close(fd);
+	}
+	r = CX_OK;
+	goto out;
+
+fail:
+	if (errno == ENOSPC) {
+		err_set(errp, "U 盘空间已满，无法在“%s”建立数据目录。"
+		    "请删除不需要的文件后再试。", dir);
+	} else {
+		err_set(errp, "无法在“%s”写入 %s：%s。请检查 U 盘是否写保护、"
+		    "目录是否可写。", dir, STORE_MARKER, strerror(errno));
+	}
+out:
+	free(text);
+	free(tmp);
+	free(path);
+	return r;
+}
+
+static int
+store_marker_garbled(const char *dir, const char *why, char **errp)
+{
+	return err_set(errp, "数据目录“%s”中的 %s 已损坏或无法识别（%s）。"
+	    "请从备份恢复数据目录。", dir, STORE_MARKER, why);
+}
+
+/* Checks the marker before LMDB is opened, so that a PC whose LMDB or
+ * architecture cannot read the data says so in words. */
+static int
+store_marker_check(const char *dir, const char *path, char **errp)
+{
+	char *text = NULL, *line, *next, *val;
+	int fmt = -1, maj = -1, min = -1, pat = -1, word = -1, order = -1;
+	int myword = (int)(8 * sizeof(void *)), r = CX_ERR, fd;
+	bool first = true;
+	struct stat sb;
+	size_t len;
+	char *why = NULL;
+
+	if (stat(path, &sb) == 0 && sb.st_size > STORE_MARKER_MAX)
+		return store_marker_garbled(dir, "文件过大", errp);
+	if ((fd = open(path, O_RDONLY)) < 0 ||
+	    util_read_file(path, &text, &len, NULL) != CX_OK) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return err_set(errp, "无法读取数据目录“%s”中的 %s：%s。"
+		    "请检查文件权限，或把数据复制到本机后再打开。", dir,
+		    STORE_MARKER, strerror(e));
+	}
+	close(fd);
+	if (strlen(text) != len) {
+		r = store_marker_garbled(dir, "含有非文本内容", errp);
+		goto out;
+	}
+	for (line = text; line != NULL && *line != '\0'; line = next) {
+		char *key;
+		size_t n;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		n = strlen(line);
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (first) {
+			if (strcmp(line, STORE_MARKER_HEAD) != 0) {
+				r = store_marker_garbled(dir, "第一行不对", errp);
+				goto out;
+			}
+			first = false;
+			continue;
+		}
+		key = line;
+		val = strchr(line, ' ');
+		if (val == NULL)
+			continue;
+		*val++ = '\0';
+		if (strcmp(key, "format") == 0) {
+			char *end;
+			long v = strtol(val, &end, 10);
+
+			if (*end == '\0' && end != val && v >= 0 && v < INT_MAX)
+				fmt = (int)v;
+		} else if (strcmp(key, "lmdb") == 0) {
+			char c;
+
+			if (sscanf(val, "%d.%d.%d%c", &maj, &min, &pat, &c) != 3)
+				maj = min = pat = -1;
+		} else if (strcmp(key, "wordsize") == 0) {
+			if (strcmp(val, "32") == 0 || strcmp(val, "64") == 0)
+				word = atoi(val);
+		} else if (strcmp(key, "byteorder") == 0) {
+			if (strcmp(val, "little") == 0)
+				order = 1;
+			else if (strcmp(val, "big") == 0)
+				order = 0;
+		}
+	}
+	if (first)
+		why = "文件是空的";
+	else if (fmt < 0)
+		why = "缺少“format”一行";
+	else if (maj < 0)
+		why = "缺少“lmdb”一行";
+	else if (word < 0)
+		why = "缺少“wordsize”一行";
+	else if (order < 0)
+		why = "缺少“byteorder”一行";
+	if (why != NULL) {
+		r = store_marker_garbled(dir, why, errp);
+		goto out;
+	}
+
+	if (fmt > STORE_FORMAT) {
+		err_set(errp, "数据目录“%s”是较新版本的 cxzy 建立的（数据格式 %d），"
+		    "本程序（cxzy %s）只能读取数据格式 %d。请使用较新版本的 cxzy。",
+		    dir, fmt, PACKAGE_VERSION, STORE_FORMAT);
+		goto out;
+	}
+	if (maj != MDB_VERSION_MAJOR || min != MDB_VERSION_MINOR) {
+		err_set(errp, "数据目录“%s”是用 LMDB %d.%d.%d 写的，本程序使用的 "
+		    "LMDB %d.%d.%d 不能读取这种格式。请在使用 LMDB %d.%d 的电脑上"
+		    "用 cxzy 导出数据，再在这里导入。", dir, maj, min, pat,
+		    MDB_VERSION_MAJOR, MDB_VERSION_MINOR, MDB_VERSION_PATCH,
+		    maj, min);
+		goto out;
+	}
+	if (word != myword) {
+		err_set(errp, "数据目录“%s”是在 %d 位系统上建立的，本程序是 %d 位的，"
+		    "数据文件不能在两者之间直接使用。请在原来的电脑上用 cxzy "
+		    "导出数据，再在这里导入。", dir, word, myword);
+		goto out;
+	}
+	if ((order == 1) != store_little_endian()) {
+		err_set(errp, "数据目录“%s”是在字节序为 %s 的电脑上建立的，本程序"
+		    "所在的电脑是 %s，数据文件不能在两者之间直接使用。请在原来的"
+		    "电脑上用 cxzy 导出数据，再在这里导入。", dir,
+		    order ? "little-endian" : "big-endian",
+		    store_little_endian() ? "little-endian" : "big-endian");
+		goto out;
+	}
+	r = CX_OK;
+out:
+	free(text);
+	return r;
+}
+
+/* Whether dir holds nothing at all.  -1 when it cannot be read. */
+static int
+store_dir_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int empty = 1;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0) {
+			empty = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return empty;
+}
+
+static bool
+store_file_exists(const char *dir, const char *name)
+{
+	char *p = store_path(dir, name);
+	struct stat sb;
+	bool yes = stat(p, &sb) == 0;
+
+	free(p);
+	return yes;
+}
+
+static bool
+store_file_writable(const char *dir, const char *name)
+{
+	char *p = store_path(dir, name);
+	bool yes = access(p, F_OK) != 0 || access(p, W_OK) == 0;
+
+	free(p);
+	return yes;
+}
+
+/* Looks at the directory before LMDB touches it: it must exist (or be
+ * created), carry our marker (or be empty and be initialised), and the
+ * marker must describe data this build can read. */
+static int
+store_prepare_dir(const char *dir, int flags, bool *readonly, bool *nolock,
+    char **errp)
+{
+	struct stat sb;
+	char *marker;
+	int empty, r;
+
+	if (stat(dir, &sb) != 0) {
+		if (errno != ENOENT) {
+			return err_set(errp, "无法访问数据目录“%s”：%s。请检查 U 盘"
+			    "是否已插好、目录权限是否正确。", dir, strerror(errno));
+		}
+		if (!(flags & STORE_CREATE)) {
+			return err_set(errp, "数据目录“%s”不存在。请检查 U 盘是否已"
+			    "插好，或用 --data 指定数据目录。", dir);
+		}
+		if (flags & STORE_READONLY)
+			return err_set(errp, STORE_MSG_READONLY);
+		if (mkdir(dir, 0777) != 0) {
+			return err_set(errp, "无法建立数据目录“%s”：%s。请检查上级"
+			    "目录是否存在、是否可写。", dir, strerror(errno));
+		}
+	} else if (!S_ISDIR(sb.st_mode)) {
+		return err_set(errp, "“%s”不是目录。请用 --data 指定数据目录。",
+		    dir);
+	}
+
+	/* Without write access LMDB cannot keep its reader table, so locking
+	 * is off; a read-only open by choice keeps it, so that a cxzy writing
+	 * at the same time does not reuse pages this one is reading. */
+	*nolock = access(dir, W_OK) != 0 ||
+	    !store_file_writable(dir, "data.mdb") ||
+	    !store_file_writable(dir, "lock.mdb");
+	*readonly = *nolock || (flags & STORE_READONLY);
+
+	marker = store_path(dir, STORE_MARKER);
+	if (access(marker, F_OK) == 0) {
+		r = store_marker_check(dir, marker, errp);
+		free(marker);
+		return r;
+	}
+	free(marker);
+
+	if (store_file_exists(dir, "data.mdb")) {
+		return err_set(errp, "“%s”不是 cxzy 的数据目录（缺少 %s）。如果这是"
+		    "别的程序的数据，请另选一个目录；如果确是 cxzy 的数据，请从"
+		    "备份恢复。", dir, STORE_MARKER);
+	}
+	empty = store_dir_empty(dir);
+	if (empty < 0) {
+		return err_set(errp, "无法读取数据目录“%s”：%s。请检查目录权限。",
+		    dir, strerror(errno));
+	}
+	if (!empty) {
+		return err_set(errp, "目录“%s”里已有别的文件，不是 cxzy 的数据目录"
+		    "（缺少 %s）。为免弄乱这些文件，cxzy 不会在这里建立数据。"
+		    "请另选一个空目录。", dir, STORE_MARKER);
+	}
+	if (!(flags & STORE_CREATE)) {
+		return err_set(errp, "数据目录“%s”是空的，还没有 cxzy 的数据。"
+		    "请先建立数据目录，或用 --data 指定已有的数据目录。", dir);
+	}
+	if (*readonly)
+		return err_set(errp, STORE_MSG_READONLY);
+	return store_marker_write(dir, errp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening                                                             */
+/* ------------------------------------------------------------------ */
+
+static bool
+store_field_indexed(const struct form_field *ff)
+{
+	return ff->type != FT_ROWS &&
+	    (ff->index || ff->unique || ff->type == FT_REF);
+}
+
+static void
+store_setup_kinds(struct store *st)
+{
+	size_t i, j;
+
+	st->nkinds = st->fs != NULL ? st->fs->n : 0;
+	st->kinds = xcalloc(st->nkinds, sizeof *st->kinds);
+	for (i = 0; i < st->nkinds; i++) {
+		struct store_kind *k = &st->kinds[i];
+		const struct form *f = st->fs->forms[i];
+
+		k->f = f;
+		k->name = xasprintf("rec:%s", f->kind);
+		k->idx = xcalloc(f->nfields, sizeof *k->idx);
+		for (j = 0; j < f->nfields; j++) {
+			const struct form_field *ff = &f->fields[j];
+
+			if (!store_field_indexed(ff))
+				continue;
+			k->idx[k->nidx].ff = ff;
+			k->idx[k->nidx].name = xasprintf("idx:%s:%s", f->kind,
+			    ff->id);
+			k->nidx++;
+		}
+	}
+}
+
+static void
+store_close_dbs(struct store *st)
+{
+	size_t i, j;
+
+	st->meta_open = st->trash_open = false;
+	for (i = 0; i < st->nkinds; i++) {
+		st->kinds[i].open = false;
+		for (j = 0; j < st->kinds[i].nidx; j++)
+			st->kinds[i].idx[j].open = false;
+	}
+}
+
+static int
+store_index_put(MDB_txn *txn, struct store_index *ix, const char *value,
+    uint64_t id, int *mdbrc)
+{
+	unsigned char seal[STORE_SEAL_ID];
+	size_t n = strlen(value);
+	MDB_val k, v;
+	int rc;
+
+	if (n == 0)
+		return CX_OK;
+	store_seal_id(seal, id);
+	k.mv_data = (void *)value;
+	k.mv_size = store_cut(value, n);
+	v.mv_data = seal;
+	v.mv_size = sizeof seal;
+	rc = mdb_put(txn, ix->dbi, &k, &v, MDB_NODUPDATA);
+	if (rc != 0 && rc != MDB_KEYEXIST) {
+		*mdbrc = rc;
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+static int
+store_index_del(MDB_txn *txn, struct store_index *ix, const char *value,
+    uint64_t id, int *mdbrc)
+{
+	unsigned char seal[STORE_SEAL_ID];
+	size_t n = strlen(value);
+	MDB_val k, v;
+	int rc;
+
+	if (n == 0)
+		return CX_OK;
+	store_seal_id(seal, id);
+	k.mv_data = (void *)value;
+	k.mv_size = store_cut(value, n);
+	v.mv_data = seal;
+	v.mv_size = sizeof seal;
+	rc = mdb_del(txn, ix->dbi, &k, &v);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		*mdbrc = rc;
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+/* Fills a newly created index from the records already stored (a field
+ * that gained "index" in its form). */
+static int
+store_index_build(MDB_txn *txn, struct store_kind *k, struct store_index *ix,
+    int *mdbrc)
+{
+	MDB_cursor *cur;
+	MDB_val key, val;
+	int rc, op = MDB_FIRST;
+
+	rc = mdb_cursor_open(txn, k->dbi, &cur);
+	if (rc != 0) {
+		*mdbrc = rc;
+		return CX_ERR;
+	}
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		struct record *r;
+		const char *value;
+
+		op = MDB_NEXT;
+		if (key.mv_size != 8 ||
+		    codec_decode(val.mv_data, val.mv_size, &r, NULL) != CX_OK)
+			continue;	/* damage: store_check reports it */
+		value = record_get(r, ix->ff->id);
+		if (value != NULL && store_index_put(txn, ix, value,
+		    util_get_be64(key.mv_data), mdbrc) != CX_OK) {
+			record_free(r);
+			mdb_cursor_close(cur);
+			return CX_ERR;
+		}
+		record_free(r);
+	}
+	mdb_cursor_close(cur);
+	if (rc != MDB_NOTFOUND) {
+		*mdbrc = rc;
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+static int
+store_check_format(struct store *st, MDB_txn *txn, bool *present,
+    char **errp)
+{
+	char *s;
+	uint64_t v;
+	int r;
+
+	*present = false;
+	r = store_meta_read(st, txn, "format", &s, errp);
+	if (r == CX_NOTFOUND)
+		return CX_OK;
+	if (r != CX_OK)
+		return CX_ERR;
+	*present = true;
+	if (!store_parse_u64(s, &v)) {
+		err_set(errp, "数据目录中的设置“format”的值“%s”无法识别。"
+		    STORE_MSG_CHECK, s);
+		free(s);
+		return CX_ERR;
+	}
+	free(s);
+	if (v > STORE_FORMAT) {
+		return err_set(errp, "数据目录“%s”是较新版本的 cxzy 建立的（数据格式 "
+		    "%llu），本程序（cxzy %s）只能读取数据格式 %d。请使用较新版本"
+		    "的 cxzy。", st->dir, (unsigned long long)v, PACKAGE_VERSION,
+		    STORE_FORMAT);
+	}
+	return CX_OK;
+}
+
+/* Opens (creating) every database of the formset, builds indexes that are
+ * new, and records the format of a new data directory. */
+static int
+store_open_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
+    char **errp)
+{
+	unsigned dupflags = MDB_DUPSORT | MDB_DUPFIXED;
+	char now[20];
+	bool present;
+	size_t i, j;
+	int rc;
+
+	(void)arg;
+	store_close_dbs(st);
+	if ((rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &st->meta)) != 0)
+		goto fail;
+	st->meta_open = true;
+	if ((rc = mdb_dbi_open(txn, "trash", MDB_CREATE, &st->trash)) != 0)
+		goto fail;
+	st->trash_open = true;
+	for (i = 0; i < st->nkinds; i++) {
+		struct store_kind *k = &st->kinds[i];
+
+		rc = mdb_dbi_open(txn, k->name, MDB_CREATE, &k->dbi);
+		if (rc != 0)
+			goto fail;
+		k->open = true;
+		for (j = 0; j < k->nidx; j++) {
+			struct store_index *ix = &k->idx[j];
+
+			rc = mdb_dbi_open(txn, ix->name, dupflags, &ix->dbi);
+			if (rc == MDB_NOTFOUND) {
+				rc = mdb_dbi_open(txn, ix->name,
+				    dupflags | MDB_CREATE, &ix->dbi);
+				if (rc != 0)
+					goto fail;
+				ix->open = true;
+				if (store_index_build(txn, k, ix, mdbrc) != CX_OK)
+					return CX_ERR;
+				continue;
+			}
+			if (rc != 0)
+				goto fail;
+			ix->open = true;
+		}
+	}
+	if (store_check_format(st, txn, &present, errp) != CX_OK)
+		return CX_ERR;
+	if (!present) {
+		char fmt[16];
+
+		snprintf(fmt, sizeof fmt, "%d", STORE_FORMAT);
+		store_now(now);
+		if (store_meta_write(st, txn, "format", fmt, mdbrc) != CX_OK ||
+		    store_meta_write(st, txn, "created", now, mdbrc) != CX_OK)
+			return CX_ERR;
+	}
+	return CX_OK;
+
+fail:
+	*mdbrc = rc;
+	return CX_ERR;
+}
+
+/* Read-only: open what exists; a kind without a database reads as
+ * empty. */
+static int
+store_open_ro(struct store *st, char **errp)
+{
+	unsigned dupflags = MDB_DUPSORT | MDB_DUPFIXED;
+	MDB_txn *txn;
+	bool present;
+	size_t i, j;
+	int rc;
+
+	store_close_dbs(st);
+	rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
+	if (rc != 0)
+		return store_mdb_err(st, rc, errp);
+	rc = mdb_dbi_open(txn, "meta", 0, &st->meta);
+	st->meta_open = rc == 0;
+	if (rc == 0 || rc == MDB_NOTFOUND) {
+		rc = mdb_dbi_open(txn, "trash", 0, &st->trash);
+		st->trash_open = rc == 0;
+	}
+	for (i = 0; i < st->nkinds && (rc == 0 || rc == MDB_NOTFOUND); i++) {
+		struct store_kind *k = &st->kinds[i];
+
+		rc = mdb_dbi_open(txn, k->name, 0, &k->dbi);
+		k->open = rc == 0;
+		for (j = 0; j < k->nidx && (rc == 0 || rc == MDB_NOTFOUND); j++) {
+			rc = mdb_dbi_open(txn, k->idx[j].name, dupflags,
+			    &k->idx[j].dbi);
+			k->idx[j].open = rc == 0;
+		}
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		mdb_txn_abort(txn);
+		store_close_dbs(st);
+		return store_mdb_err(st, rc, errp);
+	}
+	if (store_check_format(st, txn, &present, errp) != CX_OK) {
+		mdb_txn_abort(txn);
+		store_close_dbs(st);
+		return CX_ERR;
+	}
+	/* Committing a read transaction keeps its database handles. */
+	rc = mdb_txn_commit(txn);
+	if (rc != 0) {
+		store_close_dbs(st);
+		return store_mdb_err(st, rc, errp);
+	}
+	return CX_OK;
+}
+
+/* The largest map this file system takes: FAT and exFAT have no sparse
+ * files, and FAT32 stops at 4 GiB per file. */
+static size_t
+store_fs_cap(const char *dir, bool *capped)
+{
+	*capped = false;
+#if defined(HAVE_STATFS) && defined(HAVE_SYS_VFS_H)
+	{
+		struct statfs sf;
+
+		if (statfs(dir, &sf) == 0) {
+			unsigned long type = (unsigned long)sf.f_type;
+
+			if (type == STORE_FS_VFAT || type == STORE_FS_EXFAT ||
+			    type == STORE_FS_FUSEBLK) {
+				*capped = true;
+				return STORE_FAT_CAP;
+			}
+		}
+	}
+#else
+	(void)dir;
+#endif
+	if (sizeof(size_t) >= 8)
+		return (size_t)(UINT64_C(1) << 40);
+	return STORE_FAT_CAP;
+}
+
+void
+store_close(struct store *st)
+{
+	size_t i, j;
+
+	if (st == NULL)
+		return;
+	if (st->rtxn != NULL)
+		mdb_txn_abort(st->rtxn);
+	if (st->env != NULL)
+		mdb_env_close(st->env);
+	for (i = 0; i < st->nkinds; i++) {
+		for (j = 0; j < st->kinds[i].nidx; j++)
+			free(st->kinds[i].idx[j].name);
+		free(st->kinds[i].idx);
+		free(st->kinds[i].name);
+	}
+	free(st->kinds);
+	free(st->dir);
+	free(st);
+}
+
+int
+store_open(const char *dir, const struct formset *fs, int flags,
+    const struct store_options *opts, struct store **out, char **errp)
+{
+	struct store *st;
+	struct stat sb;
+	char *data;
+	size_t want, ndbs, i;
+	bool readonly = false, nolock = false;
+	unsigned envflags;
+	int rc, dead;
+
+	*out = NULL;
+	if (store_prepare_dir(dir, flags, &readonly, &nolock, errp) != CX_OK)
+		return CX_ERR;
+
+	st = xcalloc(1, sizeof *st);
+	st->dir = xstrdup(dir);
+	st->fs = fs;
+	st->readonly = readonly;
+	st->maxmap = store_fs_cap(dir, &st->fs_capped);
+	if (opts != NULL && opts->max_mapsize != 0) {
+		st->maxmap = store_round_down(opts->max_mapsize);
+		st->fs_capped = false;
+	}
+	store_setup_kinds(st);
+
+	want = opts != NULL && opts->initial_mapsize != 0 ?
+	    opts->initial_mapsize : STORE_MAP_DEFAULT;
+	want = store_round_up(want);
+	if (want > st->maxmap)
+		want = st->maxmap;
+	data = store_path(dir, "data.mdb");
+	if (stat(data, &sb) == 0 && (uintmax_t)sb.st_size > want)
+		want = store_round_up((size_t)sb.st_size);
+	free(data);
+
+	ndbs = 2;
+	for (i = 0; i < st->nkinds; i++)
+		ndbs += 1 + st->kinds[i].nidx;
+	if (ndbs < STORE_MAXDBS)
+		ndbs = STORE_MAXDBS;
+
+	if ((rc = mdb_env_create(&st->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(st->env, (MDB_dbi)ndbs)) != 0 ||
+	    (rc = mdb_env_set_mapsize(st->env, want)) != 0)
+		goto fail;
+	envflags = (readonly ? MDB_RDONLY : 0) | (nolock ? MDB_NOLOCK : 0);
+	rc = mdb_env_open(st->env, dir, envflags, 0666);
+	if (rc == ENOENT && readonly) {
+		err_set(errp, "数据目录“%s”中有 %s，却没有数据文件 data.mdb；"
+		    "以只读方式打开时无法建立它。请从备份恢复，或关闭写保护后"
+		    "再打开。", dir, STORE_MARKER);
+		store_close(st);
+		return CX_ERR;
+	}
+	if (rc != 0)
+		goto fail;
+	if (!nolock)
+		mdb_reader_check(st->env, &dead);
+
+	/* A size set earlier is stored in the file: adopt it when it is
+	 * larger than what we asked for. */
+	if ((rc = mdb_env_set_mapsize(st->env, 0)) != 0)
+		goto fail;
+	if (store_cur_mapsize(st) < want &&
+	    (rc = mdb_env_set_mapsize(st->env, want)) != 0)
+		goto fail;
+
+	if (readonly) {
+		if (store_open_ro(st, errp) != CX_OK) {
+			store_close(st);
+			return CX_ERR;
+		}
+	} else if (store_write(st, store_open_cb, NULL, errp) != CX_OK) {
+		store_close(st);
+		return CX_ERR;
+	}
+	*out = st;
+	return CX_OK;
+
+fail:
+	store_mdb_err(st, rc, errp);
+	err_prefix(errp, "无法打开数据目录“%s”：", dir);
+	store_close(st);
+	return CX_ERR;
+}
+
+bool
+store_readonly(const struct store *st)
+{
+	return st->readonly;
+}
+
+const char *
+store_dir(const struct store *st)
+{
+	return st->dir;
+}
+
+size_t
+store_mapsize(const struct store *st)
+{
+	return store_cur_mapsize(st);
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing records                                                     */
+/* ------------------------------------------------------------------ */
+
+static int
+store_get_raw(MDB_txn *txn, MDB_dbi dbi, uint64_t id, MDB_val *val,
+    int *mdbrc)
+{
+	unsigned char kb[8];
+	MDB_val key;
+	int rc;
+
+	util_put_be64(kb, id);
+	key.mv_data = kb;
+	key.mv_size = sizeof kb;
+	rc = mdb_get(txn, dbi, &key, val);
+	if (rc == MDB_NOTFOUND)
+		return CX_NOTFOUND;
+	if (rc != 0) {
+		*mdbrc = rc;
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+/* Whether another record than id holds value in a unique field.  Keys
+ * are cut, so a long value is compared with the record itself. */
+static int
+store_unique_check(MDB_txn *txn, struct store_kind *k, struct store_index *ix,
+    const char *value, uint64_t id, int *mdbrc, char **errp)
+{
+	size_t n = strlen(value);
+	MDB_cursor *cur;
+	MDB_val key, val;
+	int rc, op = MDB_SET_KEY, r = CX_OK;
+
+	if (n == 0)
+		return CX_OK;
+	rc = mdb_cursor_open(txn, ix->dbi, &cur);
+	if (rc != 0) {
+		*mdbrc = rc;
+		return CX_ERR;
+	}
+	key.mv_data = (void *)value;
+	key.mv_size = store_cut(value, n);
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		uint64_t other = store_unseal_id(&val);
+
+		op = MDB_NEXT_DUP;
+		if (other == 0 || other == id)
+			continue;
+		if (n > STORE_INDEX_KEY_MAX) {
+			MDB_val rv;
+			struct record *orec;
+			const char *ov;
+			bool same;
+
+			if (store_get_raw(txn, k->dbi, other, &rv, mdbrc) != CX_OK) {
+				if (*mdbrc != 0) {
+					r = CX_ERR;
+					break;
+				}
+				continue;
+			}
+			if (codec_decode(rv.mv_data, rv.mv_size, &orec, NULL) !=
+			    CX_OK)
+				continue;
+			ov = record_get(orec, ix->ff->id);
+			same = ov != NULL && strcmp(ov, value) == 0;
+			record_free(orec);
+			if (!same)
+				continue;
+		}
+		err_set(errp, "“%s”为“%s”的记录已经存在（编号%llu）。",
+		    ix->ff->label, value, (unsigned long long)other);
+		r = CX_ERR;
+		break;
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		*mdbrc = rc;
+		r = CX_ERR;
+	}
+	mdb_cursor_close(cur);
+	return r;
+}
+
+/* Removes every entry pointing at id from an index; used when the old
+ * copy of a record is damaged and its values are unknown. */
+static int
+store_index_purge(MDB_txn *txn, struct store_index *ix, uint64_t id,
+    int *mdbrc)
+{
+	unsigned char seal[STORE_SEAL_ID];
+	MDB_cursor *cur;
+	MDB_val key, val;
+	int rc, op = MDB_FIRST;
+
+	store_seal_id(seal, id);
+	rc = mdb_cursor_open(txn, ix->dbi, &cur);
+	if (rc != 0) {
+		*mdbrc = rc;
+		return CX_ERR;
+	}
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		op = MDB_NEXT;
+		/* After a delete, MDB_NEXT yields the entry that followed. */
+		if (val.mv_size == sizeof seal &&
+		    memcmp(val.mv_data, seal, sizeof seal) == 0 &&
+		    (rc = mdb_cursor_del(cur, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		*mdbrc = rc;
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+/* Last id given out for a kind.  When the counter is missing or damaged,
+ * the largest id in use (records and recycle bin) stands in. */
+static int
+store_seq_read(struct store *st, MDB_txn *txn, struct store_kind *k,
+    uint64_t *seq, int *mdbrc)
+{
+	char *key = xasprintf("seq:%s", k->f->kind), *s = NULL;
+	MDB_cursor *cur;
+	MDB_val kv, v;
+	size_t klen = strlen(k->f->kind);
+	int rc, op;
+
+	*seq = 0;
+	if (store_meta_read(st, txn, key, &s, NULL) == CX_OK &&
+	    store_parse_u64(s, seq)) {
+		free(s);
+		free(key);
+		return CX_OK;
+	}
+	free(s);
+	free(key);
+	if ((rc = mdb_cursor_open(txn, k->dbi, &cur)) != 0)
+		goto fail;
+	rc = mdb_cursor_get(cur, &kv, &v, MDB_LAST);
+	if (rc == 0 && kv.mv_size == 8)
+		*seq = util_get_be64(kv.mv_data);
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		goto fail;
+	if ((rc = mdb_cursor_open(txn, st->trash, &cur)) != 0)
+		goto fail;
+	kv.mv_data = k->f->kind;
+	kv.mv_size = klen + 1;	/* the kind and its NUL */
+	for (op = MDB_SET_RANGE; (rc = mdb_cursor_get(cur, &kv, &v, op)) == 0;
+	    op = MDB_NEXT) {
+		const char *kb = kv.mv_data;
+
+		if (kv.mv_size < klen + 1 || memcmp(kb, k->f->kind, klen) != 0 ||
+		    kb[klen] != '\0')
+			break;
+		if (kv.mv_size == klen + 9 && util_get_be64((const unsigned
+		    char *)kb + klen + 1) > *seq)
+			*seq = util_get_be64((const unsigned char *)kb + klen + 1);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		goto fail;
+	return CX_OK;
+fail:
+	*mdbrc = rc;
+	return CX_ERR;
+}
+
+static int
+store_seq_write(struct store *st, MDB_txn *txn, struct store_kind *k,
+    uint64_t seq, int *mdbrc)
+{
+	char *key = xasprintf("seq:%s", k->f->kind);
+	char val[24];
+	int r;
+
+	snprintf(val, sizeof val, "%llu", (unsigned long long)seq);
+	r = store_meta_write(st, txn, key, val, mdbrc);
+	free(key);
+	return r;
+}
+
+struct store_put_arg {
+	struct store_kind	 *k;
+	struct record		**recs;
+	size_t			  n;
+	uint64_t		 *ids;		/* ids given out, set on commit */
+	const char		 *now;
+	struct buf		  enc;
+};
+
+/* Stores one record with the given id, replacing an older copy and moving
+ * its index entries. */
+static int
+store_put_one(struct store *st, MDB_txn *txn, struct store_put_arg *a,
+    struct record *rec, uint64_t id, bool fresh, int *mdbrc, char **errp)
+{
+	struct store_kind *k = a->k;
+	struct record *old = NULL;
+	unsigned char kb[8];
+	MDB_val key, val;
+	bool damaged = false;
+	size_t j;
+	int rc, r;
+
+	(void)st;
+	util_put_be64(kb, id);
+	key.mv_data = kb;
+	key.mv_size = sizeof kb;
+	if (!fresh) {
+		r = store_get_raw(txn, k->dbi, id, &val, mdbrc);
+		if (r == CX_ERR)
+			return CX_ERR;
+		if (r == CX_OK && codec_decode(val.mv_data, val.mv_size, &old,
+		    NULL) != CX_OK)
+			damaged = true;
+	}
+	if (record_find(rec, "_created") == NULL) {
+		const char *c = old != NULL ? record_get(old, "_created") : NULL;
+
+		record_set(rec, "_created", c != NULL ? c : a->now);
+	}
+
+	for (j = 0; j < k->nidx; j++) {
+		struct store_index *ix = &k->idx[j];
+		const char *nv = record_get(rec, ix->ff->id);
+
+		if (ix->ff->unique && nv != NULL && store_unique_check(txn, k,
+		    ix, nv, id, mdbrc, errp) != CX_OK)
+			goto fail;
+	}
+	for (j = 0; j < k->nidx; j++) {
+		struct store_index *ix = &k->idx[j];
+		const char *nv = record_get(rec, ix->ff->id);
+		const char *ov = old != NULL ? record_get(old, ix->ff->id) : NULL;
+
+		if (damaged) {
+			if (store_index_purge(txn, ix, id, mdbrc) != CX_OK)
+				goto fail;
+		} else if (ov != NULL && (nv == NULL || strcmp(ov, nv) != 0)) {
+			if (store_index_del(txn, ix, ov, id, mdbrc) != CX_OK)
+				goto fail;
+		}
+		if (nv != NULL && store_index_put(txn, ix, nv, id, mdbrc) != CX_OK)
+			goto fail;
+	}
+
+	buf_reset(&a->enc);
+	codec_encode(rec, &a->enc);
+	val.mv_data = a->enc.s;
+	val.mv_size = a->enc.len;
+	if (fresh) {
+		/* New ids are ascending: appending skips the page search. */
+		rc = mdb_put(txn, k->dbi, &key, &val, MDB_APPEND);
+		if (rc == MDB_KEYEXIST)
+			rc = mdb_put(txn, k->dbi, &key, &val, MDB_NOOVERWRITE);
+		if (rc == MDB_KEYEXIST) {
+			err_set(errp, "%s记录的编号 %llu 已被占用，编号计数器可能已损坏。"
+			    STORE_MSG_CHECK, k->f->label, (unsigned long long)id);
+			goto fail;
+		}
+	} else
+		rc = mdb_put(txn, k->dbi, &key, &val, 0);
+	if (rc != 0) {
+		*mdbrc = rc;
+		goto fail;
+	}
+	record_free(old);
+	return CX_OK;
+fail:
+	record_free(old);
+	return CX_ERR;
+}
+
+static int
+store_put_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
+    char **errp)
+{
+	struct store_put_arg *a = arg;
+	uint64_t seq, seq0;
+	size_t i;
+
+	if (store_seq_read(st, txn, a->k, &seq, mdbrc) != CX_OK)
+		return CX_ERR;
+	seq0 = seq;
+	for (i = 0; i < a->n; i++) {
+		struct record *rec = a->recs[i];
+		uint64_t id = rec->id;
+		bool fresh = id == 0;
+
+		if (fresh)
+			id = ++seq;
+		else if (id > seq)
+			seq = id;
+		a->ids[i] = id;
+		if (store_put_one(st, txn, a, rec, id, fresh, mdbrc,
+		    errp) != CX_OK)
+			return CX_ERR;
+	}
+	if (seq != seq0 && store_seq_write(st, txn, a->k, seq, mdbrc) != CX_OK)
+		return CX_ERR;
+	return CX_OK;
+}
+
+int
+store_put_many(struct store *st, const struct form *f,
+    struct record **recs, size_t n, char **errp)
+{
+	struct store_put_arg a;
+	char now[20];
+	size_t i;
+	int r;
+
+	if ((a.k = store_kind_of(st, f, errp)) == NULL)
+		return CX_ERR;
+	if (n == 0)
+		return CX_OK;
+	if (st->readonly)
+		return err_set(errp, STORE_MSG_READONLY);
+	store_now(now);
+	for (i = 0; i < n; i++) {
+		record_set(recs[i], "_modified", now);
+		recs[i]->form_version = f->version;
+	}
+	a.recs = recs;
+	a.n = n;
+	a.ids = xcalloc(n, sizeof *a.ids);
+	a.now = now;
+	buf_init(&a.enc);
+	r = store_write(st, store_put_cb, &a, errp);
+	if (r == CX_OK)
+		for (i = 0; i < n; i++)
+			recs[i]->id = a.ids[i];
+	free(a.ids);
+	buf_free(&a.enc);
+	return r;
+}
+
+int
+store_put(struct store *st, const struct form *f, struct record *rec,
+    char **errp)
+{
+	return store_put_many(st, f, &rec, 1, errp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Recycle bin                                                         */
+/* ------------------------------------------------------------------ */
+
+static void
+store_trash_key(struct buf *b, const char *kind, uint64_t id)
+{
+	unsigned char kb[8];
+
+	util_put_be64(kb, id);
+	buf_add(b, kind, strlen(kind) + 1);
+	buf_add(b, kb, sizeof kb);
+}
+
+struct store_move_arg {
+	struct store_kind	*k;
+	uint64_t		 id;
+	const char		*now;
+};
+
+static int
+store_delete_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
+    char **errp)
+{
+	struct store_move_arg *a = arg;
+	struct store_kind *k = a->k;
+	struct record *rec;
+	struct buf tk, enc;
+	unsigned char kb[8];
+	MDB_val key, val;
+	size_t j;
+	int r;
+
+	r = store_get_raw(txn, k->dbi, a->id, &val, mdbrc);
+	if (r != CX_OK)
+		return r;
+	if (store_decode(k->f, a->id, &val, "", &rec, errp) != CX_OK)
+		return CX_ERR;
+	record_set(rec, "_deleted", a->now);
+
+	buf_init(&tk);
+	buf_init(&enc);
+	store_trash_key(&tk, k->f->kind, a->id);
+	codec_encode(rec, &enc);
+	key.mv_data = tk.s;
+	key.mv_size = tk.len;
+	val.mv_data = enc.s;
+	val.mv_size = enc.len;
+	r = CX_ERR;
+	if ((*mdbrc = mdb_put(txn, st->trash, &key, &val, 0)) != 0)
+		goto out;
+	for (j = 0; j < k->nidx; j++) {
+		const char *v = record_get(rec, k->idx[j].ff->id);
+
+		if (v != NULL && store_index_del(txn, &k->idx[j], v, a->id,
+		    mdbrc) != CX_OK)
+			goto out;
+	}
+	util_put_be64(kb, a->id);
+	key.mv_data = kb;
+	key.mv_size = sizeof kb;
+	if ((*mdbrc = mdb_del(txn, k->dbi, &key, NULL)) != 0)
+		goto out;
+	r = CX_OK;
+out:
+	record_free(rec);
+	buf_free(&tk);
+	buf_free(&enc);
+	return r;
+}
+
+int
+store_delete(struct store *st, const struct form *f, uint64_t id,
+    char **errp)
+{
+	struct store_move_arg a;
+	char now[20];
+
+	if ((a.k = store_kind_of(st, f, errp)) == NULL)
+		return CX_ERR;
+	if (st->readonly)
+		return err_set(errp, STORE_MSG_READONLY);
+	store_now(now);
+	a.id = id;
+	a.now = now;
+	return store_write(st, store_delete_cb, &a, errp);
+}
+
+static int
+store_restore_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
+    char **errp)
+{
+	struct store_move_arg *a = arg;
+	struct store_kind *k = a->k;
+	struct record *rec;
+	struct buf tk, enc;
+	unsigned char kb[8];
+	MDB_val key, val;
+	uint64_t seq;
+	size_t j;
+	int r;
+
+	buf_init(&tk);
+	buf_init(&enc);
+	store_trash_key(&tk, k->f->kind, a->id);
+	key.mv_data = tk.s;
+	key.mv_size = tk.len;
+	r = mdb_get(txn, st->trash, &key, &val);
+	if (r != 0) {
+		buf_free(&tk);
+		if (r == MDB_NOTFOUND)
+			return CX_NOTFOUND;
+		*mdbrc = r;
+		return CX_ERR;
+	}
+	if (store_decode(k->f, a->id, &val, "回收站中的", &rec, errp) != CX_OK) {
+		buf_free(&tk);
+		return CX_ERR;
+	}
+	r = CX_ERR;
+	switch (store_get_raw(txn, k->dbi, a->id, &val, mdbrc)) {
+	case CX_OK:
+		err_set(errp, "无法恢复回收站中的%s记录（编号 %llu）：已经有同一编号的"
+		    "记录。", k->f->label, (unsigned long long)a->id);
+		goto out;
+	case CX_ERR:
+		goto out;
+	}
+	for (j = 0; j < k->nidx; j++) {
+		struct store_index *ix = &k->idx[j];
+		const char *v = record_get(rec, ix->ff->id);
+
+		if (ix->ff->unique && v != NULL && store_unique_check(txn, k, ix,
+		    v, a->id, mdbrc, errp) != CX_OK) {
+			if (*mdbrc == 0) {
+				err_prefix(errp, "无法恢复回收站中的%s记录（编号 %llu）：",
+				    k->f->label, (unsigned long long)a->id);
+				if (errp != NULL) {
+					char *m = xasprintf("%s请先修改或删除那条记录。",
+					    *errp);
+
+					free(*errp);
+					*errp = m;
+				}
+			}
+			goto out;
+		}
+	}
+	record_remove(rec, "_deleted");
+	codec_encode(rec, &enc);
+	util_put_be64(kb, a->id);
+	key.mv_data = kb;
+	key.mv_size = sizeof kb;
+	val.mv_data = enc.s;
+	val.mv_size = enc.len;
+	if ((*mdbrc = mdb_put(txn, k->dbi, &key, &val, MDB_NOOVERWRITE)) != 0)
+		goto out;
+	for (j = 0; j < k->nidx; j++) {
+		const char *v = record_get(rec, k->idx[j].ff->id);
+
+		if (v != NULL && store_index_put(txn, &k->idx[j], v, a->id,
+		    mdbrc) != CX_OK)
+			goto out;
+	}
+	key.mv_data = tk.s;
+	key.mv_size = tk.len;
+	if ((*mdbrc = mdb_del(txn, st->trash, &key, NULL)) != 0)
+		goto out;
+	if (store_seq_read(st, txn, k, &seq, mdbrc) != CX_OK)
+		goto out;
+	if (seq < a->id && store_seq_write(st, txn, k, a->id, mdbrc) != CX_OK)
+		goto out;
+	r = CX_OK;
+out:
+	record_free(rec);
+	buf_free(&tk);
+	buf_free(&enc);
+	return r;
+}
+
+int
+store_restore(struct store *st, const struct form *f, uint64_t id,
+    char **errp)
+{
+	struct store_move_arg a;
+
+	if ((a.k = store_kind_of(st, f, errp)) == NULL)
+		return CX_ERR;
+	if (st->readonly)
+		return err_set(errp, STORE_MSG_READONLY);
+	a.id = id;
+	a.now = NULL;
+	return store_write(st, store_restore_cb, &a, errp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                             */
+/* ------------------------------------------------------------------ */
+
+int
+store_get(struct store *st, const struct form *f, uint64_t id,
+    struct record **out, char **errp)
+{
+	struct store_kind *k;
+	MDB_txn *txn;
+	MDB_val val;
+	int r, mdbrc = 0;
+
+	*out = NULL;
+	if ((k = store_kind_of(st, f, errp)) == NULL)
+		return CX_ERR;
+	if (!k->open || id == 0)
+		return CX_NOTFOUND;
+	if (store_read_begin(st, &txn, errp) != CX_OK)
+		return CX_ERR;
+	r = store_get_raw(txn, k->dbi, id, &val, &mdbrc);
+	if (r == CX_OK)
+		r = store_decode(k->f, id, &val, "", out, errp);
+	else if (r == CX_ERR)
+		store_mdb_err(st, mdbrc, errp);
+	store_read_end(st);
+	return r;
+}
+
+/* Walks a kind from a start position in one direction, calling fn with
+ * each decoded record. */
+static int
+store_walk(struct store *st, struct store_kind *k, uint64_t from, int dir,
+    size_t max, store_each_fn fn, void *arg, char **errp)
+{
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val key, val;
+	unsigned char kb[8];
+	size_t done = 0;
+	int rc, op, r = CX_OK;
+
+	if (!k->open)
+		return CX_OK;
+	if (store_read_begin(st, &txn, errp) != CX_OK)
+		return CX_ERR;
+	rc = mdb_cursor_open(txn, k->dbi, &cur);
+	if (rc != 0) {
+		store_read_end(st);
+		return store_mdb_err(st, rc, errp);
+	}
+	if (dir >= 0) {
+		if (from == 0) {
+			rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+		} else if (from == UINT64_MAX) {
+			rc = MDB_NOTFOUND;
+		} else {
+			util_put_be64(kb, from + 1);
+			key.mv_data = kb;
+			key.mv_size = sizeof kb;
+			rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+		}
+		op = MDB_NEXT;
+	} else {
+		if (from == 0) {
+			rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
+		} else {
+			/* The first key >= from, then one back. */
+			util_put_be64(kb, from);
+			key.mv_data = kb;
+			key.mv_size = sizeof kb;
+			rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+			if (rc == 0)
+				rc = mdb_cursor_get(cur, &key, &val, MDB_PREV);
+			else if (rc == MDB_NOTFOUND)
+				rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
+		}
+		op = MDB_PREV;
+	}
+	for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, op)) {
+		struct record *rec;
+		int stop;
+
+		if (max != 0 && done >= max)
+			break;
+		if (key.mv_size != 8) {
+			r = err_set(errp, "%s记录中有一个键长度不对（%zu 字节）的条目。"
+			    STORE_MSG_CHECK, k->f->label, key.mv_size);
+			break;
+		}
+		if (store_decode(k->f, util_get_be64(key.mv_data), &val, "",
+		    &rec, errp) != CX_OK) {
+			r = CX_ERR;
+			break;
+		}
+		stop = fn(arg, k->f, rec);
+		record_free(rec);
+		done++;
+		if (stop)
+			break;
+	}
+	if (r == CX_OK && rc != 0 && rc != MDB_NOTFOUND)
+		r = store_mdb_err(st, rc, errp);
+	mdb_cursor_close(cur);
+	store_read_end(st);
+	return r;
+}
+
+int
+store_foreach(struct store *st, const struct form *f, store_each_fn fn,
+    void *arg, char **errp)
+{
+	struct store_kind *k;
+
+	if ((k = store_kind_of(st, f, errp)) == NULL)
+		return CX_ERR;
+	return store_walk(st, k, 0, 1, 0, fn, arg, errp);
+}
+
+int
+store_scan(struct store *st, const struct form *f, uint64_t from_id,
+    int dir, size_t max, store_each_fn fn, void *arg, char **errp)
+{
+	struct store_kind *k;
+
+	if ((k = store_kind_of(st, f, errp)) == NULL)
+		return CX_ERR;
+	return store_walk(st, k, from_id, dir, max, fn, arg, errp);
+}
+
+int
+store_trash_foreach(struct store *st, store_each_fn fn, void *arg,
+    char **errp)
+{
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val key, val;
+	int rc, op = MDB_FIRST, r = CX_OK;
+
+	if (!st->trash_open)
+		return CX_OK;
+	if (store_read_begin(st, &txn, errp) != CX_OK)
+		return CX_ERR;
+	rc = mdb_cursor_open(txn, st->trash, &cur);
+	if (rc != 0) {
+		store_read_end(st);
+		return store_mdb_err(st, rc, errp);
+	}
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		const char *kb = key.mv_data;
+		const char *nul = memchr(kb, '\0', key.mv_size);
+		const struct form *f;
+		struct record *rec;
+		size_t klen;
+		int stop;
+
+		op = MDB_NEXT;
+		if (nul == NULL)
+			continue;	/* store_check reports it */
+		klen = (size_t)(nul - kb);
+		if (key.mv_size != klen + 9)
+			continue;
+		f = store_form_of_kind(st, kb, klen, NULL);
+		if (f == NULL)
+			continue;	/* a kind no longer in the forms */
+		if (store_decode(f, util_get_be64((const unsigned char *)kb +
+		    klen + 1), &val, "回收站中的", &rec, errp) != CX_OK) {
+			r = CX_ERR;
+			break;
+		}
+		stop = fn(arg, f, rec);
+		record_free(rec);
+		if (stop)
+			break;
+	}
+	if (r == CX_OK && rc != 0 && rc != MDB_NOTFOUND)
+		r = store_mdb_err(st, rc, errp);
+	mdb_cursor_close(cur);
+	store_read_end(st);
+	return r;
+}
+
+int
+store_find(struct store *st, const struct form *f, const char *field,
+    const char *value, uint64_t **ids, size_t *n, char **errp)
+{
+	struct store_kind *k;
+	struct store_index *ix = NULL;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val key, val;
+	size_t len = strlen(value), cap = 0, j;
+	int rc, op = MDB_SET_KEY, r = CX_OK;
+
+	*ids = NULL;
+	*n = 0;
+	if ((k = store_kind_of(st, f, errp)) == NULL)
+		return CX_ERR;
+	for (j = 0; j < k->nidx; j++)
+		if (strcmp(k->idx[j].ff->id, field) == 0)
+			ix = &k->idx[j];
+	if (ix == NULL) {
+		return err_set(errp, "程序内部错误：%s记录的字段“%s”没有索引，"
+		    "不能按它查找。", k->f->label, field);
+	}
+	if (len == 0 || !ix->open)
+		return CX_OK;
+	if (store_read_begin(st, &txn, errp) != CX_OK)
+		return CX_ERR;
+	rc = mdb_cursor_open(txn, ix->dbi, &cur);
+	if (rc != 0) {
+		store_read_end(st);
+		return store_mdb_err(st, rc, errp);
+	}
+	key.mv_data = (void *)value;
+	key.mv_size = store_cut(value, len);
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		uint64_t id = store_unseal_id(&val);
+
+		op = MDB_NEXT_DUP;
+		if (id == 0) {
+			char *show = store_show(key.mv_data, key.mv_size);
+
+			r = err_set(errp, "%s记录“%s”的索引已损坏（条目“%s”校验和"
+			    "不符）。" STORE_MSG_CHECK, k->f->label,
+			    ix->ff->label, show);
+			free(show);
+			break;
+		}
+		if (len > STORE_INDEX_KEY_MAX) {
+			/* The key was cut: check the record's whole value. */
+			int mdbrc = 0;
+			struct record *rec;
+			MDB_val rv;
+			const char *v;
+			bool same;
+
+			if (store_get_raw(txn, k->dbi, id, &rv, &mdbrc) != CX_OK)
+				continue;
+			if (codec_decode(rv.mv_data, rv.mv_size, &rec, NULL) !=
+			    CX_OK)
+				continue;
+			v = record_get(rec, ix->ff->id);
+			same = v != NULL && strcmp(v, value) == 0;
+			record_free(rec);
+			if (!same)
+				continue;
+		}
+		*ids = xgrow(*ids, &cap, *n + 1, sizeof **ids);
+		(*ids)[(*n)++] = id;
+	}
+	if (r == CX_OK && rc != 0 && rc != MDB_NOTFOUND)
+		r = store_mdb_err(st, rc, errp);
+	mdb_cursor_close(cur);
+	store_read_end(st);
+	if (r != CX_OK) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+	}
+	return r;
+}
+
+int
+store_count(struct store *st, const struct form *f, size_t *n, char **errp)
+{
+	struct store_kind *k;
+	MDB_txn *txn;
+	MDB_stat ms;
+	int rc;
+
+	*n = 0;
+	if ((k = store_kind_of(st, f, errp)) == NULL)
+		return CX_ERR;
+	if (!k->open)
+		return CX_OK;
+	if (store_read_begin(st, &txn, errp) != CX_OK)
+		return CX_ERR;
+	rc = mdb_stat(txn, k->dbi, &ms);
+	store_read_end(st);
+	if (rc != 0)
+		return store_mdb_err(st, rc, errp);
+	*n = ms.ms_entries;
+	return CX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Checking                                                            */
+/* ------------------------------------------------------------------ */
+
+struct store_maxid {
+	const char	*kind;
+	uint64_t	 max;
+};
+
+static void
+store_check_walk_err(struct strlist *damage, const char *what, int rc)
+{
+	strlist_addf(damage, "%s：无法读完（%s），数据文件结构可能已损坏", what,
+	    mdb_strerror(rc));
+}
+
+/* Every record of a kind decodes and has its index entries. */
+static void
+store_check_records(MDB_txn *txn, struct store_kind *k, uint64_t *maxid,
+    struct strlist *damage)
+{
+	const char *label = k->f->label;
+	MDB_cursor *cur, **icur;
+	MDB_val key, val, ik, iv;
+	unsigned char seal[STORE_SEAL_ID];
+	int rc, op = MDB_FIRST;
+	size_t j;
+
+	if ((rc = mdb_cursor_open(txn, k->dbi, &cur)) != 0) {
+		store_check_walk_err(damage, label, rc);
+		return;
+	}
+	icur = xcalloc(k->nidx, sizeof *icur);
+	for (j = 0; j < k->nidx; j++)
+		if (k->idx[j].open && mdb_cursor_open(txn, k->idx[j].dbi,
+		    &icur[j]) != 0)
+			icur[j] = NULL;
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		struct record *rec;
+		uint64_t id;
+
+		op = MDB_NEXT;
+		if (key.mv_size != 8) {
+			strlist_addf(damage, "%s：有一个键长度不对（%zu 字节）的条目",
+			    label, key.mv_size);
+			continue;
+		}
+		id = util_get_be64(key.mv_data);
+		if (id > *maxid)
+			*maxid = id;
+		if (codec_decode(val.mv_data, val.mv_size, &rec, NULL) != CX_OK) {
+			strlist_addf(damage, "%s 编号 %llu：%s", label,
+			    (unsigned long long)id, store_damage_cause(&val));
+			continue;
+		}
+		store_seal_id(seal, id);
+		for (j = 0; j < k->nidx; j++) {
+			const char *v = record_get(rec, k->idx[j].ff->id);
+			int irc = MDB_NOTFOUND;
+
+			if (v == NULL || *v == '\0')
+				continue;
+			if (icur[j] != NULL) {
+				ik.mv_data = (void *)v;
+				ik.mv_size = store_cut(v, strlen(v));
+				iv.mv_data = seal;
+				iv.mv_size = sizeof seal;
+				irc = mdb_cursor_get(icur[j], &ik, &iv, MDB_GET_BOTH);
+			}
+			if (irc != 0) {
+				strlist_addf(damage, "%s 编号 %llu：缺少“%s”的索引条目",
+				    label, (unsigned long long)id,
+				    k->idx[j].ff->label);
+			}
+		}
+		record_free(rec);
+	}
+	if (rc != MDB_NOTFOUND)
+		store_check_walk_err(damage, label, rc);
+	for (j = 0; j < k->nidx; j++)
+		if (icur[j] != NULL)
+			mdb_cursor_close(icur[j]);
+	free(icur);
+	mdb_cursor_close(cur);
+}
+
+/* Every index entry is sealed, points at a record that exists and holds
+ * the value; a unique index has one record per value. */
+static void
+store_check_index(MDB_txn *txn, struct store_kind *k, struct store_index *ix,
+    struct strlist *damage)
+{
+	MDB_cursor *cur;
+	MDB_val key, val, rv;
+	char *what = xasprintf("索引 %s/%s", k->f->label, ix->ff->label);
+	int rc, op = MDB_FIRST;
+
+	if ((rc = mdb_cursor_open(txn, ix->dbi, &cur)) != 0) {
+		store_check_walk_err(damage, what, rc);
+		free(what);
+		return;
+	}
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		char *show = store_show(key.mv_data, key.mv_size);
+		uint64_t id = store_unseal_id(&val);
+		struct record *rec;
+		const char *v;
+		int mdbrc = 0, r;
+
+		op = MDB_NEXT;
+		if (id == 0) {
+			strlist_addf(damage, "%s：条目“%s”校验和不符", what, show);
+			free(show);
+			continue;
+		}
+		r = store_get_raw(txn, k->dbi, id, &rv, &mdbrc);
+		if (r == CX_NOTFOUND) {
+			strlist_addf(damage, "%s：条目“%s”指向的记录 编号 %llu 不存在",
+			    what, show, (unsigned long long)id);
+		} else if (r == CX_OK && codec_decode(rv.mv_data, rv.mv_size,
+		    &rec, NULL) == CX_OK) {
+			v = record_get(rec, ix->ff->id);
+			if (v == NULL || store_cut(v, strlen(v)) != key.mv_size ||
+			    memcmp(v, key.mv_data, key.mv_size) != 0) {
+				strlist_addf(damage, "%s：条目“%s”与记录 编号 %llu "
+				    "中的值不符", what, show, (unsigned long long)id);
+			}
+			record_free(rec);
+		}
+		free(show);
+	}
+	if (rc != MDB_NOTFOUND)
+		store_check_walk_err(damage, what, rc);
+	mdb_cursor_close(cur);
+	free(what);
+}
+
+/* Counts the records under one key of a unique index that really hold
+ * the same value: a key near the length limit may be a cut of several
+ * different long values. */
+static size_t
+store_check_same(MDB_txn *txn, struct store_kind *k, struct store_index *ix,
+    MDB_cursor *cur, size_t ndup)
+{
+	struct strlist vals;
+	MDB_val key, val, rv;
+	size_t i, j, most = 1, same;
+	int rc, mdbrc = 0;
+
+	strlist_init(&vals);
+	rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST_DUP);
+	for (i = 0; rc == 0 && i < ndup; i++) {
+		uint64_t id = store_unseal_id(&val);
+		struct record *rec;
+		const char *v;
+
+		if (id != 0 && store_get_raw(txn, k->dbi, id, &rv, &mdbrc) ==
+		    CX_OK && codec_decode(rv.mv_data, rv.mv_size, &rec,
+		    NULL) == CX_OK) {
+			v = record_get(rec, ix->ff->id);
+			strlist_add(&vals, v != NULL ? v : "");
+			record_free(rec);
+		}
+		rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT_DUP);
+	}
+	for (i = 0; i < vals.n; i++) {
+		same = 1;
+		for (j = i + 1; j < vals.n; j++)
+			if (strcmp(vals.v[i], vals.v[j]) == 0)
+				same++;
+		if (same > most)
+			most = same;
+	}
+	strlist_free(&vals);
+	return most;
+}
+
+static void
+store_check_unique(MDB_txn *txn, struct store_kind *k, struct store_index *ix,
+    struct strlist *damage)
+{
+	MDB_cursor *cur;
+	MDB_val key, val;
+	int rc, op = MDB_FIRST;
+	size_t ndup;
+
+	if (!ix->ff->unique || mdb_cursor_open(txn, ix->dbi, &cur) != 0)
+		return;
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		op = MDB_NEXT_NODUP;
+		if (mdb_cursor_count(cur, &ndup) != 0 || ndup < 2)
+			continue;
+		if (key.mv_size + 4 > STORE_INDEX_KEY_MAX)
+			ndup = store_check_same(txn, k, ix, cur, ndup);
+		if (ndup > 1) {
+			char *show = store_show(key.mv_data, key.mv_size);
+
+			strlist_addf(damage, "索引 %s/%s：“%s”应当唯一，却有 %zu 条"
+			    "记录", k->f->label, ix->ff->label, show, ndup);
+			free(show);
+		}
+	}
+	mdb_cursor_close(cur);
+}
+
+static void
+store_check_trash(struct store *st, MDB_txn *txn, struct store_maxid *mx,
+    struct strlist *damage)
+{
+	MDB_cursor *cur;
+	MDB_val key, val;
+	int rc, op = MDB_FIRST;
+
+	if ((rc = mdb_cursor_open(txn, st->trash, &cur)) != 0) {
+		store_check_walk_err(damage, "回收站", rc);
+		return;
+	}
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		const char *kb = key.mv_data;
+		const char *nul = memchr(kb, '\0', key.mv_size);
+		struct store_kind *k;
+		struct record *rec;
+		const struct form *f;
+		uint64_t id;
+		size_t klen;
+
+		op = MDB_NEXT;
+		klen = nul != NULL ? (size_t)(nul - kb) : 0;
+		if (nul == NULL || klen == 0 || key.mv_size != klen + 9) {
+			strlist_addf(damage, "回收站：有一个键格式不对的条目");
+			continue;
+		}
+		f = store_form_of_kind(st, kb, klen, &k);
+		if (f == NULL)
+			continue;	/* a kind no longer in the forms */
+		id = util_get_be64((const unsigned char *)kb + klen + 1);
+		if (id > mx[k - st->kinds].max)
+			mx[k - st->kinds].max = id;
+		if (codec_decode(val.mv_data, val.mv_size, &rec, NULL) != CX_OK) {
+			strlist_addf(damage, "回收站：%s 编号 %llu：%s", f->label,
+			    (unsigned long long)id, store_damage_cause(&val));
+			continue;
+		}
+		record_free(rec);
+	}
+	if (rc != MDB_NOTFOUND)
+		store_check_walk_err(damage, "回收站", rc);
+	mdb_cursor_close(cur);
+}
+
+static void
+store_check_meta(struct store *st, MDB_txn *txn, struct store_maxid *mx,
+    struct strlist *damage)
+{
+	MDB_cursor *cur;
+	MDB_val key, val;
+	bool format = false;
+	int rc, op = MDB_FIRST;
+	size_t i;
+
+	if ((rc = mdb_cursor_open(txn, st->meta, &cur)) != 0) {
+		store_check_walk_err(damage, "meta", rc);
+		return;
+	}
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		char *k = store_show(key.mv_data, key.mv_size);
+		long n = codec_unseal(val.mv_data, val.mv_size);
+
+		op = MDB_NEXT;
+		if (n < 0) {
+			strlist_addf(damage, "meta：“%s”校验和不符", k);
+		} else {
+			char *v = xstrndup(val.mv_data, (size_t)n);
+			uint64_t u;
+
+			if (strcmp(k, "format") == 0) {
+				format = true;
+				if (!store_parse_u64(v, &u)) {
+					strlist_addf(damage, "meta：“format”的值“%s”"
+					    "无法识别", v);
+				}
+			} else if (strncmp(k, "seq:", 4) == 0) {
+				for (i = 0; i < st->nkinds; i++)
+					if (strcmp(st->kinds[i].f->kind, k + 4) == 0)
+						break;
+				if (!store_parse_u64(v, &u)) {
+					strlist_addf(damage, "meta：“%s”的值“%s”不是数字",
+					    k, v);
+				} else if (i < st->nkinds && u < mx[i].max) {
+					strlist_addf(damage, "meta：“%s”为 %llu，小于已用的"
+					    "最大编号 %llu", k, (unsigned long long)u,
+					    (unsigned long long)mx[i].max);
+				}
+			}
+			free(v);
+		}
+		free(k);
+	}
+	if (rc != MDB_NOTFOUND)
+		store_check_walk_err(damage, "meta", rc);
+	mdb_cursor_close(cur);
+	if (!format)
+		strlist_addf(damage, "meta：缺少“format”");
+}
+
+int
+store_check(struct store *st, struct strlist *damage, char **errp)
+{
+	struct store_maxid *mx;
+	MDB_txn *txn;
+	size_t i, j;
+
+	if (store_read_begin(st, &txn, errp) != CX_OK)
+		return CX_ERR;
+	mx = xcalloc(st->nkinds, sizeof *mx);
+	for (i = 0; i < st->nkinds; i++) {
+		struct store_kind *k = &st->kinds[i];
+
+		mx[i].kind = k->f->kind;
+		if (!k->open)
+			continue;
+		store_check_records(txn, k, &mx[i].max, damage);
+		for (j = 0; j < k->nidx; j++) {
+			if (!k->idx[j].open)
+				continue;
+			store_check_index(txn, k, &k->idx[j], damage);
+			store_check_unique(txn, k, &k->idx[j], damage);
+		}
+	}
+	if (st->trash_open)
+		store_check_trash(st, txn, mx, damage);
+	if (st->meta_open)
+		store_check_meta(st, txn, mx, damage);
+	else
+		strlist_addf(damage, "meta：缺少“format”");
+	free(mx);
+	store_read_end(st);
+	return CX_OK;
+}

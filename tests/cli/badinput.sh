@@ -45,7 +45,7 @@ unchanged "unknown field"
 expect "not a choice" 1 "性别：“未知”不是可选项。可选：男、女。" \
     "$CXZY" --data "$D" add member $ok_member 性别=未知
 unchanged "not a choice"
-expect "missing required fields are all listed" 1 "无法添加，共 5 处问题，没有保存：" \
+expect "missing required fields are all listed" 1 "无法添加，共 4 处问题，没有保存：" \
     "$CXZY" --data "$D" add member 姓名=张三
 expect "each missing field is named" 1 "出生年月：必须填写。" \
     "$CXZY" --data "$D" add member 姓名=张三

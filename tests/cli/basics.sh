@@ -10,7 +10,7 @@ expect "demo refuses an existing data directory" 1 "已经是一个 cxzy 数据�
 
 # At least six branches and sixty members, with a non-BMP name.
 run 0 "$CXZY" --data "$D" list org 类型=党支部 &&
-    n=$(grep -c '党支部$' "$T/out") && [ "$n" -ge 6 ] &&
+    n=$(tail -n 1 "$T/out" | sed 's/（.*//' | tr -dc 0-9) && [ "$n" -ge 6 ] &&
     pass "demo has at least six branches ($n)" || fail "demo has at least six branches"
 run 0 "$CXZY" --data "$D" list member &&
     n=$(tail -n 1 "$T/out" | tr -dc 0-9) && [ "$n" -ge 60 ] &&
@@ -30,16 +30,16 @@ expect "--data wins over CXZY_DATA" 0 "共 66 条" env CXZY_DATA="$T/nowhere" "$
 expect "add a member" 0 "已添加党员“欧阳𠀾”（编号 67）。" \
     "$CXZY" --data "$D" add member 姓名=欧阳𠀾 性别=女 出生年月=1990年3月 \
     入党时间=2015.07.01 所属党支部=办公室党支部 所属党小组=办公室第一党小组 职务/岗位=科员
-expect "the new member reads back" 0 "姓名      ：欧阳𠀾" "$CXZY" --data "$D" show member 67
-expect "date typed as 2015.07.01 is stored canonically" 0 "入党时间  ：2015-07-01" "$CXZY" --data "$D" show member 67
+expect "the new member reads back" 0 "姓名：      欧阳𠀾" "$CXZY" --data "$D" show member 67
+expect "date typed as 2015.07.01 is stored canonically" 0 "入党时间：  2015-07-01" "$CXZY" --data "$D" show member 67
 expect "set changes a field" 0 "已修改党员“欧阳𠀾”（编号 67）。" "$CXZY" --data "$D" set member 67 post=副科长
-expect "the change reads back" 0 "职务/岗位 ：副科长" "$CXZY" --data "$D" show member 67
+expect "the change reads back" 0 "职务/岗位： 副科长" "$CXZY" --data "$D" show member 67
 expect "find by index after set" 0 "共 1 条（全部 67 条）" "$CXZY" --data "$D" list member 职务/岗位=副科长
 expect "delete moves to the recycle bin" 0 "已把党员“欧阳𠀾”（编号 67）移入回收站" "$CXZY" --data "$D" delete member 67
 expect "deleted record is gone" 1 "没有编号为 67 的党员记录。" "$CXZY" --data "$D" show member 67
 expect "the recycle bin lists it" 0 "欧阳𠀾" "$CXZY" --data "$D" trash
 expect "restore brings it back" 0 "已从回收站恢复党员“欧阳𠀾”（编号 67）。" "$CXZY" --data "$D" restore member 67
-expect "restored record reads back" 0 "姓名      ：欧阳𠀾" "$CXZY" --data "$D" show member 67
+expect "restored record reads back" 0 "姓名：      欧阳𠀾" "$CXZY" --data "$D" show member 67
 expect "recycle bin is empty again" 0 "回收站共 0 条" "$CXZY" --data "$D" trash
 expect "ids keep counting after restore" 0 "（编号 68）" "$CXZY" --data "$D" add member 姓名=赵六 性别=男 出生年月=198001 入党时间=20100701 所属党支部=2
 

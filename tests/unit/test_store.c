@@ -1,0 +1,1241 @@
+/* test_store.c: the LMDB store, its marker file, indexes, recycle bin,
+ * map growth, damage detection and read-only use. */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lmdb.h>
+
+#include "codec.h"
+#include "formdef.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+#include "tap.h"
+
+#define NOW1	"2024-03-01 09:30:00"
+#define NOW2	"2024-03-02 10:00:00"
+#define RO_MSG	"数据目录是只读的（例如 U 盘的写保护开关已打开），不能修改。" \
+	"请关闭写保护或把数据复制到可写的位置。"
+
+static char tmproot[64];
+
+/* ------------------------------------------------------------------ */
+/* Forms built by hand (formdef.c is not needed)                       */
+/* ------------------------------------------------------------------ */
+
+static struct form_field member_fields[6];
+static struct form_field member_sub[1];
+static struct form member_form;
+static struct form_field org_fields[2];
+static struct form org_form;
+static struct form_field extra_fields[1];
+static struct form extra_form;
+static struct form *forms2[2], *forms3[3];
+static struct formset fs2, fs3;
+
+static void
+field(struct form_field *f, const char *id, const char *label,
+    enum field_type type, bool index, bool unique)
+{
+	memset(f, 0, sizeof *f);
+	f->id = (char *)id;
+	f->label = (char *)label;
+	f->type = type;
+	f->index = index;
+	f->unique = unique;
+}
+
+static void
+setup_forms(void)
+{
+	field(&member_fields[0], "name", "姓名", FT_TEXT, true, false);
+	field(&member_fields[1], "idno", "身份证号", FT_TEXT, false, true);
+	field(&member_fields[2], "branch", "所在支部", FT_REF, false, false);
+	member_fields[2].ref_kind = "org";
+	field(&member_fields[3], "note", "备注", FT_LONGTEXT, false, false);
+	field(&member_fields[4], "items", "承诺事项", FT_ROWS, true, false);
+	field(&member_sub[0], "content", "内容", FT_TEXT, true, false);
+	member_fields[4].sub = member_sub;
+	member_fields[4].nsub = 1;
+	field(&member_fields[5], "gender", "性别", FT_ENUM, false, false);
+	member_form.kind = "member";
+	member_form.label = "党员";
+	member_form.version = 1;
+	member_form.title = "name";
+	member_form.fields = member_fields;
+	member_form.nfields = 6;
+
+	field(&org_fields[0], "name", "名称", FT_TEXT, false, true);
+	field(&org_fields[1], "type", "类型", FT_ENUM, true, false);
+	org_form.kind = "org";
+	org_form.label = "党组织";
+	org_form.version = 2;
+	org_form.title = "name";
+	org_form.fields = org_fields;
+	org_form.nfields = 2;
+
+	field(&extra_fields[0], "title", "题目", FT_TEXT, true, false);
+	extra_form.kind = "extra";
+	extra_form.label = "附加";
+	extra_form.version = 1;
+	extra_form.title = "title";
+	extra_form.fields = extra_fields;
+	extra_form.nfields = 1;
+
+	forms2[0] = &org_form;
+	forms2[1] = &member_form;
+	fs2.forms = forms2;
+	fs2.n = 2;
+	forms3[0] = &org_form;
+	forms3[1] = &member_form;
+	forms3[2] = &extra_form;
+	fs3.forms = forms3;
+	fs3.n = 3;
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                             */
+/* ------------------------------------------------------------------ */
+
+static char *
+path_in(const char *name)
+{
+	return xasprintf("%s/%s", tmproot, name);
+}
+
+static void
+remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+
+	if (d == NULL) {
+		unlink(path);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char *p;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		p = xasprintf("%s/%s", path, de->d_name);
+		remove_tree(p);
+		free(p);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+/* The sorted names in a directory, joined by commas ("-" when it does
+ * not exist). */
+static char *
+list_dir(const char *path)
+{
+	struct strlist l;
+	struct buf b;
+	DIR *d = opendir(path);
+	struct dirent *de;
+	size_t i, j;
+
+	if (d == NULL)
+		return xstrdup("-");
+	strlist_init(&l);
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			strlist_add(&l, de->d_name);
+	closedir(d);
+	for (i = 1; i < l.n; i++)
+		for (j = i; j > 0 && strcmp(l.v[j - 1], l.v[j]) > 0; j--) {
+			char *t = l.v[j];
+			l.v[j] = l.v[j - 1];
+			l.v[j - 1] = t;
+		}
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (i = 0; i < l.n; i++) {
+		if (i > 0)
+			buf_addc(&b, ',');
+		buf_addstr(&b, l.v[i]);
+	}
+	strlist_free(&l);
+	return buf_take(&b);
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static struct record *
+member(const char *name, const char *idno, const char *branch)
+{
+	struct record *r = record_new();
+
+	record_set(r, "name", name);
+	if (idno != NULL)
+		record_set(r, "idno", idno);
+	if (branch != NULL)
+		record_set(r, "branch", branch);
+	record_set(r, "gender", "m");
+	return r;
+}
+
+struct collect {
+	uint64_t	ids[64];
+	size_t		n;
+	size_t		stop_after;	/* 0 = never */
+	const struct form *f;
+	char		deleted[32];
+};
+
+static int
+collect_fn(void *arg, const struct form *f, const struct record *rec)
+{
+	struct collect *c = arg;
+	const char *d = record_get(rec, "_deleted");
+
+	if (c->n < 64)
+		c->ids[c->n] = rec->id;
+	c->n++;
+	c->f = f;
+	snprintf(c->deleted, sizeof c->deleted, "%s", d ? d : "");
+	return c->stop_after != 0 && c->n >= c->stop_after;
+}
+
+/* "1,2,3" for the ids collected. */
+static char *
+ids_text(const uint64_t *ids, size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (i = 0; i < n && i < 64; i++)
+		buf_addf(&b, "%s%llu", i ? "," : "", (unsigned long long)ids[i]);
+	return buf_take(&b);
+}
+
+static char *
+scan_text(struct store *st, uint64_t from, int dir, size_t max)
+{
+	struct collect c;
+	char *err = NULL;
+
+	memset(&c, 0, sizeof c);
+	if (store_scan(st, &member_form, from, dir, max, collect_fn, &c,
+	    &err) != CX_OK) {
+		free(err);
+		return xstrdup("error");
+	}
+	return ids_text(c.ids, c.n);
+}
+
+static char *
+find_text(struct store *st, const struct form *f, const char *field,
+    const char *value)
+{
+	uint64_t *ids;
+	size_t n;
+	char *err = NULL, *s;
+
+	if (store_find(st, f, field, value, &ids, &n, &err) != CX_OK) {
+		s = xasprintf("error: %s", err);
+		free(err);
+		return s;
+	}
+	s = ids_text(ids, n);
+	free(ids);
+	return s;
+}
+
+static size_t
+count_of(struct store *st, const struct form *f)
+{
+	size_t n = 999999;
+
+	store_count(st, f, &n, NULL);
+	return n;
+}
+
+static char *
+check_text(struct store *st)
+{
+	struct strlist dmg;
+	struct buf b;
+	char *err = NULL;
+	size_t i;
+
+	strlist_init(&dmg);
+	if (store_check(st, &dmg, &err) != CX_OK) {
+		char *s = xasprintf("error: %s", err);
+
+		free(err);
+		strlist_free(&dmg);
+		return s;
+	}
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (i = 0; i < dmg.n; i++) {
+		if (i > 0)
+			buf_addc(&b, '\n');
+		buf_addstr(&b, dmg.v[i]);
+	}
+	strlist_free(&dmg);
+	return buf_take(&b);
+}
+
+#define IS_STR_FREE(expr, want, ...) do {				\
+	char *s_ = (expr);						\
+	is_str(s_, want, __VA_ARGS__);					\
+	free(s_);							\
+} while (0)
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                               */
+/* ------------------------------------------------------------------ */
+
+static void
+test_create_and_basics(void)
+{
+	char *dir = path_in("data"), *marker, *text = NULL, *err = NULL;
+	char *want, *v = NULL;
+	struct store *st = NULL;
+	struct record *a, *b, *c, *got = NULL, *o;
+	struct collect col;
+	size_t i;
+
+	setenv("CXZY_NOW", NOW1, 1);
+	is_int(store_open(dir, &fs2, STORE_CREATE, NULL, &st, &err), CX_OK,
+	    "create a new data directory");
+	is_str(err, NULL, "no message");
+	if (st == NULL) {
+		free(dir);
+		free(err);
+		return;
+	}
+	ok(!store_readonly(st), "writable");
+	is_str(store_dir(st), dir, "store_dir");
+	is_int(store_mapsize(st), 16 * 1024 * 1024, "default map is 16 MiB");
+	IS_STR_FREE(list_dir(dir), "cxzy.marker,data.mdb,lock.mdb",
+	    "marker and LMDB files created, nothing else");
+
+	marker = xasprintf("%s/cxzy.marker", dir);
+	util_read_file(marker, &text, NULL, NULL);
+	want = xasprintf("cxzy data directory\nprogram %s\nformat %d\n"
+	    "lmdb %d.%d.%d\npagesize %ld\nwordsize %d\nbyteorder little\n"
+	    "created %s\n", PACKAGE_VERSION, STORE_FORMAT, MDB_VERSION_MAJOR,
+	    MDB_VERSION_MINOR, MDB_VERSION_PATCH, sysconf(_SC_PAGESIZE),
+	    (int)(8 * sizeof(void *)), NOW1);
+	is_str(text, want, "marker contents");
+	free(want);
+	free(text);
+	free(marker);
+
+	is_int(store_meta_get(st, "format", &v, &err), CX_OK, "meta format");
+	is_str(v, "1", "meta format is 1");
+	free(v);
+	store_meta_get(st, "created", &v, NULL);
+	is_str(v, NOW1, "meta created");
+	free(v);
+	is_int(store_meta_get(st, "unit", &v, &err), CX_NOTFOUND,
+	    "absent meta key is CX_NOTFOUND");
+	ok(v == NULL && err == NULL, "no value and no message");
+	is_int(store_meta_set(st, "unit", "某某机关党委", &err), CX_OK, "meta set");
+	store_meta_get(st, "unit", &v, NULL);
+	is_str(v, "某某机关党委", "meta get after set");
+	free(v);
+
+	/* Organisations, referenced by members. */
+	o = record_new();
+	record_set(o, "name", "第一党支部");
+	record_set(o, "type", "branch");
+	is_int(store_put(st, &org_form, o, &err), CX_OK, "put org");
+	is_int(o->id, 1, "org id 1");
+	is_int(o->form_version, 2, "form_version set from the form");
+	record_free(o);
+	o = record_new();
+	record_set(o, "name", "第二党支部");
+	record_set(o, "type", "branch");
+	store_put(st, &org_form, o, NULL);
+	is_int(o->id, 2, "org id 2 (own sequence per kind)");
+	record_free(o);
+
+	a = member("张三", "110101199001011234", "1");
+	b = member("李四", "110101199202022345", "1");
+	c = member("王五", "", "2");
+	record_add_row(a, "items");
+	record_set(record_row(a, "items", 0), "content", "带头学习");
+	is_int(store_put(st, &member_form, a, &err), CX_OK, "put first member");
+	is_str(err, NULL, "no message");
+	is_int(store_put(st, &member_form, b, &err), CX_OK, "put second");
+	is_int(store_put(st, &member_form, c, &err), CX_OK, "put third");
+	is_int(a->id, 1, "ids given out: 1");
+	is_int(b->id, 2, "ids given out: 2");
+	is_int(c->id, 3, "ids given out: 3");
+	is_str(record_get(a, "_created"), NOW1, "_created set");
+	is_str(record_get(a, "_modified"), NOW1, "_modified set");
+	is_int(a->form_version, 1, "form_version set");
+	store_meta_get(st, "seq:member", &v, NULL);
+	is_str(v, "3", "seq:member is 3");
+	free(v);
+
+	is_int(store_get(st, &member_form, 2, &got, &err), CX_OK, "get 2");
+	if (got != NULL) {
+		is_int(got->id, 2, "got id 2");
+		is_str(record_get(got, "name"), "李四", "got name");
+		is_str(record_get(got, "branch"), "1", "got ref");
+		is_int(got->form_version, 1, "got form_version");
+		ok(record_equal(got, b), "stored record equals what was put");
+		record_free(got);
+	}
+	got = (struct record *)1;
+	is_int(store_get(st, &member_form, 99, &got, &err), CX_NOTFOUND,
+	    "get a missing id");
+	ok(got == NULL && err == NULL, "nothing returned, no message");
+	is_int(store_get(st, &member_form, 0, &got, &err), CX_NOTFOUND,
+	    "get id 0");
+
+	/* Update: the index entry moves. */
+	IS_STR_FREE(find_text(st, &member_form, "name", "李四"), "2",
+	    "find by name before update");
+	setenv("CXZY_NOW", NOW2, 1);
+	record_set(b, "name", "李四光");
+	record_remove(b, "_created");
+	is_int(store_put(st, &member_form, b, &err), CX_OK, "update 2");
+	is_int(b->id, 2, "id unchanged by update");
+	is_str(record_get(b, "_created"), NOW1, "_created kept from stored copy");
+	is_str(record_get(b, "_modified"), NOW2, "_modified updated");
+	IS_STR_FREE(find_text(st, &member_form, "name", "李四"), "",
+	    "old value no longer found");
+	IS_STR_FREE(find_text(st, &member_form, "name", "李四光"), "2",
+	    "new value found");
+	IS_STR_FREE(find_text(st, &member_form, "branch", "1"), "1,2",
+	    "find by ref field");
+	IS_STR_FREE(find_text(st, &member_form, "branch", "2"), "3",
+	    "find by ref field (other value)");
+	IS_STR_FREE(find_text(st, &member_form, "idno", ""), "",
+	    "empty values are not indexed");
+	IS_STR_FREE(find_text(st, &member_form, "note", "x"),
+	    "error: 程序内部错误：党员记录的字段“note”没有索引，不能按它查找。",
+	    "find by a field without index");
+	IS_STR_FREE(find_text(st, &member_form, "items", "带头学习"),
+	    "error: 程序内部错误：党员记录的字段“items”没有索引，不能按它查找。",
+	    "rows fields are not indexed");
+	IS_STR_FREE(find_text(st, &org_form, "name", "第二党支部"), "2",
+	    "find by unique field");
+	IS_STR_FREE(find_text(st, &org_form, "type", "branch"), "1,2",
+	    "find by enum index");
+	is_int(count_of(st, &member_form), 3, "count members");
+	is_int(count_of(st, &org_form), 2, "count orgs");
+
+	/* More records in one transaction for scanning. */
+	{
+		struct record *m[7];
+
+		for (i = 0; i < 7; i++) {
+			char name[32];
+
+			snprintf(name, sizeof name, "成员%zu", i + 4);
+			m[i] = member(name, NULL, "2");
+		}
+		is_int(store_put_many(st, &member_form, m, 7, &err), CX_OK,
+		    "put_many 7");
+		is_int(m[0]->id, 4, "put_many first id");
+		is_int(m[6]->id, 10, "put_many last id");
+		for (i = 0; i < 7; i++)
+			record_free(m[i]);
+	}
+	memset(&col, 0, sizeof col);
+	is_int(store_foreach(st, &member_form, collect_fn, &col, &err), CX_OK,
+	    "foreach");
+	IS_STR_FREE(ids_text(col.ids, col.n), "1,2,3,4,5,6,7,8,9,10",
+	    "foreach in id order");
+	ok(col.f == &member_form, "foreach passes the form");
+	memset(&col, 0, sizeof col);
+	col.stop_after = 2;
+	store_foreach(st, &member_form, collect_fn, &col, NULL);
+	is_int(col.n, 2, "callback can stop the iteration");
+
+	IS_STR_FREE(scan_text(st, 0, 1, 3), "1,2,3", "scan forward from start");
+	IS_STR_FREE(scan_text(st, 3, 1, 3), "4,5,6", "scan forward after 3");
+	IS_STR_FREE(scan_text(st, 9, 1, 5), "10", "scan forward near end");
+	IS_STR_FREE(scan_text(st, 10, 1, 5), "", "scan forward after last");
+	IS_STR_FREE(scan_text(st, 0, -1, 3), "10,9,8", "scan backward from end");
+	IS_STR_FREE(scan_text(st, 5, -1, 10), "4,3,2,1", "scan backward before 5");
+	IS_STR_FREE(scan_text(st, 1, -1, 10), "", "scan backward before first");
+	IS_STR_FREE(scan_text(st, 100, -1, 2), "10,9",
+	    "scan backward from beyond the end");
+	IS_STR_FREE(scan_text(st, 0, 1, 0), "1,2,3,4,5,6,7,8,9,10",
+	    "max 0 means no limit");
+
+	/* Delete to the recycle bin and restore. */
+	is_int(store_delete(st, &member_form, 2, &err), CX_OK, "delete 2");
+	is_str(err, NULL, "no message");
+	is_int(store_get(st, &member_form, 2, &got, NULL), CX_NOTFOUND,
+	    "deleted record is gone");
+	is_int(count_of(st, &member_form), 9, "count after delete");
+	IS_STR_FREE(find_text(st, &member_form, "name", "李四光"), "",
+	    "index entry removed");
+	IS_STR_FREE(find_text(st, &member_form, "branch", "1"), "1",
+	    "ref index entry removed");
+	memset(&col, 0, sizeof col);
+	is_int(store_trash_foreach(st, collect_fn, &col, &err), CX_OK,
+	    "trash_foreach");
+	IS_STR_FREE(ids_text(col.ids, col.n), "2", "recycle bin holds 2");
+	ok(col.f == &member_form, "trash passes the record's form");
+	is_str(col.deleted, NOW2, "_deleted set in the bin");
+	is_int(store_delete(st, &member_form, 2, &err), CX_NOTFOUND,
+	    "deleting again finds nothing");
+	is_int(store_delete(st, &member_form, 999, &err), CX_NOTFOUND,
+	    "deleting a missing id");
+	is_str(err, NULL, "no message for CX_NOTFOUND");
+
+	is_int(store_restore(st, &member_form, 2, &err), CX_OK, "restore 2");
+	got = NULL;
+	is_int(store_get(st, &member_form, 2, &got, NULL), CX_OK, "restored");
+	ok(got != NULL && record_get(got, "_deleted") == NULL,
+	    "_deleted removed on restore");
+	ok(got != NULL && record_equal(got, b), "restored record is unchanged");
+	record_free(got);
+	IS_STR_FREE(find_text(st, &member_form, "name", "李四光"), "2",
+	    "index entry back");
+	IS_STR_FREE(find_text(st, &member_form, "branch", "1"), "1,2",
+	    "ref index entry back");
+	memset(&col, 0, sizeof col);
+	store_trash_foreach(st, collect_fn, &col, NULL);
+	is_int(col.n, 0, "recycle bin empty");
+	is_int(store_restore(st, &member_form, 2, &err), CX_NOTFOUND,
+	    "restoring again finds nothing");
+
+	/* Unique fields. */
+	{
+		struct record *d = member("赵六", "110101199001011234", NULL);
+		struct record *e1, *e2, *pair[2];
+
+		err = NULL;
+		is_int(store_put(st, &member_form, d, &err), CX_ERR,
+		    "unique violation");
+		is_str(err, "“身份证号”为“110101199001011234”的记录已经存在（编号1）。",
+		    "unique message");
+		free(err);
+		err = NULL;
+		is_int(d->id, 0, "no id given out");
+		is_int(count_of(st, &member_form), 10, "nothing stored");
+		store_meta_get(st, "seq:member", &v, NULL);
+		is_str(v, "10", "sequence unchanged");
+		free(v);
+		IS_STR_FREE(find_text(st, &member_form, "name", "赵六"), "",
+		    "no index entry left behind");
+
+		/* An update that would take another record's value. */
+		record_set(c, "idno", "110101199202022345");
+		is_int(store_put(st, &member_form, c, &err), CX_ERR,
+		    "update into a unique value");
+		is_str(err, "“身份证号”为“110101199202022345”的记录已经存在（编号2）。",
+		    "unique message on update");
+		free(err);
+		err = NULL;
+		store_get(st, &member_form, 3, &got, NULL);
+		is_str(got ? record_get(got, "idno") : NULL, "",
+		    "record 3 unchanged");
+		record_free(got);
+		/* Keeping its own value is fine. */
+		record_set(a, "note", "更新备注");
+		is_int(store_put(st, &member_form, a, &err), CX_OK,
+		    "update keeping own unique value");
+
+		/* Two new records with the same value in one batch. */
+		e1 = member("甲", "X-1", NULL);
+		e2 = member("乙", "X-1", NULL);
+		pair[0] = e1;
+		pair[1] = e2;
+		is_int(store_put_many(st, &member_form, pair, 2, &err), CX_ERR,
+		    "duplicate inside one batch");
+		is_str(err, "“身份证号”为“X-1”的记录已经存在（编号11）。",
+		    "batch message names the first");
+		free(err);
+		err = NULL;
+		is_int(count_of(st, &member_form), 10, "none of the batch stored");
+		ok(e1->id == 0 && e2->id == 0, "no ids given out");
+		record_free(e1);
+		record_free(e2);
+
+		/* Restore blocked by a value taken while in the bin. */
+		is_int(store_delete(st, &member_form, 1, &err), CX_OK, "delete 1");
+		is_int(store_put(st, &member_form, d, &err), CX_OK,
+		    "its value is free now");
+		is_int(d->id, 11, "new id 11");
+		is_int(store_restore(st, &member_form, 1, &err), CX_ERR,
+		    "restore blocked");
+		is_str(err, "无法恢复回收站中的党员记录（编号 1）：“身份证号”为"
+		    "“110101199001011234”的记录已经存在（编号11）。"
+		    "请先修改或删除那条记录。", "restore message");
+		free(err);
+		err = NULL;
+		memset(&col, 0, sizeof col);
+		store_trash_foreach(st, collect_fn, &col, NULL);
+		IS_STR_FREE(ids_text(col.ids, col.n), "1", "still in the bin");
+		record_set(d, "idno", "110101199001019999");
+		store_put(st, &member_form, d, NULL);
+		is_int(store_restore(st, &member_form, 1, &err), CX_OK,
+		    "restore after the conflict is gone");
+		IS_STR_FREE(find_text(st, &member_form, "idno",
+		    "110101199001011234"), "1", "unique index back");
+		record_free(d);
+	}
+
+	/* Long values: keys are cut, look-ups still exact. */
+	{
+		struct buf l1, l2;
+		struct record *x, *y, *z;
+
+		buf_init(&l1);
+		for (i = 0; i < 150; i++)
+			buf_addstr(&l1, "长");
+		buf_init(&l2);
+		buf_addstr(&l2, l1.s);
+		buf_addstr(&l1, "甲");
+		buf_addstr(&l2, "乙");
+		x = member(l1.s, l1.s, NULL);
+		y = member(l2.s, l2.s, NULL);
+		z = member("丙", l1.s, NULL);
+		is_int(store_put(st, &member_form, x, &err), CX_OK, "long value 1");
+		is_int(store_put(st, &member_form, y, &err), CX_OK,
+		    "long value 2 sharing the first 400 bytes is unique");
+		want = xasprintf("%llu", (unsigned long long)x->id);
+		IS_STR_FREE(find_text(st, &member_form, "name", l1.s), want,
+		    "find long value 1");
+		free(want);
+		want = xasprintf("%llu", (unsigned long long)y->id);
+		IS_STR_FREE(find_text(st, &member_form, "name", l2.s), want,
+		    "find long value 2");
+		free(want);
+		is_int(store_put(st, &member_form, z, &err), CX_ERR,
+		    "long duplicate caught");
+		want = xasprintf("“身份证号”为“%s”的记录已经存在（编号%llu）。",
+		    l1.s, (unsigned long long)x->id);
+		is_str(err, want, "long duplicate message");
+		free(want);
+		free(err);
+		err = NULL;
+		record_free(x);
+		record_free(y);
+		record_free(z);
+		buf_free(&l1);
+		buf_free(&l2);
+	}
+
+	IS_STR_FREE(check_text(st), "", "store_check finds nothing");
+	store_close(st);
+	st = NULL;
+
+	/* Persistence. */
+	is_int(store_open(dir, &fs2, 0, NULL, &st, &err), CX_OK, "reopen");
+	if (st != NULL) {
+		is_int(count_of(st, &member_form), 13, "count after reopen");
+		store_get(st, &member_form, 2, &got, NULL);
+		ok(got != NULL && record_equal(got, b), "record 2 after reopen");
+		record_free(got);
+		store_meta_get(st, "unit", &v, NULL);
+		is_str(v, "某某机关党委", "meta after reopen");
+		free(v);
+		IS_STR_FREE(find_text(st, &member_form, "name", "李四光"), "2",
+		    "index after reopen");
+		got = member("新人", NULL, NULL);
+		store_put(st, &member_form, got, NULL);
+		is_int(got->id, 14, "ids continue after reopen");
+		record_free(got);
+		IS_STR_FREE(check_text(st), "", "check after reopen");
+		store_close(st);
+	}
+	if (access("/usr/bin/mdb_stat", X_OK) == 0) {
+		char *cmd = xasprintf("/usr/bin/mdb_stat -a '%s' >/dev/null 2>&1",
+		    dir);
+
+		is_int(system(cmd), 0, "mdb_stat -a reads the environment");
+		free(cmd);
+	} else
+		ok(1, "# SKIP mdb_stat not installed");
+
+	record_free(a);
+	record_free(b);
+	record_free(c);
+	free(dir);
+}
+
+struct notecheck {
+	size_t	n;
+	size_t	bad;
+};
+
+static int
+notecheck_fn(void *arg, const struct form *f, const struct record *rec)
+{
+	struct notecheck *nc = arg;
+	const char *note = record_get(rec, "note");
+	char head[32];
+
+	(void)f;
+	snprintf(head, sizeof head, "第%llu条", (unsigned long long)rec->id);
+	if (note == NULL || strncmp(note, head, strlen(head)) != 0 ||
+	    strlen(note) < 2000)
+		nc->bad++;
+	nc->n++;
+	return 0;
+}
+
+static struct record *
+big_member(size_t i)
+{
+	struct record *r = record_new();
+	struct buf b;
+	char name[32];
+
+	snprintf(name, sizeof name, "成员%zu", i);
+	record_set(r, "name", name);
+	buf_init(&b);
+	buf_addf(&b, "第%zu条", i);
+	while (b.len < 2000)
+		buf_addstr(&b, "认真学习党的理论，");
+	record_set_take(r, "note", buf_take(&b));
+	return r;
+}
+
+static void
+test_map_growth(void)
+{
+	char *dir = path_in("grow"), *err = NULL;
+	struct store_options opts = { 64 * 1024, 0 };
+	struct store *st = NULL;
+	struct notecheck nc = { 0, 0 };
+	struct record *batch[500];
+	size_t i, j, failed = 0;
+
+	is_int(store_open(dir, &fs2, STORE_CREATE, &opts, &st, &err), CX_OK,
+	    "open with a 64 KiB map");
+	if (st == NULL)
+		goto out;
+	is_int(store_mapsize(st), 64 * 1024, "map starts at 64 KiB");
+	for (i = 1; i <= 1000; i++) {
+		struct record *r = big_member(i);
+
+		if (store_put(st, &member_form, r, &err) != CX_OK)
+			failed++;
+		record_free(r);
+	}
+	is_int(failed, 0, "1000 single puts of 2 KB");
+	for (j = 0; j < 4; j++) {
+		for (i = 0; i < 500; i++)
+			batch[i] = big_member(1001 + j * 500 + i);
+		if (store_put_many(st, &member_form, batch, 500, &err) != CX_OK)
+			failed++;
+		for (i = 0; i < 500; i++)
+			record_free(batch[i]);
+	}
+	is_int(failed, 0, "2000 more in batches of 500");
+	is_str(err, NULL, "no message");
+	ok(store_mapsize(st) >= 8 * 1024 * 1024, "map grew to %zu bytes",
+	    store_mapsize(st));
+	ok(store_mapsize(st) % (64 * 1024) == 0, "map a multiple of 64 KiB");
+	is_int(count_of(st, &member_form), 3000, "3000 records");
+	store_foreach(st, &member_form, notecheck_fn, &nc, NULL);
+	is_int(nc.n, 3000, "all read back");
+	is_int(nc.bad, 0, "all intact");
+	IS_STR_FREE(find_text(st, &member_form, "name", "成员2999"), "2999",
+	    "index works after growth");
+	store_close(st);
+	st = NULL;
+
+	/* Reopening with a smaller request keeps the grown size. */
+	is_int(store_open(dir, &fs2, 0, &opts, &st, &err), CX_OK, "reopen");
+	if (st != NULL) {
+		ok(store_mapsize(st) >= 6 * 1024 * 1024,
+		    "stored map size adopted (%zu)", store_mapsize(st));
+		store_close(st);
+		st = NULL;
+	}
+
+	/* A cap. */
+	remove_tree(dir);
+	opts.max_mapsize = 1024 * 1024;
+	is_int(store_open(dir, &fs2, STORE_CREATE, &opts, &st, &err), CX_OK,
+	    "open with a 1 MiB cap");
+	if (st == NULL)
+		goto out;
+	for (i = 1; i <= 2000; i++) {
+		struct record *r = big_member(i);
+
+		if (store_put(st, &member_form, r, &err) != CX_OK) {
+			is_int(r->id, 0, "failed put gives no id");
+			record_free(r);
+			break;
+		}
+		record_free(r);
+	}
+	ok(i > 100 && i < 2000, "cap reached after %zu records", i - 1);
+	is_str(err, "数据已达到允许的上限（1 MiB），刚才的修改没有保存。"
+	    "请把数据目录复制到空间更大的磁盘上再使用。", "cap message");
+	free(err);
+	err = NULL;
+	is_int(count_of(st, &member_form), i - 1, "stored before the cap");
+	is_int(store_mapsize(st), 1024 * 1024, "map at the cap");
+	IS_STR_FREE(check_text(st), "", "consistent at the cap");
+	store_close(st);
+out:
+	free(err);
+	free(dir);
+}
+
+/* Flips one byte of every occurrence of needle in a file. */
+static int
+corrupt_file(const char *path, const char *needle)
+{
+	char *data = NULL;
+	size_t len, nlen = strlen(needle), i;
+	int hits = 0;
+	FILE *f;
+
+	if (util_read_file(path, &data, &len, NULL) != CX_OK)
+		return 0;
+	for (i = 0; i + nlen <= len; i++) {
+		if (memcmp(data + i, needle, nlen) == 0) {
+			data[i + nlen / 2] ^= 0x01;
+			hits++;
+		}
+	}
+	f = fopen(path, "r+b");
+	if (f != NULL) {
+		fwrite(data, 1, len, f);
+		fclose(f);
+	}
+	free(data);
+	return hits;
+}
+
+static void
+test_damage(void)
+{
+	char *dir = path_in("damage"), *err = NULL, *mdb;
+	struct store *st = NULL;
+	struct record *r, *got = NULL;
+	struct collect col;
+
+	if (store_open(dir, &fs2, STORE_CREATE, NULL, &st, &err) != CX_OK) {
+		ok(0, "open for damage test: %s", err);
+		goto out;
+	}
+	r = member("孙七", "D-1", NULL);
+	record_set(r, "note", "UNIQUE-MARKER-7f3a9c");
+	store_put(st, &member_form, r, NULL);
+	record_free(r);
+	r = member("周八", "D-2", NULL);
+	store_put(st, &member_form, r, NULL);
+	record_free(r);
+	store_close(st);
+	st = NULL;
+
+	mdb = xasprintf("%s/data.mdb", dir);
+	ok(corrupt_file(mdb, "UNIQUE-MARKER-7f3a9c") >= 1,
+	    "flipped a byte inside record 1 in data.mdb");
+	free(mdb);
+
+	is_int(store_open(dir, &fs2, 0, NULL, &st, &err), CX_OK,
+	    "reopen a damaged store");
+	if (st == NULL)
+		goto out;
+	is_int(store_get(st, &member_form, 1, &got, &err), CX_ERR,
+	    "get of the damaged record fails");
+	ok(got == NULL, "no record returned");
+	is_str(err, "党员记录（编号 1）已损坏：校验和不符。请运行“cxzy check”"
+	    "查看损坏情况，并从备份恢复。", "damage message");
+	free(err);
+	err = NULL;
+	is_int(store_get(st, &member_form, 2, &got, &err), CX_OK,
+	    "the other record reads");
+	record_free(got);
+	memset(&col, 0, sizeof col);
+	is_int(store_foreach(st, &member_form, collect_fn, &col, &err), CX_ERR,
+	    "foreach stops at the damage");
+	is_str(err, "党员记录（编号 1）已损坏：校验和不符。请运行“cxzy check”"
+	    "查看损坏情况，并从备份恢复。", "foreach damage message");
+	free(err);
+	err = NULL;
+	IS_STR_FREE(check_text(st), "党员 编号 1：校验和不符",
+	    "store_check reports it");
+	is_int(store_delete(st, &member_form, 1, &err), CX_ERR,
+	    "a damaged record cannot be moved to the bin");
+	free(err);
+	err = NULL;
+
+	/* Writing a good copy over it repairs it, stale index entries
+	 * included. */
+	r = member("孙七七", "D-1b", NULL);
+	r->id = 1;
+	is_int(store_put(st, &member_form, r, &err), CX_OK, "overwrite damage");
+	record_free(r);
+	IS_STR_FREE(find_text(st, &member_form, "name", "孙七"), "",
+	    "stale index entry purged");
+	IS_STR_FREE(find_text(st, &member_form, "idno", "D-1"), "",
+	    "stale unique entry purged");
+	IS_STR_FREE(check_text(st), "", "clean after the repair");
+	store_close(st);
+out:
+	free(err);
+	free(dir);
+}
+
+static void
+test_readonly(void)
+{
+	char *dir = path_in("data"), *err = NULL, *before, *after;
+	struct store *st = NULL;
+	struct record *r, *got = NULL;
+	struct collect col;
+	char *v = NULL;
+
+	before = list_dir(dir);
+	is_int(store_open(dir, &fs3, STORE_READONLY, NULL, &st, &err), CX_OK,
+	    "open read-only");
+	if (st == NULL)
+		goto out;
+	ok(store_readonly(st), "store_readonly");
+	is_int(store_get(st, &member_form, 2, &got, &err), CX_OK, "get works");
+	is_str(got ? record_get(got, "name") : NULL, "李四光", "value read");
+	record_free(got);
+	is_int(count_of(st, &member_form), 14, "count works");
+	IS_STR_FREE(find_text(st, &member_form, "name", "李四光"), "2",
+	    "find works");
+	store_meta_get(st, "unit", &v, NULL);
+	is_str(v, "某某机关党委", "meta works");
+	free(v);
+	is_int(count_of(st, &extra_form), 0, "a kind without a database is empty");
+	is_int(store_get(st, &extra_form, 1, &got, &err), CX_NOTFOUND,
+	    "get of a kind without a database");
+	IS_STR_FREE(find_text(st, &extra_form, "title", "x"), "",
+	    "find in a kind without a database");
+	memset(&col, 0, sizeof col);
+	is_int(store_foreach(st, &extra_form, collect_fn, &col, &err), CX_OK,
+	    "foreach of a kind without a database");
+	is_int(col.n, 0, "nothing");
+
+	r = member("钱九", NULL, NULL);
+	is_int(store_put(st, &member_form, r, &err), CX_ERR, "put refused");
+	is_str(err, RO_MSG, "read-only message for put");
+	free(err);
+	err = NULL;
+	is_int(store_delete(st, &member_form, 2, &err), CX_ERR, "delete refused");
+	is_str(err, RO_MSG, "read-only message for delete");
+	free(err);
+	err = NULL;
+	is_int(store_meta_set(st, "unit", "x", &err), CX_ERR, "meta_set refused");
+	is_str(err, RO_MSG, "read-only message for meta_set");
+	free(err);
+	err = NULL;
+	IS_STR_FREE(check_text(st), "", "check works read-only");
+	store_close(st);
+	st = NULL;
+	after = list_dir(dir);
+	is_str(after, before, "read-only open created no files");
+	free(after);
+
+	if (geteuid() != 0) {
+		chmod(dir, 0555);
+		is_int(store_open(dir, &fs2, 0, NULL, &st, &err), CX_OK,
+		    "open a directory without write permission");
+		if (st != NULL) {
+			ok(store_readonly(st), "opened read-only by itself");
+			is_int(store_get(st, &member_form, 2, &got, &err), CX_OK,
+			    "reads work");
+			record_free(got);
+			is_int(store_put(st, &member_form, r, &err), CX_ERR,
+			    "put refused");
+			is_str(err, RO_MSG, "read-only message");
+			free(err);
+			err = NULL;
+			store_close(st);
+		}
+		chmod(dir, 0755);
+	} else {
+		ok(1, "# SKIP running as root: chmod does not stop writes");
+		ok(1, "# SKIP");
+		ok(1, "# SKIP");
+		ok(1, "# SKIP");
+		ok(1, "# SKIP");
+	}
+	record_free(r);
+	free(before);
+out:
+	free(err);
+	free(dir);
+}
+
+/* Opens dir expecting failure; checks the message and that the directory
+ * listing did not change. */
+static void
+refuse(const char *dir, int flags, const char *want, const char *what)
+{
+	struct store *st = NULL;
+	char *err = NULL, *before = list_dir(dir), *after;
+
+	is_int(store_open(dir, &fs2, flags, NULL, &st, &err), CX_ERR, "%s", what);
+	ok(st == NULL, "%s: no store", what);
+	is_str(err, want, "%s: message", what);
+	after = list_dir(dir);
+	is_str(after, before, "%s: nothing created or changed", what);
+	free(after);
+	free(before);
+	free(err);
+	store_close(st);
+}
+
+static char *
+good_marker(const char *replace_key, const char *value)
+{
+	const char *keys[] = { "program", "format", "lmdb", "pagesize",
+	    "wordsize", "byteorder", "created" };
+	char *vals[7];
+	struct buf b;
+	size_t i;
+
+	vals[0] = xstrdup(PACKAGE_VERSION);
+	vals[1] = xasprintf("%d", STORE_FORMAT);
+	vals[2] = xasprintf("%d.%d.%d", MDB_VERSION_MAJOR, MDB_VERSION_MINOR,
+	    MDB_VERSION_PATCH);
+	vals[3] = xasprintf("%ld", sysconf(_SC_PAGESIZE));
+	vals[4] = xasprintf("%d", (int)(8 * sizeof(void *)));
+	vals[5] = xstrdup("little");
+	vals[6] = xstrdup(NOW1);
+	buf_init(&b);
+	buf_addstr(&b, "cxzy data directory\n");
+	for (i = 0; i < 7; i++) {
+		if (replace_key != NULL && strcmp(keys[i], replace_key) == 0) {
+			if (value != NULL)
+				buf_addf(&b, "%s %s\n", keys[i], value);
+		} else
+			buf_addf(&b, "%s %s\n", keys[i], vals[i]);
+		free(vals[i]);
+	}
+	return buf_take(&b);
+}
+
+static void
+marker_case(const char *name, const char *key, const char *value,
+    const char *want_fmt)
+{
+	char *dir = path_in(name), *marker, *text, *want;
+
+	mkdir(dir, 0755);
+	marker = xasprintf("%s/cxzy.marker", dir);
+	text = good_marker(key, value);
+	write_file(marker, text);
+	want = xasprintf(want_fmt, dir);
+	refuse(dir, STORE_CREATE, want, name);
+	free(want);
+	free(text);
+	free(marker);
+	free(dir);
+}
+
+static void
+test_markers(void)
+{
+	char *dir, *want, *p;
+	struct store *st = NULL;
+	char *err = NULL;
+
+	dir = path_in("missing");
+	want = xasprintf("数据目录“%s”不存在。请检查 U 盘是否已插好，或用 --data "
+	    "指定数据目录。", dir);
+	refuse(dir, 0, want, "missing directory");
+	free(want);
+	free(dir);
+
+	dir = path_in("foreign");
+	mkdir(dir, 0755);
+	p = xasprintf("%s/hello.txt", dir);
+	write_file(p, "你好\n");
+	free(p);
+	want = xasprintf("目录“%s”里已有别的文件，不是 cxzy 的数据目录（缺少 "
+	    "cxzy.marker）。为免弄乱这些文件，cxzy 不会在这里建立数据。"
+	    "请另选一个空目录。", dir);
+	refuse(dir, STORE_CREATE, want, "non-empty foreign directory");
+	free(want);
+	free(dir);
+
+	dir = path_in("lmdbonly");
+	mkdir(dir, 0755);
+	p = xasprintf("%s/data.mdb", dir);
+	write_file(p, "");
+	free(p);
+	want = xasprintf("“%s”不是 cxzy 的数据目录（缺少 cxzy.marker）。如果这是"
+	    "别的程序的数据，请另选一个目录；如果确是 cxzy 的数据，请从备份"
+	    "恢复。", dir);
+	refuse(dir, STORE_CREATE, want, "data.mdb without marker");
+	free(want);
+	free(dir);
+
+	dir = path_in("empty");
+	mkdir(dir, 0755);
+	want = xasprintf("数据目录“%s”是空的，还没有 cxzy 的数据。请先建立数据"
+	    "目录，或用 --data 指定已有的数据目录。", dir);
+	refuse(dir, 0, want, "empty directory without STORE_CREATE");
+	free(want);
+	free(dir);
+
+	p = xasprintf("数据目录“%%s”是较新版本的 cxzy 建立的（数据格式 99），"
+	    "本程序（cxzy %s）只能读取数据格式 %d。请使用较新版本的 cxzy。",
+	    PACKAGE_VERSION, STORE_FORMAT);
+	marker_case("format99", "format", "99", p);
+	free(p);
+	p = xasprintf("数据目录“%%s”是用 LMDB 1.0.0 写的，本程序使用的 LMDB "
+	    "%d.%d.%d 不能读取这种格式。请在使用 LMDB 1.0 的电脑上用 cxzy "
+	    "导出数据，再在这里导入。", MDB_VERSION_MAJOR, MDB_VERSION_MINOR,
+	    MDB_VERSION_PATCH);
+	marker_case("lmdb10", "lmdb", "1.0.0", p);
+	free(p);
+	marker_case("word32", "wordsize", "32", "数据目录“%s”是在 32 位系统上"
+	    "建立的，本程序是 64 位的，数据文件不能在两者之间直接使用。请在原来"
+	    "的电脑上用 cxzy 导出数据，再在这里导入。");
+	marker_case("bigendian", "byteorder", "big", "数据目录“%s”是在字节序为 "
+	    "big-endian 的电脑上建立的，本程序所在的电脑是 little-endian，数据"
+	    "文件不能在两者之间直接使用。请在原来的电脑上用 cxzy 导出数据，再在"
+	    "这里导入。");
+	marker_case("noformat", "format", NULL, "数据目录“%s”中的 cxzy.marker "
+	    "已损坏或无法识别（缺少“format”一行）。请从备份恢复数据目录。");
+
+	dir = path_in("garbled");
+	mkdir(dir, 0755);
+	p = xasprintf("%s/cxzy.marker", dir);
+	write_file(p, "\x89PNG garbage\n");
+	free(p);
+	want = xasprintf("数据目录“%s”中的 cxzy.marker 已损坏或无法识别（第一行"
+	    "不对）。请从备份恢复数据目录。", dir);
+	refuse(dir, STORE_CREATE, want, "garbled marker");
+	free(want);
+	free(dir);
+
+	/* A different page size is fine: LMDB keeps it in the file. */
+	dir = path_in("pagesize");
+	mkdir(dir, 0755);
+	p = xasprintf("%s/cxzy.marker", dir);
+	want = good_marker("pagesize", "65536");
+	write_file(p, want);
+	free(want);
+	free(p);
+	is_int(store_open(dir, &fs2, 0, NULL, &st, &err), CX_OK,
+	    "a marker with another page size opens");
+	store_close(st);
+	st = NULL;
+	free(err);
+	err = NULL;
+	free(dir);
+
+	/* A newer format recorded in meta. */
+	dir = path_in("metafmt");
+	if (store_open(dir, &fs2, STORE_CREATE, NULL, &st, NULL) == CX_OK) {
+		store_meta_set(st, "format", "2", NULL);
+		store_close(st);
+		st = NULL;
+		want = xasprintf("数据目录“%s”是较新版本的 cxzy 建立的（数据格式 2），"
+		    "本程序（cxzy %s）只能读取数据格式 %d。请使用较新版本的 cxzy。",
+		    dir, PACKAGE_VERSION, STORE_FORMAT);
+		refuse(dir, 0, want, "meta format 2");
+		free(want);
+	}
+	free(dir);
+
+	/* Not a directory. */
+	dir = path_in("plainfile");
+	write_file(dir, "x");
+	want = xasprintf("“%s”不是目录。请用 --data 指定数据目录。", dir);
+	is_int(store_open(dir, &fs2, STORE_CREATE, NULL, &st, &err), CX_ERR,
+	    "a plain file");
+	is_str(err, want, "plain file message");
+	free(want);
+	free(err);
+	free(dir);
+}
+
+/* A field that gains an index gets it filled from the stored records. */
+static void
+test_new_index(void)
+{
+	char *dir = path_in("newidx"), *err = NULL;
+	struct store *st = NULL;
+	struct record *r;
+	size_t i;
+
+	if (store_open(dir, &fs2, STORE_CREATE, NULL, &st, &err) != CX_OK) {
+		ok(0, "open: %s", err);
+		goto out;
+	}
+	for (i = 0; i < 5; i++) {
+		r = member(i % 2 ? "单" : "双", NULL, NULL);
+		record_set(r, "note", i % 2 ? "odd" : "even");
+		store_put(st, &member_form, r, NULL);
+		record_free(r);
+	}
+	store_close(st);
+	st = NULL;
+
+	member_fields[3].index = true;
+	is_int(store_open(dir, &fs2, 0, NULL, &st, &err), CX_OK,
+	    "reopen with a new index");
+	if (st != NULL) {
+		IS_STR_FREE(find_text(st, &member_form, "note", "even"), "1,3,5",
+		    "new index filled from stored records");
+		IS_STR_FREE(check_text(st), "", "check is clean");
+		/* An explicit id (as an import gives) moves the sequence. */
+		r = member("导入", NULL, NULL);
+		r->id = 50;
+		is_int(store_put(st, &member_form, r, &err), CX_OK,
+		    "put with an explicit id");
+		record_free(r);
+		r = member("新", NULL, NULL);
+		store_put(st, &member_form, r, NULL);
+		is_int(r->id, 51, "next id follows the explicit one");
+		record_free(r);
+		IS_STR_FREE(scan_text(st, 0, -1, 3), "51,50,5",
+		    "scan over the gap");
+		store_close(st);
+	}
+	member_fields[3].index = false;
+out:
+	free(err);
+	free(dir);
+}
+
+int
+main(void)
+{
+	strcpy(tmproot, "/tmp/cxzy-test-XXXXXX");
+	if (mkdtemp(tmproot) == NULL) {
+		perror("mkdtemp");
+		return 1;
+	}
+	setup_forms();
+	test_create_and_basics();
+	test_map_growth();
+	test_damage();
+	test_readonly();
+	test_markers();
+	test_new_index();
+	remove_tree(tmproot);
+	return tap_done();
+}
