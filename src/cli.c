@@ -26,6 +26,7 @@
 #include "model.h"
 #include "store.h"
 #include "text.h"
+#include "tui.h"
 #include "util.h"
 
 enum {
@@ -37,6 +38,7 @@ enum {
 
 struct cli {
 	const char		*datadir;
+	bool			 ascii;
 	struct formset		*fs;
 	struct store		*st;
 	/* A small cache for references shown in lists. */
@@ -1037,7 +1039,8 @@ cli_overview(struct cli *c)
 	cli_print("党组织：党支部 %zu 个，直属党小组 %zu 个，党小组 %zu 个\n",
 	    o.bytype[1], o.bytype[2], o.bytype[3]);
 	cli_print("党员：%zu 名\n", nmem);
-	cli_print("全屏界面尚在开发中。现在可以用命令查看和录入，见 cxzy --help。\n");
+	cli_print("（不在终端里运行，只显示概况；在终端里运行 cxzy 打开全屏界面。"
+	    "命令见 cxzy --help。）\n");
 	free(unit);
 	return EXIT_OK;
 }
@@ -1077,6 +1080,7 @@ cli_usage(FILE *fp)
 	    "创先争优台账：党支部公开承诺、践诺、点评、评议、整改和“三会一课”记录。\n"
 	    "不带命令时打开全屏界面。\n\n选项：\n"
 	    "  -d, --data 目录   数据目录（默认取环境变量 CXZY_DATA，再默认 ./cxzy-data）\n"
+	    "  -a, --ascii       全屏界面用 ASCII 字符画边框（终端显示线条乱时使用）\n"
 	    "  -h, --help        显示本帮助并退出\n"
 	    "  -V, --version     显示版本信息并退出\n\n命令：\n");
 	for (i = 0; i < CLI_NCOMMANDS; i++) {
@@ -1115,6 +1119,7 @@ cli_main(int argc, char **argv)
 		{ "data", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "ascii", no_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct cli_command *cmd = NULL;
@@ -1138,8 +1143,11 @@ cli_main(int argc, char **argv)
 	}
 	opterr = 0;
 	rc = EXIT_OK;
-	while ((opt = getopt_long(argc, args, "+d:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, args, "+ad:hV", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'a':
+			c.ascii = true;
+			break;
 		case 'd':
 			datadir = args[optind - 1];
 			break;
@@ -1196,7 +1204,14 @@ cli_main(int argc, char **argv)
 		rc = EXIT_FAIL;
 		goto done;
 	}
-	if (cmd == NULL)
+	if (cmd == NULL && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		struct tui_options topt;
+
+		memset(&topt, 0, sizeof topt);
+		topt.ascii = c.ascii || (getenv("CXZY_ASCII") != NULL &&
+		    *getenv("CXZY_ASCII") != '\0');
+		rc = tui_main(c.datadir, c.fs, c.st, &topt);
+	} else if (cmd == NULL)
 		rc = cli_overview(&c);
 	else
 		rc = cmd->run(&c, nargs, args + optind + 1);

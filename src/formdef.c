@@ -153,6 +153,7 @@ form_free(struct form *f)
 	free(f->kind);
 	free(f->label);
 	free(f->title);
+	free(f->menu);
 	free(f->path);
 	for (i = 0; i < f->nfields; i++)
 		form_field_clear(&f->fields[i]);
@@ -578,7 +579,7 @@ form_input_value(const struct form_field *f, const char *input, char **out,
 /* ------------------------------------------------------------------ */
 
 enum form_kw {
-	KW_FORM, KW_LABEL, KW_VERSION, KW_TITLE, KW_ORDER,
+	KW_FORM, KW_LABEL, KW_VERSION, KW_TITLE, KW_ORDER, KW_MENU,
 	KW_FIELD, KW_END,
 	KW_TYPE, KW_REQUIRED, KW_INDEX, KW_UNIQUE, KW_DEFAULT, KW_HELP,
 	KW_LIST, KW_PRINT, KW_OPTION, KW_WHERE,
@@ -586,7 +587,7 @@ enum form_kw {
 };
 
 static const char *const kw_names[KW_COUNT] = {
-	"form", "label", "version", "title", "order",
+	"form", "label", "version", "title", "order", "menu",
 	"field", "end",
 	"type", "required", "index", "unique", "default", "help",
 	"list", "print", "option", "where"
@@ -766,6 +767,11 @@ parse_header_kw(struct parser *p, enum form_kw kw)
 			return parse_here(p, "顺序号应是整数，"
 			    "现为“%s”。", p->args[0]);
 		f->order = (int)v;
+		break;
+	case KW_MENU:
+		if (parse_rest(p, "menu", "菜单分组名称") != CX_OK)
+			return CX_ERR;
+		f->menu = xstrdup(p->rest);
 		break;
 	default:
 		break;
@@ -1177,7 +1183,7 @@ parse_line(struct parser *p, char *s)
 		return CX_OK;
 	}
 	if (p->where == IN_HEADER) {
-		if (kw > KW_ORDER)
+		if (kw > KW_MENU)
 			return parse_here(p, "“%s”是字段的属性，应写在"
 			    "“field”之后。", kw_names[kw]);
 		return parse_header_kw(p, kw);
@@ -1185,7 +1191,7 @@ parse_line(struct parser *p, char *s)
 	if (p->where == AFTER_END)
 		return parse_here(p, "“end”之后应是新的“field”，"
 		    "“%s”应写在“end”之前。", kw_names[kw]);
-	if (kw != KW_LABEL && kw <= KW_ORDER)
+	if (kw != KW_LABEL && kw <= KW_MENU)
 		return parse_here(p, "“%s”是表单的属性，应写在第一个"
 		    "“field”之前。", kw_names[kw]);
 	return parse_field_kw(p, kw);

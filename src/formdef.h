@@ -10,6 +10,7 @@
  *   version 1              bumped when fields change meaning
  *   title name             field that names a record (in lists, references)
  *   order 20               position in menus (ascending)
+ *   menu 组织与党员         main-menu group; forms sharing one form a submenu
  *
  *   field name             field id: [a-z][a-z0-9_]*
  *     label 姓名
@@ -95,6 +96,7 @@ struct form {
 	unsigned		 version;
 	char			*title;		/* title field id */
 	int			 order;
+	char			*menu;		/* menu group, or NULL (own item) */
 	char			*path;
 	struct form_field	*fields;
 	size_t			 nfields;

@@ -943,7 +943,7 @@ store_prepare_dir(const char *dir, int flags, bool *readonly, bool *nolock,
 /* ------------------------------------------------------------------ */
 
 static bool
-store_field_indexed(const struct form_field *ff)
+store_ff_indexed(const struct form_field *ff)
 {
 	return ff->type != FT_ROWS &&
 	    (ff->index || ff->unique || ff->type == FT_REF);
@@ -966,7 +966,7 @@ store_setup_kinds(struct store *st)
 		for (j = 0; j < f->nfields; j++) {
 			const struct form_field *ff = &f->fields[j];
 
-			if (!store_field_indexed(ff))
+			if (!store_ff_indexed(ff))
 				continue;
 			k->idx[k->nidx].ff = ff;
 			k->idx[k->nidx].name = xasprintf("idx:%s:%s", f->kind,
@@ -2105,29 +2105,41 @@ store_trash_foreach(struct store *st, store_each_fn fn, void *arg,
 	return r;
 }
 
+/* The index of a field, or NULL with a message saying the field cannot
+ * be used to `what` (a programming error: callers check
+ * store_field_indexed). */
+static struct store_index *
+store_index_named(struct store_kind *k, const char *field, const char *what,
+    char **errp)
+{
+	size_t j;
+
+	for (j = 0; j < k->nidx; j++)
+		if (strcmp(k->idx[j].ff->id, field) == 0)
+			return &k->idx[j];
+	err_set(errp, "程序内部错误：%s记录的字段“%s”没有索引，不能按它%s。",
+	    k->f->label, field, what);
+	return NULL;
+}
+
 int
 store_find(struct store *st, const struct form *f, const char *field,
     const char *value, uint64_t **ids, size_t *n, char **errp)
 {
 	struct store_kind *k;
-	struct store_index *ix = NULL;
+	struct store_index *ix;
 	MDB_txn *txn;
 	MDB_cursor *cur;
 	MDB_val key, val;
-	size_t len = strlen(value), cap = 0, j;
+	size_t len = strlen(value), cap = 0;
 	int rc, op = MDB_SET_KEY, r = CX_OK;
 
 	*ids = NULL;
 	*n = 0;
 	if ((k = store_kind_of(st, f, errp)) == NULL)
 		return CX_ERR;
-	for (j = 0; j < k->nidx; j++)
-		if (strcmp(k->idx[j].ff->id, field) == 0)
-			ix = &k->idx[j];
-	if (ix == NULL) {
-		return err_set(errp, "程序内部错误：%s记录的字段“%s”没有索引，"
-		    "不能按它查找。", k->f->label, field);
-	}
+	if ((ix = store_index_named(k, field, "查找", errp)) == NULL)
+		return CX_ERR;
 	if (len == 0 || !ix->open)
 		return CX_OK;
 	if (store_read_begin(st, &txn, errp) != CX_OK)
@@ -2206,6 +2218,316 @@ store_count(struct store *st, const struct form *f, size_t *n, char **errp)
 	if (rc != 0)
 		return store_mdb_err(st, rc, errp);
 	*n = ms.ms_entries;
+	return CX_OK;
+}
+
+bool
+store_field_indexed(const struct store *st, const struct form *f,
+    const char *field)
+{
+	const struct store_kind *k = NULL;
+	size_t i, j;
+
+	if (f == NULL || field == NULL)
+		return false;
+	for (i = 0; i < st->nkinds && k == NULL; i++)
+		if (st->kinds[i].f == f)
+			k = &st->kinds[i];
+	for (i = 0; i < st->nkinds && k == NULL; i++)
+		if (strcmp(st->kinds[i].f->kind, f->kind) == 0)
+			k = &st->kinds[i];
+	if (k == NULL)
+		return false;
+	for (j = 0; j < k->nidx; j++)
+		if (strcmp(k->idx[j].ff->id, field) == 0)
+			return true;
+	return false;
+}
+
+static bool
+store_key_eq(const MDB_val *a, const MDB_val *b)
+{
+	return a->mv_size == b->mv_size &&
+	    memcmp(a->mv_data, b->mv_data, a->mv_size) == 0;
+}
+
+static bool
+store_key_has_prefix(const MDB_val *key, const MDB_val *prefix)
+{
+	return key->mv_size >= prefix->mv_size &&
+	    memcmp(key->mv_data, prefix->mv_data, prefix->mv_size) == 0;
+}
+
+/* Moves to the first entry whose key is greater than kv.  LMDB refuses
+ * empty keys, and no stored key is empty, so "" lies before them all. */
+static int
+store_seek_after_key(MDB_cursor *cur, const MDB_val *kv, MDB_val *key,
+    MDB_val *val)
+{
+	int rc;
+
+	if (kv->mv_size == 0)
+		return mdb_cursor_get(cur, key, val, MDB_FIRST);
+	*key = *kv;
+	rc = mdb_cursor_get(cur, key, val, MDB_SET_RANGE);
+	if (rc == 0 && store_key_eq(key, kv))
+		rc = mdb_cursor_get(cur, key, val, MDB_NEXT_NODUP);
+	return rc;
+}
+
+/* Moves to the first entry whose key does not start with kv: the first
+ * key >= kv with its last byte below 0xff raised by one and the rest
+ * dropped.  MDB_NOTFOUND when there is none. */
+static int
+store_seek_after_prefix(MDB_cursor *cur, const MDB_val *kv, MDB_val *key,
+    MDB_val *val)
+{
+	unsigned char next[STORE_INDEX_KEY_MAX];
+	size_t n = kv->mv_size;
+
+	memcpy(next, kv->mv_data, n);
+	while (n > 0 && next[n - 1] == 0xff)
+		n--;
+	if (n == 0)
+		return MDB_NOTFOUND;
+	next[n - 1]++;
+	key->mv_data = next;
+	key->mv_size = n;
+	return mdb_cursor_get(cur, key, val, MDB_SET_RANGE);
+}
+
+/* Moves to the first entry >= (kv, id): within key kv the first id >= id
+ * (MDB_GET_BOTH_RANGE on the big-endian id, which sorts the sealed data),
+ * else the first later key. */
+static int
+store_seek_ge(MDB_cursor *cur, const MDB_val *kv, uint64_t id, MDB_val *key,
+    MDB_val *val)
+{
+	unsigned char probe[STORE_SEAL_ID];
+	int rc;
+
+	if (kv->mv_size == 0)
+		return mdb_cursor_get(cur, key, val, MDB_FIRST);
+	*key = *kv;
+	if (id <= 1)
+		return mdb_cursor_get(cur, key, val, MDB_SET_RANGE);
+	/* The smallest sealed value of id: its 8 bytes and a zero crc. */
+	memset(probe, 0, sizeof probe);
+	util_put_be64(probe, id);
+	val->mv_data = probe;
+	val->mv_size = sizeof probe;
+	rc = mdb_cursor_get(cur, key, val, MDB_GET_BOTH_RANGE);
+	if (rc != MDB_NOTFOUND)
+		return rc;
+	return store_seek_after_key(cur, kv, key, val);
+}
+
+/* Puts the cursor on the first entry a walk visits (see
+ * store_index_scan in store.h): forward, the first entry after (kv, id);
+ * backward, one step back from the first entry at or after (kv, id). */
+static int
+store_seek_start(MDB_cursor *cur, const MDB_val *kv, uint64_t id, int flags,
+    int dir, MDB_val *key, MDB_val *val)
+{
+	int rc;
+
+	if (kv == NULL)
+		return mdb_cursor_get(cur, key, val, dir < 0 ? MDB_LAST :
+		    MDB_FIRST);
+	if (id == STORE_ID_END) {
+		if (flags & STORE_SCAN_PREFIX)
+			rc = store_seek_after_prefix(cur, kv, key, val);
+		else
+			rc = store_seek_after_key(cur, kv, key, val);
+	} else
+		rc = store_seek_ge(cur, kv, dir < 0 ? id : id + 1, key, val);
+	if (dir >= 0)
+		return rc;
+	if (rc == 0)
+		return mdb_cursor_get(cur, key, val, MDB_PREV);
+	if (rc == MDB_NOTFOUND)
+		return mdb_cursor_get(cur, key, val, MDB_LAST);
+	return rc;
+}
+
+/* An index entry's message for a damaged index. */
+static int
+store_index_damaged(struct store_kind *k, struct store_index *ix,
+    const MDB_val *key, const char *why, uint64_t id, char **errp)
+{
+	char *show = store_show(key->mv_data, key->mv_size);
+
+	if (id != 0) {
+		err_set(errp, "%s记录“%s”的索引已损坏（条目“%s”指向的记录 编号 "
+		    "%llu 不存在）。" STORE_MSG_CHECK, k->f->label, ix->ff->label,
+		    show, (unsigned long long)id);
+	} else {
+		err_set(errp, "%s记录“%s”的索引已损坏（条目“%s”%s）。"
+		    STORE_MSG_CHECK, k->f->label, ix->ff->label, show, why);
+	}
+	free(show);
+	return CX_ERR;
+}
+
+/* Walks index entries from a position, one cursor seek and then one
+ * step per entry, so a page costs O(log n + max) whatever the size of
+ * the kind.  The filters stop at the first key outside their range; only
+ * a value longer than the key limit needs the records compared. */
+int
+store_index_scan(struct store *st, const struct form *f, const char *field,
+    const char *value, uint64_t id, int flags, int dir, size_t max,
+    store_index_fn fn, void *arg, char **errp)
+{
+	struct store_kind *k;
+	struct store_index *ix;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val kv, key, val, rv;
+	struct buf kb;
+	size_t vlen = 0, done = 0;
+	bool exact = (flags & STORE_SCAN_EXACT) != 0;
+	bool prefix = (flags & STORE_SCAN_PREFIX) != 0;
+	int rc, op, r = CX_OK, mdbrc;
+
+	if ((k = store_kind_of(st, f, errp)) == NULL)
+		return CX_ERR;
+	if ((ix = store_index_named(k, field, "排列", errp)) == NULL)
+		return CX_ERR;
+	if (exact && prefix) {
+		return err_set(errp, "程序内部错误：STORE_SCAN_EXACT 和 "
+		    "STORE_SCAN_PREFIX 不能同时使用。");
+	}
+	if ((exact || prefix) && value == NULL) {
+		return err_set(errp, "程序内部错误：按%s记录的字段“%s”筛选时"
+		    "没有给出值。", k->f->label, ix->ff->label);
+	}
+	if (!k->open || !ix->open)
+		return CX_OK;
+	if (value != NULL) {
+		vlen = strlen(value);
+		kv.mv_data = (void *)value;
+		kv.mv_size = store_cut(value, vlen);
+	}
+	/* Empty values are not indexed: nothing holds "". */
+	if (exact && vlen == 0)
+		return CX_OK;
+
+	if (store_read_begin(st, &txn, errp) != CX_OK)
+		return CX_ERR;
+	rc = mdb_cursor_open(txn, ix->dbi, &cur);
+	if (rc != 0) {
+		store_read_end(st);
+		return store_mdb_err(st, rc, errp);
+	}
+	buf_init(&kb);
+	if (dir < 0)
+		op = exact ? MDB_PREV_DUP : MDB_PREV;
+	else
+		op = exact ? MDB_NEXT_DUP : MDB_NEXT;
+	rc = store_seek_start(cur, value != NULL ? &kv : NULL, id, flags, dir,
+	    &key, &val);
+	for (; rc == 0; rc = mdb_cursor_get(cur, &key, &val, op)) {
+		struct record *rec;
+		uint64_t rid;
+		int stop;
+
+		if ((exact && !store_key_eq(&key, &kv)) ||
+		    (prefix && !store_key_has_prefix(&key, &kv)))
+			break;
+		if ((rid = store_unseal_id(&val)) == 0) {
+			r = store_index_damaged(k, ix, &key, "校验和不符", 0,
+			    errp);
+			break;
+		}
+		mdbrc = 0;
+		r = store_get_raw(txn, k->dbi, rid, &rv, &mdbrc);
+		if (r == CX_NOTFOUND) {
+			r = store_index_damaged(k, ix, &key, NULL, rid, errp);
+			break;
+		}
+		if (r != CX_OK) {
+			r = store_mdb_err(st, mdbrc, errp);
+			break;
+		}
+		if ((r = store_decode(k->f, rid, &rv, "", &rec, errp)) != CX_OK)
+			break;
+		if ((exact || prefix) && vlen > STORE_INDEX_KEY_MAX) {
+			/* The key was cut: match the record's whole value. */
+			const char *v = record_get(rec, ix->ff->id);
+
+			if (v == NULL || (exact ? strcmp(v, value) != 0 :
+			    strncmp(v, value, vlen) != 0)) {
+				record_free(rec);
+				continue;
+			}
+		}
+		buf_reset(&kb);
+		buf_add(&kb, key.mv_data, key.mv_size);
+		stop = fn(arg, k->f, kb.s, rec);
+		record_free(rec);
+		if (stop || (max != 0 && ++done >= max))
+			break;
+	}
+	if (r == CX_OK && rc != 0 && rc != MDB_NOTFOUND)
+		r = store_mdb_err(st, rc, errp);
+	buf_free(&kb);
+	mdb_cursor_close(cur);
+	store_read_end(st);
+	return r;
+}
+
+int
+store_index_count(struct store *st, const struct form *f, const char *field,
+    const char *value, size_t *n, char **errp)
+{
+	struct store_kind *k;
+	struct store_index *ix;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val key, val;
+	MDB_stat ms;
+	size_t len;
+	uint64_t *ids;
+	int rc;
+
+	*n = 0;
+	if ((k = store_kind_of(st, f, errp)) == NULL)
+		return CX_ERR;
+	if ((ix = store_index_named(k, field, "计数", errp)) == NULL)
+		return CX_ERR;
+	if (!k->open || !ix->open)
+		return CX_OK;
+	len = value != NULL ? strlen(value) : 0;
+	if (value != NULL && len == 0)
+		return CX_OK;
+	if (len > STORE_INDEX_KEY_MAX) {
+		/* Cut keys may be shared: count what store_find finds. */
+		if (store_find(st, f, field, value, &ids, n, errp) != CX_OK)
+			return CX_ERR;
+		free(ids);
+		return CX_OK;
+	}
+	if (store_read_begin(st, &txn, errp) != CX_OK)
+		return CX_ERR;
+	if (value == NULL) {
+		rc = mdb_stat(txn, ix->dbi, &ms);
+		if (rc == 0)
+			*n = ms.ms_entries;
+	} else if ((rc = mdb_cursor_open(txn, ix->dbi, &cur)) == 0) {
+		key.mv_data = (void *)value;
+		key.mv_size = len;
+		rc = mdb_cursor_get(cur, &key, &val, MDB_SET_KEY);
+		if (rc == 0)
+			rc = mdb_cursor_count(cur, n);
+		else if (rc == MDB_NOTFOUND)
+			rc = 0;
+		mdb_cursor_close(cur);
+	}
+	store_read_end(st);
+	if (rc != 0) {
+		*n = 0;
+		return store_mdb_err(st, rc, errp);
+	}
 	return CX_OK;
 }
 

@@ -121,6 +121,90 @@ int store_find(struct store *st, const struct form *f, const char *field,
 int store_count(struct store *st, const struct form *f, size_t *n,
     char **errp);
 
+/* Whether the store keeps an index on field of kind f (a top-level field
+ * marked index or unique, or a ref field).  Only such fields can be
+ * passed to store_index_scan, store_index_count and store_find. */
+bool store_field_indexed(const struct store *st, const struct form *f,
+    const char *field);
+
+/* Ordered index walks, for lists that page through a million records
+ * without counting or reading whole tables.
+ *
+ * An index holds one entry (key, id) per record with a non-empty value in
+ * the field: key is the value's bytes, cut to STORE_INDEX_KEY_MAX at a
+ * character boundary.  Entries are ordered by key bytes (as strcmp), then
+ * by id.  Records whose field is empty have no entry and never appear.
+ *
+ * Position.  value and id name a place in that order, P = (v, id), where
+ * v is value cut like a stored key.  Id 0 lies before every entry of key
+ * v and STORE_ID_END after every entry of key v.
+ *   dir > 0: entries strictly after P, ascending;
+ *   dir < 0: entries strictly before P, descending.
+ * value NULL: from the first entry (dir > 0) or the last (dir < 0); id
+ * is ignored.
+ * So, for a list showing rows (k1, i1) … (kN, iN):
+ *   next page      (kN, iN, dir > 0)     previous page  (k1, i1, dir < 0)
+ *   Home           (NULL, dir > 0)       End            (NULL, dir < 0)
+ *   typed text t   (t, 0, dir > 0): the first entry with key >= t, and
+ *                  (t, 0, dir < 0): the last entry with key < t.
+ * A row's record may have been deleted or changed meanwhile: P need not
+ * be an entry, and paging goes on from where it would be.
+ *
+ * Filters (flags; value must not be NULL):
+ *   STORE_SCAN_EXACT   only entries whose key is v, i.e. the records
+ *                      holding value, in id order.  Page with (value, id
+ *                      of the row); Home (value, 0, dir > 0), End
+ *                      (value, STORE_ID_END, dir < 0).  A value longer
+ *                      than STORE_INDEX_KEY_MAX is checked against each
+ *                      record's whole field (as store_find does).
+ *   STORE_SCAN_PREFIX  only entries whose key starts with v; the walk
+ *                      stops at the first key that does not.  Here
+ *                      STORE_ID_END lies after every entry whose key
+ *                      starts with v, so (value, STORE_ID_END, dir < 0)
+ *                      walks back from the last match; (value, 0,
+ *                      dir > 0) walks on from the first.  To page from a
+ *                      row (k, i) of such a list, walk without a flag
+ *                      from (k, i) and stop when fn sees a key that does
+ *                      not start with the prefix.  A value longer than
+ *                      STORE_INDEX_KEY_MAX is checked against the field.
+ *
+ * fn gets the key as stored (NUL-terminated; for a long value the cut
+ * key, so pass it back as is to page) and the record, both valid only
+ * during the call; non-zero stops the walk.  max is the most calls of fn
+ * (0 = no limit).  A call costs one O(log n) seek plus one step and one
+ * record read per entry passed to fn.
+ *
+ * Errors (CX_ERR): a field without an index or a filter without a value
+ * (programming errors); a damaged record ("党员记录（编号 N）已损坏：…");
+ * an index entry that is damaged or whose record is missing ("党员记录
+ * “姓名”的索引已损坏（…）。请运行“cxzy check”…"): the store never leaves
+ * such entries itself, so the list shows the message rather than
+ * silently hiding records.  Entries already passed to fn stay passed.
+ * A kind or index without a database (a read-only store opened with
+ * newer forms) walks as empty. */
+#define STORE_ID_END		UINT64_MAX
+
+enum {
+	STORE_SCAN_EXACT = 1 << 0,
+	STORE_SCAN_PREFIX = 1 << 1
+};
+
+typedef int (*store_index_fn)(void *arg, const struct form *f,
+    const char *key, const struct record *rec);
+
+int store_index_scan(struct store *st, const struct form *f,
+    const char *field, const char *value, uint64_t id, int flags, int dir,
+    size_t max, store_index_fn fn, void *arg, char **errp);
+
+/* Number of records whose indexed field holds exactly value, in
+ * O(log n) (for a value longer than STORE_INDEX_KEY_MAX, each record
+ * sharing the cut key is read and compared).  value NULL: the number of
+ * entries in the index, i.e. the records whose field is not empty, which
+ * is the length of an unfiltered store_index_scan list (constant time).
+ * An empty value counts 0: empty values are not indexed. */
+int store_index_count(struct store *st, const struct form *f,
+    const char *field, const char *value, size_t *n, char **errp);
+
 /* Verifies every record (checksum, decoding, key), every index entry
  * (checksum, the record exists and holds the value) and that every record
  * has its index entries, the recycle bin and meta.  Appends one Chinese

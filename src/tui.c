@@ -1,0 +1,772 @@
+/* tui.c: the frame, the main loop, drawing helpers and dialogs. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "edit.h"
+#include "tui.h"
+#include "tui_curses.h"
+
+/* Precomputed terminal reset for the fatal-signal handler, which may only
+ * call async-signal-safe functions. */
+static char tui_reset_seq[256];
+static size_t tui_reset_len;
+
+static void
+tui_fatal_signal(int sig)
+{
+	static const char msg[] = "\r\ncxzy: 程序遇到严重错误，已退出。"
+	    "已经保存的数据不受影响；请重新打开程序。\r\n";
+
+	(void)sig;
+	if (tui_reset_len > 0)
+		(void)!write(STDOUT_FILENO, tui_reset_seq, tui_reset_len);
+	(void)!write(STDERR_FILENO, msg, sizeof msg - 1);
+	_exit(70);
+}
+
+static void
+tui_reset_add(const char *cap)
+{
+	char *s = tigetstr((char *)cap);
+	size_t n;
+
+	if (s == NULL || s == (char *)-1)
+		return;
+	n = strlen(s);
+	if (tui_reset_len + n < sizeof tui_reset_seq) {
+		memcpy(tui_reset_seq + tui_reset_len, s, n);
+		tui_reset_len += n;
+	}
+}
+
+static void
+tui_install_fatal(void)
+{
+	struct sigaction sa;
+
+	tui_reset_add("sgr0");
+	tui_reset_add("cnorm");
+	tui_reset_add("rmkx");
+	tui_reset_add("rmcup");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = tui_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGFPE, &sa, NULL);
+	sigaction(SIGABRT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* ------------------------------------------------------------ drawing */
+
+enum {
+	TUI_PAIR_TITLE = 1,
+	TUI_PAIR_SELECT,
+	TUI_PAIR_ERROR,
+	TUI_PAIR_FIELD
+};
+
+int
+tui_attr_title(const struct tui *t)
+{
+	return t->color ? (int)(COLOR_PAIR(TUI_PAIR_TITLE) | A_BOLD) :
+	    (int)A_REVERSE;
+}
+
+int
+tui_attr_select(const struct tui *t)
+{
+	return t->color ? (int)COLOR_PAIR(TUI_PAIR_SELECT) : (int)A_REVERSE;
+}
+
+int
+tui_attr_error(const struct tui *t)
+{
+	return t->color ? (int)(COLOR_PAIR(TUI_PAIR_ERROR) | A_BOLD) :
+	    (int)A_BOLD;
+}
+
+int
+tui_attr_dim(const struct tui *t)
+{
+	(void)t;
+	return (int)A_DIM;
+}
+
+int
+tui_attr_field(const struct tui *t)
+{
+	return t->color ? (int)COLOR_PAIR(TUI_PAIR_FIELD) : (int)A_UNDERLINE;
+}
+
+int
+tui_put_wcs(struct tui *t, int y, int x, const wchar_t *s, int cols,
+    int attr)
+{
+	wchar_t cell[2];
+	int used = 0, w;
+
+	(void)t;
+	if (cols <= 0)
+		return 0;
+	attrset(attr);
+	move(y, x);
+	for (; *s != L'\0'; s++) {
+		w = edit_cell(*s, &cell[0]);
+		if (used + w > cols)
+			break;
+		if (w == 0 && used == 0)
+			continue;
+		cell[1] = L'\0';
+		addnwstr(cell, 1);
+		used += w;
+	}
+	attrset(A_NORMAL);
+	return used;
+}
+
+/* UTF-8 to wide characters; invalid bytes (which the core never stores)
+ * become U+FFFD rather than stopping the drawing. */
+static wchar_t *
+tui_wcs(const char *s)
+{
+	wchar_t *w = xcalloc(strlen(s) + 1, sizeof *w);
+	size_t i = 0;
+	uint32_t uc;
+
+	while (*s != '\0') {
+		s += text_utf8_decode(s, &uc);
+		w[i++] = (wchar_t)uc;
+	}
+	w[i] = L'\0';
+	return w;
+}
+
+int
+tui_put(struct tui *t, int y, int x, const char *s, int cols, int attr)
+{
+	wchar_t *w = tui_wcs(s ? s : "");
+	int used = tui_put_wcs(t, y, x, w, cols, attr);
+
+	free(w);
+	return used;
+}
+
+void
+tui_fill(struct tui *t, int y, int x, int cols, int attr)
+{
+	(void)t;
+	if (cols <= 0)
+		return;
+	attrset(attr);
+	mvhline(y, x, ' ', cols);
+	attrset(A_NORMAL);
+}
+
+int
+tui_put_pad(struct tui *t, int y, int x, const char *s, int cols,
+    enum text_align align, int attr)
+{
+	size_t width;
+	char *cut;
+	int left = 0, used;
+
+	if (cols <= 0)
+		return 0;
+	cut = text_truncate(s ? s : "", (size_t)cols, TEXT_SCREEN, &width);
+	if (align == TEXT_RIGHT)
+		left = cols - (int)width;
+	else if (align == TEXT_CENTER)
+		left = (cols - (int)width) / 2;
+	tui_fill(t, y, x, cols, attr);
+	used = tui_put(t, y, x + left, cut, cols - left, attr);
+	free(cut);
+	(void)used;
+	return cols;
+}
+
+void
+tui_hline(struct tui *t, int y, int x, int w)
+{
+	attrset(A_NORMAL);
+	if (t->opt.ascii)
+		mvhline(y, x, '-', w);
+	else
+		mvhline(y, x, ACS_HLINE, w);
+}
+
+void
+tui_box(struct tui *t, int y, int x, int h, int w)
+{
+	chtype hl = t->opt.ascii ? '-' : ACS_HLINE;
+	chtype vl = t->opt.ascii ? '|' : ACS_VLINE;
+	int i;
+
+	attrset(A_NORMAL);
+	for (i = 1; i < h - 1; i++) {
+		mvhline(y + i, x + 1, ' ', w - 2);
+		mvaddch(y + i, x, vl);
+		mvaddch(y + i, x + w - 1, vl);
+	}
+	mvhline(y, x + 1, hl, w - 2);
+	mvhline(y + h - 1, x + 1, hl, w - 2);
+	mvaddch(y, x, t->opt.ascii ? '+' : ACS_ULCORNER);
+	mvaddch(y, x + w - 1, t->opt.ascii ? '+' : ACS_URCORNER);
+	mvaddch(y + h - 1, x, t->opt.ascii ? '+' : ACS_LLCORNER);
+	mvaddch(y + h - 1, x + w - 1, t->opt.ascii ? '+' : ACS_LRCORNER);
+}
+
+void
+tui_cursor(struct tui *t, int y, int x)
+{
+	t->cur_y = y;
+	t->cur_x = x;
+	t->cur_on = true;
+}
+
+/* ------------------------------------------------------------- status */
+
+static void
+tui_set_status(struct tui *t, enum tui_status_kind kind, char *msg)
+{
+	free(t->status);
+	t->status = msg;
+	t->status_kind = kind;
+}
+
+void
+tui_info(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tui_set_status(t, TS_INFO, xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+void
+tui_error(struct tui *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tui_set_status(t, TS_ERROR, xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+void
+tui_error_take(struct tui *t, char *msg)
+{
+	tui_set_status(t, TS_ERROR, msg ? msg : xstrdup("发生未知错误。"));
+}
+
+/* -------------------------------------------------------------- frame */
+
+static const enum tui_action tui_no_actions[] = { TA_NONE };
+
+static const enum tui_action *
+tui_top_actions(struct tui *t)
+{
+	if (t->depth == 0)
+		return tui_no_actions;
+	return t->stack[t->depth - 1].ops->actions(t,
+	    t->stack[t->depth - 1].self);
+}
+
+static void
+tui_draw_title(struct tui *t)
+{
+	char label[32], *dir, *line;
+	size_t dw;
+
+	model_period_label(&t->period, label);
+	line = xasprintf(" 创先争优台账  %s  %s  数据：", t->unit, label);
+	tui_fill(t, 0, 0, t->cols, tui_attr_title(t));
+	dw = text_width(line, TEXT_SCREEN);
+	tui_put(t, 0, 0, line, t->cols, tui_attr_title(t));
+	/* The directory is cut from the left: its end tells most. */
+	dir = xasprintf("%s%s ", t->datadir,
+	    store_readonly(t->st) ? " [只读]" : "");
+	if ((int)dw < t->cols) {
+		int room = t->cols - (int)dw;
+		size_t w = text_width(dir, TEXT_SCREEN);
+		const char *p = dir;
+
+		while (w > (size_t)room && *p != '\0') {
+			uint32_t uc;
+			int k = text_utf8_decode(p, &uc);
+
+			w -= (size_t)text_char_width(uc, TEXT_SCREEN);
+			p += k;
+		}
+		tui_put(t, 0, (int)dw, p, room, tui_attr_title(t));
+	}
+	free(dir);
+	free(line);
+}
+
+static void
+tui_draw_bar(struct tui *t)
+{
+	const enum tui_action *acts = tui_top_actions(t);
+	static const enum tui_action always[] = { TA_HELP, TA_QUIT, TA_NONE };
+	int x = 0, pass;
+
+	tui_fill(t, t->rows - 1, 0, t->cols, A_NORMAL);
+	/* Help first, then the screen's keys, then quit. */
+	for (pass = 0; pass < 3; pass++) {
+		const enum tui_action *a = pass == 1 ? acts : always;
+
+		for (; *a != TA_NONE; a++) {
+			const struct tui_key *k = tui_key_info(*a);
+			int need;
+
+			if ((pass == 0 && *a != TA_HELP) ||
+			    (pass == 2 && *a != TA_QUIT) ||
+			    (pass == 1 && (*a == TA_HELP || *a == TA_QUIT)) ||
+			    k->bar_key == NULL)
+				continue;
+			need = (int)wcslen(k->bar_key) +
+			    (int)wcswidth(k->label, 16) + 1;
+			if (x + need > t->cols)
+				break;
+			x += tui_put_wcs(t, t->rows - 1, x, k->bar_key, 4,
+			    A_BOLD);
+			x += tui_put_wcs(t, t->rows - 1, x, k->label, 8,
+			    tui_attr_title(t));
+			x += 1;
+		}
+	}
+}
+
+static void
+tui_draw_status(struct tui *t)
+{
+	const char *msg = t->status;
+	int attr = t->status_kind == TS_ERROR ? tui_attr_error(t) : (int)A_NORMAL;
+
+	tui_fill(t, t->rows - 2, 0, t->cols, A_NORMAL);
+	if (msg == NULL && t->depth > 0 &&
+	    t->stack[t->depth - 1].ops->help_line != NULL) {
+		msg = t->stack[t->depth - 1].ops->help_line(t,
+		    t->stack[t->depth - 1].self);
+		attr = tui_attr_dim(t);
+	}
+	if (msg != NULL) {
+		char *one = xstrdup(msg), *p;
+
+		/* One line only: the status line never wraps. */
+		for (p = one; *p != '\0'; p++)
+			if (*p == '\n')
+				*p = ' ';
+		tui_put(t, t->rows - 2, 1, one, t->cols - 2, attr);
+		free(one);
+	}
+}
+
+static void
+tui_draw_too_small(struct tui *t)
+{
+	char *now = xasprintf("请把窗口放大到至少 %d 列、%d 行（现在 %d 列、%d 行）。",
+	    TUI_MIN_COLS, TUI_MIN_ROWS, t->cols, t->rows);
+	int y = t->rows / 2 - 1;
+
+	erase();
+	tui_put_pad(t, y < 0 ? 0 : y, 0, "窗口太小", t->cols, TEXT_CENTER,
+	    A_BOLD);
+	if (y + 1 < t->rows)
+		tui_put_pad(t, y + 1, 0, now, t->cols, TEXT_CENTER, A_NORMAL);
+	if (y + 2 < t->rows)
+		tui_put_pad(t, y + 2, 0, "窗口放大后自动恢复；按 Ctrl+Q 退出。",
+		    t->cols, TEXT_CENTER, A_NORMAL);
+	free(now);
+	move(0, 0);
+}
+
+/* Draws the whole screen into curses' buffer (not yet to the terminal). */
+static void
+tui_draw(struct tui *t)
+{
+	char *heading;
+	int top = t->depth - 1;
+
+	t->cur_on = false;
+	if (t->too_small) {
+		tui_draw_too_small(t);
+		return;
+	}
+	erase();
+	tui_draw_title(t);
+	if (top >= 0) {
+		heading = t->stack[top].ops->heading(t, t->stack[top].self);
+		tui_put(t, 1, 1, heading, t->cols - 2, A_BOLD);
+		free(heading);
+		t->stack[top].ops->draw(t, t->stack[top].self, 2, t->rows - 4,
+		    t->cols);
+	}
+	tui_draw_status(t);
+	tui_draw_bar(t);
+	if (t->cur_on) {
+		curs_set(1);
+		move(t->cur_y, t->cur_x);
+	} else {
+		curs_set(0);
+		move(t->rows - 1, t->cols - 1);
+	}
+}
+
+static void
+tui_update_size(struct tui *t)
+{
+	t->rows = LINES;
+	t->cols = COLS;
+	t->too_small = t->rows < TUI_MIN_ROWS || t->cols < TUI_MIN_COLS;
+}
+
+/* --------------------------------------------------------------- input */
+
+struct tui_key_event {
+	enum tui_action	action;
+	wchar_t		wc;
+	char		name[32];
+};
+
+/* Reads one key.  The time the frame spends on it (from the moment the
+ * key arrives until the screen is updated) is traced by the caller. */
+static void
+tui_read_key(struct tui *t, enum tui_keymode mode,
+    const enum tui_action *allowed, struct tui_key_event *ev)
+{
+	wint_t wc = 0;
+	int rc;
+
+	(void)t;
+	do {
+		rc = get_wch(&wc);
+	} while (rc == ERR && errno == EINTR);
+	if (rc == ERR) {
+		ev->action = TA_NONE;
+		strcpy(ev->name, "ERR");
+		return;
+	}
+	tui_key_name(rc == KEY_CODE_YES, (unsigned long)wc, ev->name,
+	    sizeof ev->name);
+	ev->wc = 0;
+	ev->action = tui_key_action(rc == KEY_CODE_YES, (unsigned long)wc,
+	    mode, allowed, &ev->wc);
+}
+
+static double
+tui_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void
+tui_trace(struct tui *t, const char *where, const char *key, double t0)
+{
+	if (t->trace == NULL)
+		return;
+	fprintf(t->trace, "%s\t%s\t%.3f\n", where, key, tui_now_ms() - t0);
+	fflush(t->trace);
+}
+
+/* -------------------------------------------------------------- dialogs */
+
+int
+tui_choose(struct tui *t, const char *title, const char *message,
+    const char *const *buttons, int nbuttons, int def)
+{
+	static const enum tui_action acts[] = { TA_LEFT, TA_RIGHT, TA_NEXT,
+	    TA_PREV, TA_ENTER, TA_BACK, TA_NONE };
+	int sel = def, i;
+
+	for (;;) {
+		struct tui_key_event ev;
+		char **lines;
+		size_t n, k;
+		int w, h, y, x, bx, bw = 0;
+		double t0;
+
+		tui_draw(t);
+		if (!t->too_small) {
+			w = t->cols - 10 < 60 ? t->cols - 10 : 60;
+			lines = text_wrap(message, (size_t)(w - 4), TEXT_SCREEN,
+			    &n);
+			h = (int)n + 6;
+			y = (t->rows - h) / 2;
+			x = (t->cols - w) / 2;
+			tui_box(t, y, x, h, w);
+			tui_put(t, y, x + 2, title, w - 4, A_BOLD);
+			for (k = 0; k < n && (int)k < t->rows - 8; k++)
+				tui_put(t, y + 2 + (int)k, x + 2, lines[k], w - 4,
+				    A_NORMAL);
+			text_lines_free(lines);
+			for (i = 0; i < nbuttons; i++)
+				bw += (int)text_width(buttons[i], TEXT_SCREEN) + 8;
+			bx = x + (w - bw) / 2;
+			for (i = 0; i < nbuttons; i++) {
+				char *b = xasprintf("[%d %s]", i + 1, buttons[i]);
+
+				bx += tui_put(t, y + h - 2, bx, b, w,
+				    i == sel ? tui_attr_select(t) : (int)A_NORMAL) + 4;
+				free(b);
+			}
+			curs_set(0);
+		}
+		refresh();
+		tui_read_key(t, TK_LIST, acts, &ev);
+		t0 = tui_now_ms();
+		switch (ev.action) {
+		case TA_RESIZE:
+			tui_update_size(t);
+			break;
+		case TA_LEFT:
+		case TA_PREV:
+			sel = (sel + nbuttons - 1) % nbuttons;
+			break;
+		case TA_RIGHT:
+		case TA_NEXT:
+			sel = (sel + 1) % nbuttons;
+			break;
+		case TA_ENTER:
+			tui_trace(t, "dialog", ev.name, t0);
+			return sel;
+		case TA_BACK:
+		case TA_QUIT:
+			tui_trace(t, "dialog", ev.name, t0);
+			return -1;
+		case TA_CHAR:
+			if (ev.wc >= L'1' && ev.wc < L'1' + nbuttons) {
+				tui_trace(t, "dialog", ev.name, t0);
+				return (int)(ev.wc - L'1');
+			}
+			break;
+		default:
+			break;
+		}
+		tui_trace(t, "dialog", ev.name, t0);
+	}
+}
+
+bool
+tui_confirm(struct tui *t, const char *message)
+{
+	static const char *const yn[] = { "是", "否" };
+
+	return tui_choose(t, "请确认", message, yn, 2, 1) == 0;
+}
+
+void
+tui_message(struct tui *t, const char *title, const char *message)
+{
+	static const char *const ok[] = { "知道了" };
+
+	(void)tui_choose(t, title, message, ok, 1, 0);
+}
+
+/* ---------------------------------------------------------- the stack */
+
+void
+tui_push(struct tui *t, const struct tui_screen_ops *ops, void *self)
+{
+	if (t->depth >= TUI_MAX_DEPTH) {
+		tui_error(t, "打开的画面太多了，请先按 Esc 返回几层。");
+		ops->free(self);
+		return;
+	}
+	t->stack[t->depth].ops = ops;
+	t->stack[t->depth].self = self;
+	t->depth++;
+}
+
+static void
+tui_pop(struct tui *t)
+{
+	if (t->depth == 0)
+		return;
+	t->depth--;
+	t->stack[t->depth].ops->free(t->stack[t->depth].self);
+	if (t->depth > 0 && t->stack[t->depth - 1].ops->resume != NULL)
+		t->stack[t->depth - 1].ops->resume(t,
+		    t->stack[t->depth - 1].self);
+}
+
+/* Ctrl+Q: every open screen may object (unsaved changes), top first. */
+static void
+tui_quit(struct tui *t)
+{
+	while (t->depth > 0) {
+		int top = t->depth - 1;
+
+		if (t->stack[top].ops->leave != NULL &&
+		    !t->stack[top].ops->leave(t, t->stack[top].self))
+			return;
+		tui_pop(t);
+	}
+}
+
+int
+tui_lookup(void *arg, const char *kind, uint64_t id, struct record **out,
+    char **errp)
+{
+	struct tui *t = arg;
+	const struct form *f = formset_find(t->fs, kind);
+
+	if (f == NULL)
+		return CX_NOTFOUND;
+	return store_get(t->st, f, id, out, errp);
+}
+
+static int
+tui_find_unit(void *arg, const struct form *f, const struct record *r)
+{
+	struct tui *t = arg;
+	const char *type = record_get(r, "type");
+
+	(void)f;
+	if (type != NULL && strcmp(type, "committee") == 0) {
+		free(t->unit);
+		t->unit = xstrdup(record_get(r, "name") ? record_get(r, "name") :
+		    "");
+		return 1;
+	}
+	return 0;
+}
+
+static void
+tui_init_colors(struct tui *t)
+{
+	t->color = false;
+	if (!has_colors() || getenv("NO_COLOR") != NULL)
+		return;
+	if (start_color() != OK)
+		return;
+	use_default_colors();
+	init_pair(TUI_PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+	init_pair(TUI_PAIR_SELECT, COLOR_BLACK, COLOR_CYAN);
+	init_pair(TUI_PAIR_ERROR, COLOR_RED, -1);
+	init_pair(TUI_PAIR_FIELD, -1, -1);
+	t->color = true;
+}
+
+int
+tui_main(const char *datadir, const struct formset *fs, struct store *st,
+    const struct tui_options *opt)
+{
+	struct tui t;
+	const struct form *forg = formset_find(fs, "org");
+	const char *trace = getenv("CXZY_TRACE");
+	struct date today;
+	double t0;
+
+	memset(&t, 0, sizeof t);
+	t.datadir = datadir;
+	t.fs = fs;
+	t.st = st;
+	if (opt != NULL)
+		t.opt = *opt;
+	t.unit = xstrdup("（尚未设置机关党委）");
+	if (forg != NULL)
+		(void)store_foreach(st, forg, tui_find_unit, &t, NULL);
+	model_today(&today);
+	model_period_of(&today, &t.period);
+	if (trace != NULL && *trace != '\0') {
+		t.trace = fopen(trace, "w");
+		if (t.trace == NULL) {
+			fprintf(stderr, "cxzy: 无法写入跟踪文件“%s”：%s\n", trace,
+			    strerror(errno));
+			free(t.unit);
+			return 1;
+		}
+	}
+	t0 = tui_now_ms();
+	if (initscr() == NULL) {
+		fprintf(stderr, "cxzy: 无法初始化终端。请检查 TERM 环境变量。\n");
+		free(t.unit);
+		return 1;
+	}
+	tui_install_fatal();
+	raw();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	set_escdelay(50);
+	tui_keys_init();
+	tui_init_colors(&t);
+	tui_update_size(&t);
+	tui_menu_open(&t);
+	if (store_readonly(st))
+		tui_info(&t, "数据目录是只读的（例如 U 盘打开了写保护），只能查看，不能修改。");
+	tui_draw(&t);
+	refresh();
+	tui_trace(&t, "start", "-", t0);
+
+	while (t.depth > 0) {
+		int top = t.depth - 1;
+		const struct tui_screen_ops *ops = t.stack[top].ops;
+		void *self = t.stack[top].self;
+		enum tui_keymode mode = ops->keymode ? ops->keymode(&t, self) :
+		    TK_LIST;
+		struct tui_key_event ev;
+		enum tui_result res = TR_STAY;
+
+		tui_read_key(&t, mode, ops->actions(&t, self), &ev);
+		t0 = tui_now_ms();
+		if (ev.action != TA_NONE && ev.action != TA_RESIZE) {
+			free(t.status);
+			t.status = NULL;
+		}
+		switch (ev.action) {
+		case TA_RESIZE:
+			tui_update_size(&t);
+			break;
+		case TA_QUIT:
+			tui_quit(&t);
+			break;
+		case TA_REDRAW:
+			clearok(curscr, TRUE);
+			break;
+		case TA_NONE:
+			break;
+		case TA_HELP:
+			if (!t.too_small && strcmp(ops->name, "help") != 0)
+				tui_help_open(&t, ops->actions(&t, self),
+				    ops->help_line ? ops->help_line(&t, self) :
+				    NULL);
+			break;
+		default:
+			if (!t.too_small)
+				res = ops->key(&t, self, ev.action, ev.wc);
+			break;
+		}
+		if (res == TR_POP && t.depth > 0 && t.stack[t.depth - 1].self == self)
+			tui_pop(&t);
+		else if (res == TR_QUIT)
+			tui_quit(&t);
+		if (t.depth > 0) {
+			tui_draw(&t);
+			refresh();
+		}
+		tui_trace(&t, ops->name, ev.name, t0);
+	}
+	endwin();
+	if (t.trace != NULL)
+		fclose(t.trace);
+	free(t.status);
+	free(t.unit);
+	return 0;
+}

@@ -1,0 +1,161 @@
+/* tui.h: the full-screen front end.
+ *
+ * The screen is a frame and a stack of screens:
+ *
+ *   row 0            title bar: program, unit, period, data directory, 只读
+ *   row 1            the current screen's heading
+ *   rows 2..LINES-3  the work area, drawn by the screen on top of the stack
+ *   row LINES-2      status line: messages and errors, in Chinese
+ *   row LINES-1      function-key bar, built from the key table
+ *
+ * Each screen (menu, browse list, entry form, help, recycle bin) lives in
+ * its own file and is a small set of functions behind struct tui_screen.
+ * Below 80x24 the frame shows 窗口太小 instead, and recovers on resize.
+ * All text handed to the drawing helpers is UTF-8; they convert to wide
+ * characters and measure with the locale's wcwidth(), never splitting a
+ * wide character at an edge.
+ */
+#ifndef CXZY_TUI_H
+#define CXZY_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <wchar.h>
+
+#include "formdef.h"
+#include "model.h"
+#include "store.h"
+#include "text.h"
+#include "tui_keys.h"
+
+#define TUI_MIN_COLS	80
+#define TUI_MIN_ROWS	24
+#define TUI_MAX_DEPTH	16
+
+struct tui;
+
+/* What a screen's key handler asks the frame to do next. */
+enum tui_result {
+	TR_STAY,	/* redraw and keep going */
+	TR_POP,		/* close this screen */
+	TR_QUIT		/* leave the program (after asking every screen) */
+};
+
+struct tui_screen_ops {
+	const char	*name;		/* for traces: "menu", "browse", ... */
+	/* The keys this screen uses (TA_NONE-terminated); they make up the
+	 * function-key bar and the help screen. */
+	const enum tui_action *(*actions)(struct tui *t, void *self);
+	/* TK_TEXT while the cursor is in a text field. */
+	enum tui_keymode (*keymode)(struct tui *t, void *self);
+	/* Heading shown on row 1 (UTF-8, newly allocated). */
+	char		*(*heading)(struct tui *t, void *self);
+	/* Draws the work area: rows y .. y+h-1, columns 0 .. w-1.  Calls
+	 * tui_cursor() to place the terminal cursor (for input methods). */
+	void		 (*draw)(struct tui *t, void *self, int y, int h, int w);
+	/* Handles one action; wc is the character for TA_CHAR. */
+	enum tui_result	 (*key)(struct tui *t, void *self, enum tui_action a,
+			    wchar_t wc);
+	/* Called before the screen is closed by Esc or Ctrl+Q: may ask
+	 * 保存/放弃/取消.  Returns false to stay.  NULL = always leave. */
+	bool		 (*leave)(struct tui *t, void *self);
+	/* The help line of the focused item, or NULL (UTF-8, static or owned
+	 * by the screen). */
+	const char	*(*help_line)(struct tui *t, void *self);
+	/* Called when a screen above it closed, e.g. to reload a list after
+	 * a record was saved.  May be NULL. */
+	void		 (*resume)(struct tui *t, void *self);
+	void		 (*free)(void *self);
+};
+
+struct tui_options {
+	bool	ascii;		/* ASCII borders instead of line drawing */
+};
+
+enum tui_status_kind {
+	TS_INFO,
+	TS_ERROR
+};
+
+struct tui {
+	const char		*datadir;
+	const struct formset	*fs;
+	struct store		*st;
+	struct tui_options	 opt;
+	char			*unit;		/* the 机关党委's name */
+	struct period		 period;	/* current half-year */
+	int			 rows, cols;
+	bool			 too_small;
+	bool			 color;
+	char			*status;
+	enum tui_status_kind	 status_kind;
+	struct {
+		const struct tui_screen_ops	*ops;
+		void				*self;
+	}			 stack[TUI_MAX_DEPTH];
+	int			 depth;
+	int			 cur_y, cur_x;	/* cursor requested by draw */
+	bool			 cur_on;
+	FILE			*trace;
+	bool			 quitting;
+};
+
+/* Runs the full-screen program until the user quits.  Returns the exit
+ * status.  The terminal is always restored, also on a fatal error. */
+int tui_main(const char *datadir, const struct formset *fs,
+    struct store *st, const struct tui_options *opt);
+
+/* Screen stack. */
+void tui_push(struct tui *t, const struct tui_screen_ops *ops, void *self);
+
+/* Status line (UTF-8).  Cleared by the next key. */
+void tui_info(struct tui *t, const char *fmt, ...) CX_PRINTF(2, 3);
+void tui_error(struct tui *t, const char *fmt, ...) CX_PRINTF(2, 3);
+/* Shows a core error message and frees it. */
+void tui_error_take(struct tui *t, char *msg);
+
+/* Drawing (UTF-8 in).  Each writes at most cols columns starting at
+ * (y, x) and returns the columns used.  tui_put_pad pads with spaces to
+ * exactly cols. */
+int tui_put(struct tui *t, int y, int x, const char *s, int cols, int attr);
+int tui_put_pad(struct tui *t, int y, int x, const char *s, int cols,
+    enum text_align align, int attr);
+int tui_put_wcs(struct tui *t, int y, int x, const wchar_t *s, int cols,
+    int attr);
+void tui_fill(struct tui *t, int y, int x, int cols, int attr);
+void tui_box(struct tui *t, int y, int x, int h, int w);
+void tui_hline(struct tui *t, int y, int x, int w);
+/* Places the terminal cursor after drawing (for input methods). */
+void tui_cursor(struct tui *t, int y, int x);
+
+/* Attributes. */
+int tui_attr_title(const struct tui *t);
+int tui_attr_select(const struct tui *t);
+int tui_attr_error(const struct tui *t);
+int tui_attr_dim(const struct tui *t);
+int tui_attr_field(const struct tui *t);
+
+/* Modal dialogs with their own key loop.  tui_choose shows a message and
+ * buttons (UTF-8 labels); returns the chosen index, or -1 for Esc.
+ * tui_confirm asks a yes/no question (default: no). */
+int tui_choose(struct tui *t, const char *title, const char *message,
+    const char *const *buttons, int nbuttons, int def);
+bool tui_confirm(struct tui *t, const char *message);
+/* Shows a message until a key is pressed. */
+void tui_message(struct tui *t, const char *title, const char *message);
+
+/* Reference lookup for form_validate and form_value_display. */
+int tui_lookup(void *arg, const char *kind, uint64_t id, struct record **out,
+    char **errp);
+
+/* Screens. */
+void tui_menu_open(struct tui *t);
+void tui_help_open(struct tui *t, const enum tui_action *actions,
+    const char *field_help);
+void tui_browse_open(struct tui *t, const struct form *f);
+/* Opens the entry form for a new record (id 0) or an existing one. */
+void tui_form_open(struct tui *t, const struct form *f, uint64_t id);
+void tui_trash_open(struct tui *t);
+
+#endif

@@ -1,0 +1,311 @@
+/* tui_menu.c: the main menu and its submenus.
+ *
+ * Items come from forms/: each form's `menu` group becomes one numbered
+ * item (a group of several forms opens a submenu), so the annexes added
+ * later appear without code changes.  The fixed items 报表, 数据维护,
+ * 帮助 and 退出 follow.  Digits choose an item directly. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+#include "tui_curses.h"
+
+enum menu_kind {
+	MI_FORM,	/* open the browse list of a form */
+	MI_GROUP,	/* open a submenu of forms */
+	MI_REPORTS,
+	MI_MAINT,
+	MI_TRASH,
+	MI_CHECK,
+	MI_HELP,
+	MI_QUIT,
+	MI_BACK
+};
+
+struct menu_item {
+	enum menu_kind		 kind;
+	char			*label;
+	const struct form	*form;
+	char			*group;		/* MI_GROUP */
+};
+
+struct menu {
+	char			*title;
+	struct menu_item	*items;
+	size_t			 n, cap;
+	size_t			 sel;
+};
+
+static const struct tui_screen_ops tui_menu_ops;
+
+static const enum tui_action menu_actions[] = {
+	TA_UP, TA_DOWN, TA_HOME, TA_END, TA_ENTER, TA_BACK, TA_NONE
+};
+
+static void
+menu_add(struct menu *m, enum menu_kind kind, const char *label,
+    const struct form *f, const char *group)
+{
+	struct menu_item *it;
+
+	m->items = xgrow(m->items, &m->cap, m->n + 1, sizeof *m->items);
+	it = &m->items[m->n++];
+	it->kind = kind;
+	it->label = xstrdup(label);
+	it->form = f;
+	it->group = group ? xstrdup(group) : NULL;
+}
+
+static const enum tui_action *
+menu_get_actions(struct tui *t, void *self)
+{
+	(void)t;
+	(void)self;
+	return menu_actions;
+}
+
+static char *
+menu_heading(struct tui *t, void *self)
+{
+	struct menu *m = self;
+
+	(void)t;
+	return xstrdup(m->title);
+}
+
+static void
+menu_draw(struct tui *t, void *self, int y, int h, int w)
+{
+	struct menu *m = self;
+	int x = w / 2 - 16, i;
+
+	if (x < 2)
+		x = 2;
+	for (i = 0; i < (int)m->n && i < h - 2; i++) {
+		char *line = i < 10 ? xasprintf(" %d  %s", (i + 1) % 10,
+		    m->items[i].label) : xasprintf("    %s", m->items[i].label);
+		bool sel = (size_t)i == m->sel;
+
+		tui_put_pad(t, y + 1 + i, x, line, 32, TEXT_LEFT,
+		    sel ? tui_attr_select(t) : (int)A_NORMAL);
+		free(line);
+	}
+	tui_put(t, y + h - 1, 2, "按数字键直接进入，或用上下箭头选择后按回车。",
+	    w - 4, tui_attr_dim(t));
+}
+
+static void menu_open_group(struct tui *t, const char *group);
+
+static enum tui_result
+menu_activate(struct tui *t, struct menu *m)
+{
+	struct menu_item *it = &m->items[m->sel];
+	struct strlist damage;
+	char *err = NULL;
+
+	switch (it->kind) {
+	case MI_FORM:
+		tui_browse_open(t, it->form);
+		break;
+	case MI_GROUP:
+		menu_open_group(t, it->group);
+		break;
+	case MI_REPORTS:
+		tui_info(t, "报表功能尚在开发中，下一版本提供。");
+		break;
+	case MI_MAINT: {
+		struct menu *sub = xcalloc(1, sizeof *sub);
+
+		sub->title = xstrdup("数据维护");
+		menu_add(sub, MI_TRASH, "回收站（恢复删除的记录）", NULL, NULL);
+		menu_add(sub, MI_CHECK, "检查数据是否完好", NULL, NULL);
+		menu_add(sub, MI_BACK, "返回主菜单", NULL, NULL);
+		tui_push(t, &tui_menu_ops, sub);
+		break;
+	}
+	case MI_TRASH:
+		tui_trash_open(t);
+		break;
+	case MI_CHECK:
+		strlist_init(&damage);
+		if (store_check(t->st, &damage, &err) != CX_OK)
+			tui_error_take(t, err);
+		else if (damage.n == 0)
+			tui_message(t, "检查数据", "检查完毕：全部记录的校验和与索引都正确，"
+			    "未发现问题。");
+		else {
+			struct buf b;
+			size_t i;
+
+			buf_init(&b);
+			buf_addf(&b, "发现 %zu 处问题：\n", damage.n);
+			for (i = 0; i < damage.n && i < 8; i++)
+				buf_addf(&b, "%s\n", damage.v[i]);
+			if (damage.n > 8)
+				buf_addf(&b, "（共 %zu 处，用 cxzy check 命令查看全部）\n",
+				    damage.n);
+			buf_addstr(&b, "请不要继续修改，先复制整个数据目录，再从备份恢复。");
+			tui_message(t, "数据已损坏", b.s);
+			buf_free(&b);
+		}
+		strlist_free(&damage);
+		break;
+	case MI_HELP:
+		tui_help_open(t, menu_actions, NULL);
+		break;
+	case MI_QUIT:
+		return TR_QUIT;
+	case MI_BACK:
+		return TR_POP;
+	}
+	return TR_STAY;
+}
+
+static enum tui_result
+menu_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
+{
+	struct menu *m = self;
+
+	switch (a) {
+	case TA_UP:
+		m->sel = m->sel > 0 ? m->sel - 1 : m->n - 1;
+		break;
+	case TA_DOWN:
+		m->sel = m->sel + 1 < m->n ? m->sel + 1 : 0;
+		break;
+	case TA_HOME:
+		m->sel = 0;
+		break;
+	case TA_END:
+		m->sel = m->n - 1;
+		break;
+	case TA_ENTER:
+		return menu_activate(t, m);
+	case TA_BACK:
+		return TR_POP;
+	case TA_CHAR:
+		if (wc >= L'0' && wc <= L'9') {
+			size_t i = wc == L'0' ? 9 : (size_t)(wc - L'1');
+
+			if (i < m->n) {
+				m->sel = i;
+				return menu_activate(t, m);
+			}
+		}
+		break;
+	default:
+		break;
+	}
+	return TR_STAY;
+}
+
+static const char *
+menu_help_line(struct tui *t, void *self)
+{
+	struct menu *m = self;
+
+	(void)t;
+	switch (m->items[m->sel].kind) {
+	case MI_FORM:
+		return "查看、查找、新建和修改这类记录。";
+	case MI_GROUP:
+		return "打开下一级菜单。";
+	case MI_REPORTS:
+		return "打印各附件和备案材料（开发中）。";
+	case MI_MAINT:
+		return "回收站、数据检查。";
+	case MI_TRASH:
+		return "查看删除的记录，选中后按 F5 恢复。";
+	case MI_CHECK:
+		return "逐条核对校验和与索引，发现损坏时列出。";
+	case MI_HELP:
+		return "按键说明。";
+	case MI_QUIT:
+		return "退出程序（Ctrl+Q 也可以）。";
+	case MI_BACK:
+		return "回到上一级菜单。";
+	}
+	return NULL;
+}
+
+static void
+menu_free(void *self)
+{
+	struct menu *m = self;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		free(m->items[i].label);
+		free(m->items[i].group);
+	}
+	free(m->items);
+	free(m->title);
+	free(m);
+}
+
+static const struct tui_screen_ops tui_menu_ops = {
+	.name = "menu",
+	.actions = menu_get_actions,
+	.heading = menu_heading,
+	.draw = menu_draw,
+	.key = menu_key,
+	.help_line = menu_help_line,
+	.free = menu_free,
+};
+
+static void
+menu_open_group(struct tui *t, const char *group)
+{
+	struct menu *m = xcalloc(1, sizeof *m);
+	size_t i;
+
+	m->title = xstrdup(group);
+	for (i = 0; i < t->fs->n; i++) {
+		const struct form *f = t->fs->forms[i];
+
+		if (f->menu != NULL && strcmp(f->menu, group) == 0)
+			menu_add(m, MI_FORM, f->label, f, NULL);
+	}
+	menu_add(m, MI_BACK, "返回主菜单", NULL, NULL);
+	tui_push(t, &tui_menu_ops, m);
+}
+
+void
+tui_menu_open(struct tui *t)
+{
+	struct menu *m = xcalloc(1, sizeof *m);
+	size_t i, j;
+
+	m->title = xstrdup("主菜单");
+	for (i = 0; i < t->fs->n; i++) {
+		const struct form *f = t->fs->forms[i];
+		bool seen = false;
+		size_t members = 0;
+
+		if (f->menu == NULL) {
+			menu_add(m, MI_FORM, f->label, f, NULL);
+			continue;
+		}
+		for (j = 0; j < m->n; j++)
+			if (m->items[j].group != NULL &&
+			    strcmp(m->items[j].group, f->menu) == 0)
+				seen = true;
+		if (seen)
+			continue;
+		for (j = 0; j < t->fs->n; j++)
+			if (t->fs->forms[j]->menu != NULL &&
+			    strcmp(t->fs->forms[j]->menu, f->menu) == 0)
+				members++;
+		if (members == 1)
+			menu_add(m, MI_FORM, f->label, f, NULL);
+		else
+			menu_add(m, MI_GROUP, f->menu, NULL, f->menu);
+	}
+	menu_add(m, MI_REPORTS, "报表", NULL, NULL);
+	menu_add(m, MI_MAINT, "数据维护", NULL, NULL);
+	menu_add(m, MI_HELP, "帮助", NULL, NULL);
+	menu_add(m, MI_QUIT, "退出", NULL, NULL);
+	tui_push(t, &tui_menu_ops, m);
+}
