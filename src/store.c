@@ -2275,9 +2275,9 @@ store_seek_after_key(MDB_cursor *cur, const MDB_val *kv, MDB_val *key,
 	return rc;
 }
 
-/* Moves to the first entry whose key does not start with kv: the first
- * key >= kv with its last byte below 0xff raised by one and the rest
- * dropped.  MDB_NOTFOUND when there is none. */
+/* Moves to the first entry after every key that starts with kv: the
+ * first key >= kv's successor (kv without trailing 0xff bytes, its last
+ * byte raised by one).  MDB_NOTFOUND when there is none. */
 static int
 store_seek_after_prefix(MDB_cursor *cur, const MDB_val *kv, MDB_val *key,
     MDB_val *val)
@@ -2317,6 +2317,11 @@ store_seek_ge(MDB_cursor *cur, const MDB_val *kv, uint64_t id, MDB_val *key,
 	val->mv_data = probe;
 	val->mv_size = sizeof probe;
 	rc = mdb_cursor_get(cur, key, val, MDB_GET_BOTH_RANGE);
+	if (rc == 0) {
+		/* key and val may still point at kv and the probe: read the
+		 * entry itself. */
+		return mdb_cursor_get(cur, key, val, MDB_GET_CURRENT);
+	}
 	if (rc != MDB_NOTFOUND)
 		return rc;
 	return store_seek_after_key(cur, kv, key, val);

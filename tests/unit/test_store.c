@@ -1221,6 +1221,943 @@ out:
 	free(dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* Index scans                                                         */
+/* ------------------------------------------------------------------ */
+
+#define IS_STR_FREE2(expr, want, ...) do {				\
+	char *g2_ = (expr), *w2_ = (want);				\
+	is_str(g2_, w2_, __VA_ARGS__);					\
+	free(g2_);							\
+	free(w2_);							\
+} while (0)
+
+/* What a walk saw: "key#id" joined by commas. */
+struct iwalk {
+	struct buf	 text;
+	size_t		 n;
+	char		*last_key;
+	uint64_t	 last_id;
+	const char	*field;
+	size_t		 badkey;	/* key differs from the record's value */
+	size_t		 stop_after;	/* 0 = never */
+	struct store	*st;		/* set: read each record again */
+	size_t		 nested_ok;
+};
+
+static void
+iwalk_init(struct iwalk *w, const char *field)
+{
+	memset(w, 0, sizeof *w);
+	buf_init(&w->text);
+	buf_add(&w->text, "", 0);
+	w->field = field;
+}
+
+static int
+iwalk_fn(void *arg, const struct form *f, const char *key,
+    const struct record *rec)
+{
+	struct iwalk *w = arg;
+	const char *v = record_get(rec, w->field);
+
+	(void)f;
+	buf_addf(&w->text, "%s%s#%llu", w->n ? "," : "", key,
+	    (unsigned long long)rec->id);
+	w->n++;
+	free(w->last_key);
+	w->last_key = xstrdup(key);
+	w->last_id = rec->id;
+	if (v == NULL || strncmp(v, key, strlen(key)) != 0 ||
+	    (strlen(v) <= STORE_INDEX_KEY_MAX && strcmp(v, key) != 0))
+		w->badkey++;
+	if (w->st != NULL) {
+		struct record *again = NULL;
+
+		if (store_get(w->st, f, rec->id, &again, NULL) == CX_OK &&
+		    record_equal(again, rec))
+			w->nested_ok++;
+		record_free(again);
+	}
+	return w->stop_after != 0 && w->n >= w->stop_after;
+}
+
+static void
+iwalk_free(struct iwalk *w)
+{
+	buf_free(&w->text);
+	free(w->last_key);
+}
+
+/* One store_index_scan on member_form, as text ("error: …" on failure). */
+static char *
+iscan_text(struct store *st, const char *field, const char *value,
+    uint64_t id, int flags, int dir, size_t max)
+{
+	struct iwalk w;
+	char *err = NULL, *s;
+
+	iwalk_init(&w, field);
+	if (store_index_scan(st, &member_form, field, value, id, flags, dir,
+	    max, iwalk_fn, &w, &err) != CX_OK) {
+		s = xasprintf("error: %s", err);
+		free(err);
+		iwalk_free(&w);
+		return s;
+	}
+	if (w.badkey != 0)
+		s = xstrdup("key differs from the record");
+	else
+		s = buf_take(&w.text);
+	iwalk_free(&w);
+	return s;
+}
+
+/* Pages through an index the way a list does: each page starts from the
+ * last row of the one before.  Returns everything seen and the number of
+ * calls in *calls. */
+static char *
+page_all(struct store *st, const char *field, const char *value,
+    uint64_t id, int flags, int dir, size_t max, size_t *calls)
+{
+	struct iwalk w;
+	struct buf all;
+	char *pos = value != NULL ? xstrdup(value) : NULL;
+	size_t got;
+
+	buf_init(&all);
+	buf_add(&all, "", 0);
+	*calls = 0;
+	for (;;) {
+		iwalk_init(&w, field);
+		if (store_index_scan(st, &member_form, field, pos, id, flags,
+		    dir, max, iwalk_fn, &w, NULL) != CX_OK) {
+			iwalk_free(&w);
+			buf_free(&all);
+			free(pos);
+			return xstrdup("error");
+		}
+		(*calls)++;
+		got = w.n;
+		if (got > 0) {
+			buf_addf(&all, "%s%s", all.len ? "," : "", w.text.s);
+			if (!(flags & STORE_SCAN_EXACT)) {
+				free(pos);
+				pos = xstrdup(w.last_key);
+			}
+			id = w.last_id;
+		}
+		iwalk_free(&w);
+		if (got < max || *calls > 10000)
+			break;
+	}
+	free(pos);
+	return buf_take(&all);
+}
+
+/* The model of the roster: what the index should hold. */
+struct ment {
+	char		*name;
+	char		 branch[4];
+	uint64_t	 id;
+	bool		 live;
+};
+
+static struct ment *model;
+static size_t nmodel;
+static struct ment **sorted;	/* live entries with a name, (name, id) */
+static size_t nsorted;
+
+static int
+ment_cmp(const void *a, const void *b)
+{
+	const struct ment *x = *(const struct ment *const *)a;
+	const struct ment *y = *(const struct ment *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	if (c != 0)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void
+model_sort(void)
+{
+	size_t i;
+
+	free(sorted);
+	sorted = xcalloc(nmodel + 1, sizeof *sorted);
+	nsorted = 0;
+	for (i = 0; i < nmodel; i++)
+		if (model[i].live && model[i].name[0] != '\0')
+			sorted[nsorted++] = &model[i];
+	qsort(sorted, nsorted, sizeof *sorted, ment_cmp);
+}
+
+static bool
+starts_with(const char *s, const char *p)
+{
+	return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* Whether e lies after the position (v, id) in index order, as store.h
+ * defines it. */
+static bool
+model_after(const struct ment *e, const char *v, uint64_t id, int flags)
+{
+	int c = strcmp(e->name, v);
+
+	if (id == STORE_ID_END) {
+		if (flags & STORE_SCAN_PREFIX)
+			return c > 0 && !starts_with(e->name, v);
+		return c > 0;
+	}
+	return c > 0 || (c == 0 && e->id > id);
+}
+
+static bool
+model_before(const struct ment *e, const char *v, uint64_t id, int flags)
+{
+	int c = strcmp(e->name, v);
+
+	if (id == STORE_ID_END) {
+		if (flags & STORE_SCAN_PREFIX)
+			return c < 0 || starts_with(e->name, v);
+		return c <= 0;
+	}
+	return c < 0 || (c == 0 && e->id < id);
+}
+
+/* The oracle: a linear walk over the sorted model by the rules in
+ * store.h.  field "name" or "branch". */
+static char *
+model_scan(const char *field, const char *value, uint64_t id, int flags,
+    int dir, size_t max)
+{
+	struct ment **v = sorted, **bysort = NULL;
+	struct buf b;
+	size_t i, n = 0, cnt = nsorted;
+
+	if (strcmp(field, "branch") == 0) {
+		/* Re-key the model by branch. */
+		bysort = xcalloc(nmodel + 1, sizeof *bysort);
+		cnt = 0;
+		for (i = 0; i < nmodel; i++) {
+			if (!model[i].live || model[i].branch[0] == '\0')
+				continue;
+			bysort[cnt] = xmalloc(sizeof **bysort);
+			*bysort[cnt] = model[i];
+			bysort[cnt]->name = model[i].branch;
+			cnt++;
+		}
+		qsort(bysort, cnt, sizeof *bysort, ment_cmp);
+		v = bysort;
+	}
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (i = 0; i < cnt; i++) {
+		const struct ment *e = v[dir < 0 ? cnt - 1 - i : i];
+
+		if (value != NULL && !(dir < 0 ? model_before(e, value, id,
+		    flags) : model_after(e, value, id, flags)))
+			continue;
+		if (((flags & STORE_SCAN_EXACT) && strcmp(e->name, value) != 0) ||
+		    ((flags & STORE_SCAN_PREFIX) && !starts_with(e->name, value)))
+			break;
+		buf_addf(&b, "%s%s#%llu", n ? "," : "", e->name,
+		    (unsigned long long)e->id);
+		if (max != 0 && ++n >= max)
+			break;
+		n += max == 0;
+	}
+	if (bysort != NULL) {
+		for (i = 0; i < cnt; i++)
+			free(bysort[i]);
+		free(bysort);
+	}
+	return buf_take(&b);
+}
+
+/* "key#id" of sorted entries [from, to) in the given direction. */
+static char *
+model_range(size_t from, size_t to, int dir)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	buf_add(&b, "", 0);
+	for (i = from; i < to; i++) {
+		const struct ment *e = sorted[dir < 0 ? to - 1 - (i - from) : i];
+
+		buf_addf(&b, "%s%s#%llu", i > from ? "," : "", e->name,
+		    (unsigned long long)e->id);
+	}
+	return buf_take(&b);
+}
+
+static size_t
+model_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nsorted; i++)
+		if (strcmp(sorted[i]->name, name) == 0)
+			return i;
+	return nsorted;
+}
+
+static const char *roster_names[] = {
+	"张三", "张三丰", "张伟", "李四", "李四光", "王五", "张三", "张",
+	"张三三", "李", "赵六", "张三丰", "张三", "王", "李四"
+};
+
+/* Name of roster record i (1-based): shared prefixes, repeats, a few
+ * unique names and a few empty ones. */
+static char *
+roster_name(size_t i)
+{
+	size_t nn = sizeof roster_names / sizeof roster_names[0];
+	const char *base = roster_names[(i * 7 + i / 13) % nn];
+
+	if (i % 50 == 7)
+		return xstrdup("");
+	if (i % 97 == 0)
+		return xasprintf("独%zu", i);
+	if (i % 5 == 0)
+		return xasprintf("%s%zu", base, i % 17);
+	return xstrdup(base);
+}
+
+static char *
+index_count_text(struct store *st, const char *field, const char *value)
+{
+	char *err = NULL, *s;
+	size_t n = 12345;
+
+	if (store_index_count(st, &member_form, field, value, &n,
+	    &err) != CX_OK) {
+		s = xasprintf("error: %s", err);
+		free(err);
+		return s;
+	}
+	return xasprintf("%zu", n);
+}
+
+static size_t
+find_count(struct store *st, const char *field, const char *value)
+{
+	uint64_t *ids = NULL;
+	size_t n = 99999;
+
+	store_find(st, &member_form, field, value, &ids, &n, NULL);
+	free(ids);
+	return n;
+}
+
+/* Random positions against the oracle: keys and ids of entries, their
+ * neighbours, ids 0 and STORE_ID_END, prefixes, deleted records. */
+static void
+index_oracle(struct store *st, const char *what)
+{
+	static const char *probes[] = {
+		"张", "张三", "张二", "李", "李三", "王五", "赵", "独", "",
+		"\xef\xbf\xbf", "1", "4", "7", "8", "0", "张三丰1"
+	};
+	const char *fields[] = { "name", "branch" };
+	size_t t, bad = 0, total = 0, i;
+	unsigned seed = 12345;
+
+	for (t = 0; t < 1500; t++) {
+		const char *field = fields[t % 2];
+		const char *value;
+		char *got, *want, buf8[8];
+		uint64_t id;
+		int flags, dir;
+		size_t max;
+
+		seed = seed * 1103515245u + 12345u;
+		i = (seed >> 8) % nmodel;
+		switch ((seed >> 4) % 4) {
+		case 0:
+			value = probes[(seed >> 12) % (sizeof probes /
+			    sizeof probes[0])];
+			break;
+		case 1:
+			value = NULL;
+			break;
+		default:
+			value = strcmp(field, "name") == 0 ? model[i].name :
+			    model[i].branch;
+			break;
+		}
+		if (value != NULL && strcmp(field, "branch") == 0 &&
+		    value[0] != '\0' && value == model[i].branch) {
+			snprintf(buf8, sizeof buf8, "%s", model[i].branch);
+			value = buf8;
+		}
+		switch ((seed >> 16) % 6) {
+		case 0:
+			id = 0;
+			break;
+		case 1:
+			id = STORE_ID_END;
+			break;
+		case 2:
+			id = model[i].id + 1;
+			break;
+		case 3:
+			id = model[i].id > 0 ? model[i].id - 1 : 0;
+			break;
+		default:
+			id = model[i].id;
+			break;
+		}
+		flags = (seed >> 20) % 3;	/* 0, EXACT, PREFIX */
+		if (value == NULL)
+			flags = 0;
+		dir = (seed >> 22) % 2 ? 1 : -1;
+		max = (seed >> 23) % 4 == 0 ? 0 : 1 + (seed >> 25) % 9;
+		got = iscan_text(st, field, value, id, flags, dir, max);
+		want = model_scan(field, value, id, flags, dir, max);
+		total++;
+		if (strcmp(got, want) != 0) {
+			if (bad++ < 3) {
+				printf("# %s (%s, %llu, flags %d, dir %d, max %zu)\n"
+				    "#   got  %.300s\n#   want %.300s\n", field,
+				    value ? value : "NULL", (unsigned long long)id,
+				    flags, dir, max, got, want);
+			}
+		}
+		free(got);
+		free(want);
+	}
+	ok(bad == 0, "%s: %zu random scans agree with the model (%zu differ)",
+	    what, total, bad);
+}
+
+static void
+test_index_scan(void)
+{
+	char *dir = path_in("iscan"), *err = NULL, *s, *want, *fwd, *back;
+	struct store *st = NULL;
+	struct record **recs;
+	struct iwalk w;
+	size_t i, calls, n, mid, pos;
+	const size_t N = 800;
+	uint64_t id;
+
+	if (store_open(dir, &fs2, STORE_CREATE, NULL, &st, &err) != CX_OK) {
+		ok(0, "open: %s", err);
+		goto out;
+	}
+	model = xcalloc(N, sizeof *model);
+	nmodel = N;
+	recs = xcalloc(N, sizeof *recs);
+	for (i = 0; i < N; i++) {
+		struct ment *m = &model[i];
+
+		m->name = roster_name(i + 1);
+		/* Half in branch 1, enough for LMDB to keep its ids in a
+		 * sub-database of their own; the rest over 2…7. */
+		snprintf(m->branch, sizeof m->branch, "%zu",
+		    i % 2 == 0 ? (size_t)1 : (i / 2) % 6 + 2);
+		m->live = true;
+		recs[i] = member(m->name, NULL, m->branch);
+	}
+	is_int(store_put_many(st, &member_form, recs, N, &err), CX_OK,
+	    "put %zu roster records", N);
+	for (i = 0; i < N; i++) {
+		model[i].id = recs[i]->id;
+		record_free(recs[i]);
+	}
+	free(recs);
+	model_sort();
+	is_int(model[0].id, 1, "ids 1…");
+	is_int(nsorted, N - 16, "16 of them have an empty name");
+
+	/* Which fields have indexes. */
+	ok(store_field_indexed(st, &member_form, "name"), "name is indexed");
+	ok(store_field_indexed(st, &member_form, "idno"), "unique is indexed");
+	ok(store_field_indexed(st, &member_form, "branch"), "ref is indexed");
+	ok(!store_field_indexed(st, &member_form, "note"), "note is not");
+	ok(!store_field_indexed(st, &member_form, "items"), "rows are not");
+	ok(!store_field_indexed(st, &member_form, "nosuch"), "unknown is not");
+	ok(store_field_indexed(st, &org_form, "type"), "org type is indexed");
+	ok(!store_field_indexed(st, &extra_form, "title"),
+	    "a kind outside the store's forms has no index");
+
+	/* The whole index, forward and back, in pages of 7. */
+	want = model_range(0, nsorted, 1);
+	fwd = page_all(st, "name", NULL, 0, 0, 1, 7, &calls);
+	is_str(fwd, want, "paging forward visits every entry once, in "
+	    "(key, id) order");
+	is_int(calls, nsorted / 7 + 1, "in %zu calls", nsorted / 7 + 1);
+	free(want);
+	want = model_range(0, nsorted, -1);
+	back = page_all(st, "name", NULL, 0, 0, -1, 7, &calls);
+	is_str(back, want, "paging backward gives the exact reverse");
+	free(want);
+	free(fwd);
+	free(back);
+	IS_STR_FREE2(iscan_text(st, "name", NULL, 0, 0, 1, 0), model_range(0,
+	    nsorted, 1), "max 0: no limit");
+	IS_STR_FREE2(iscan_text(st, "name", NULL, 777, 0, 1, 1),
+	    model_range(0, 1, 1), "value NULL forward: the very first entry, "
+	    "id ignored");
+	s = model_range(nsorted - 1, nsorted, 1);
+	IS_STR_FREE(iscan_text(st, "name", NULL, 777, 0, -1, 1), s,
+	    "value NULL backward: the very last entry");
+	free(s);
+	IS_STR_FREE(index_count_text(st, "name", NULL), "784",
+	    "index_count NULL: entries in the index");
+	IS_STR_FREE(index_count_text(st, "branch", NULL), "800",
+	    "index_count NULL on branch");
+
+	/* Resuming from a row in the middle, also after it was deleted. */
+	mid = nsorted / 2;
+	id = sorted[mid]->id;
+	s = xstrdup(sorted[mid]->name);
+	want = model_range(mid + 1, mid + 6, 1);
+	IS_STR_FREE(iscan_text(st, "name", s, id, 0, 1, 5), want,
+	    "forward from (%s, %llu) in the middle", s, (unsigned long long)id);
+	free(want);
+	want = model_range(mid - 5, mid, -1);
+	IS_STR_FREE(iscan_text(st, "name", s, id, 0, -1, 5), want,
+	    "backward from the same row");
+	free(want);
+	is_int(store_delete(st, &member_form, id, &err), CX_OK,
+	    "delete that record");
+	model[id - 1].live = false;
+	want = model_range(mid + 1, mid + 6, 1);
+	IS_STR_FREE(iscan_text(st, "name", s, id, 0, 1, 5), want,
+	    "forward from the deleted row goes on where it was");
+	free(want);
+	want = model_range(mid - 5, mid, -1);
+	IS_STR_FREE(iscan_text(st, "name", s, id, 0, -1, 5), want,
+	    "backward from the deleted row");
+	free(want);
+	free(s);
+	model_sort();
+
+	/* A row whose key was unique: the key is gone altogether. */
+	pos = model_find("独194");
+	ok(pos < nsorted && sorted[pos]->id == 194, "独194 is a unique key");
+	want = model_range(pos + 1, pos + 4, 1);
+	is_int(store_delete(st, &member_form, 194, &err), CX_OK, "delete 194");
+	model[193].live = false;
+	IS_STR_FREE(iscan_text(st, "name", "独194", 194, 0, 1, 3), want,
+	    "forward from a key no longer in the index");
+	free(want);
+	want = model_range(pos - 3, pos, -1);
+	IS_STR_FREE(iscan_text(st, "name", "独194", 194, 0, -1, 3), want,
+	    "backward from a key no longer in the index");
+	free(want);
+	model_sort();
+
+	/* Deleted rows and a changed row vanish from a full walk. */
+	want = model_range(0, nsorted, 1);
+	fwd = page_all(st, "name", NULL, 0, 0, 1, 11, &calls);
+	is_str(fwd, want, "full walk after deletes");
+	free(fwd);
+	free(want);
+
+	/* EXACT: one branch in id order, paged. */
+	{
+		uint64_t *ids;
+		struct buf b;
+
+		store_find(st, &member_form, "branch", "5", &ids, &n, NULL);
+		ok(n > 50, "branch 5 has %zu members", n);
+		buf_init(&b);
+		buf_add(&b, "", 0);
+		for (i = 0; i < n; i++)
+			buf_addf(&b, "%s5#%llu", i ? "," : "",
+			    (unsigned long long)ids[i]);
+		fwd = page_all(st, "branch", "5", 0, STORE_SCAN_EXACT, 1, 3,
+		    &calls);
+		is_str(fwd, b.s, "EXACT forward in pages of 3: branch 5 in id "
+		    "order");
+		is_int(calls, n / 3 + 1, "in %zu calls", n / 3 + 1);
+		free(fwd);
+		back = page_all(st, "branch", "5", STORE_ID_END,
+		    STORE_SCAN_EXACT, -1, 3, &calls);
+		want = model_scan("branch", "5", STORE_ID_END, STORE_SCAN_EXACT,
+		    -1, 0);
+		is_str(back, want, "EXACT backward from End: the reverse");
+		free(want);
+		free(back);
+		want = xasprintf("5#%llu,5#%llu", (unsigned long long)ids[11],
+		    (unsigned long long)ids[12]);
+		IS_STR_FREE(iscan_text(st, "branch", "5", ids[10],
+		    STORE_SCAN_EXACT, 1, 2), want, "EXACT forward from an id");
+		free(want);
+		want = xasprintf("5#%llu,5#%llu", (unsigned long long)ids[9],
+		    (unsigned long long)ids[8]);
+		IS_STR_FREE(iscan_text(st, "branch", "5", ids[10],
+		    STORE_SCAN_EXACT, -1, 2), want, "EXACT backward from an id");
+		free(want);
+		want = xasprintf("5#%llu", (unsigned long long)ids[n - 1]);
+		IS_STR_FREE(iscan_text(st, "branch", "5", ids[n - 1] - 1,
+		    STORE_SCAN_EXACT, 1, 5), want,
+		    "EXACT stops at the end of the value");
+		free(want);
+		IS_STR_FREE(iscan_text(st, "branch", "5", 0, STORE_SCAN_EXACT,
+		    -1, 5), "", "EXACT backward from id 0: nothing");
+		IS_STR_FREE(iscan_text(st, "branch", "9", 0, STORE_SCAN_EXACT,
+		    1, 5), "", "EXACT with an absent value: nothing");
+		IS_STR_FREE(iscan_text(st, "branch", "", 0, STORE_SCAN_EXACT,
+		    1, 5), "", "EXACT with an empty value: nothing");
+		buf_free(&b);
+		free(ids);
+
+		/* Branch 1 keeps its ids in a sub-database. */
+		store_find(st, &member_form, "branch", "1", &ids, &n, NULL);
+		is_int(n, 399, "branch 1: 399 members");
+		fwd = page_all(st, "branch", "1", 0, STORE_SCAN_EXACT, 1, 20,
+		    &calls);
+		want = model_scan("branch", "1", 0, STORE_SCAN_EXACT, 1, 0);
+		is_str(fwd, want, "EXACT over a big duplicate set");
+		free(want);
+		free(fwd);
+		want = xasprintf("1#%llu", (unsigned long long)ids[200]);
+		IS_STR_FREE(iscan_text(st, "branch", "1", ids[199] + 1,
+		    STORE_SCAN_EXACT, 1, 1), want,
+		    "id between two entries: the next one");
+		free(want);
+		want = xasprintf("1#%llu", (unsigned long long)ids[199]);
+		IS_STR_FREE(iscan_text(st, "branch", "1", ids[200] - 1,
+		    STORE_SCAN_EXACT, -1, 1), want,
+		    "id between two entries, backward: the one before");
+		free(want);
+		free(ids);
+	}
+
+	/* Counts agree with store_find. */
+	{
+		const char *vals[] = { "1", "2", "3", "4", "5", "6", "7", "8" };
+		const char *names[] = { "张三", "张三丰", "张", "李四", "独97",
+		    "独194", "nobody" };
+		size_t bad = 0;
+
+		for (i = 0; i < 8; i++) {
+			s = index_count_text(st, "branch", vals[i]);
+			want = xasprintf("%zu", find_count(st, "branch", vals[i]));
+			bad += strcmp(s, want) != 0;
+			free(s);
+			free(want);
+		}
+		is_int(bad, 0, "index_count per branch equals store_find");
+		bad = 0;
+		for (i = 0; i < 7; i++) {
+			s = index_count_text(st, "name", names[i]);
+			want = xasprintf("%zu", find_count(st, "name", names[i]));
+			bad += strcmp(s, want) != 0;
+			free(s);
+			free(want);
+		}
+		is_int(bad, 0, "index_count per name equals store_find");
+		IS_STR_FREE(index_count_text(st, "name", "独97"), "1",
+		    "index_count of a unique name");
+		IS_STR_FREE(index_count_text(st, "name", "独194"), "0",
+		    "index_count of a deleted name");
+		IS_STR_FREE(index_count_text(st, "name", ""), "0",
+		    "index_count of the empty value");
+		IS_STR_FREE(index_count_text(st, "branch", NULL), "798",
+		    "index_count NULL after two deletes");
+	}
+
+	/* PREFIX. */
+	{
+		struct buf b;
+		size_t first = nsorted, m = 0;
+
+		buf_init(&b);
+		buf_add(&b, "", 0);
+		for (i = 0; i < nsorted; i++) {
+			if (!starts_with(sorted[i]->name, "张三"))
+				continue;
+			if (first == nsorted)
+				first = i;
+			buf_addf(&b, "%s%s#%llu", m++ ? "," : "", sorted[i]->name,
+			    (unsigned long long)sorted[i]->id);
+		}
+		ok(m > 100, "%zu entries start with 张三", m);
+		IS_STR_FREE2(iscan_text(st, "name", "张三", 0, STORE_SCAN_PREFIX,
+		    1, 0), xstrdup(b.s), "PREFIX 张三: exactly the 张三… entries");
+		IS_STR_FREE2(iscan_text(st, "name", "张三", STORE_ID_END,
+		    STORE_SCAN_PREFIX, -1, 0), model_range(first, first + m, -1),
+		    "PREFIX backward from End: the reverse");
+		IS_STR_FREE2(iscan_text(st, "name", "张三", 0, STORE_SCAN_PREFIX,
+		    1, 4), model_range(first, first + 4, 1),
+		    "PREFIX with max 4: the first four");
+		IS_STR_FREE(iscan_text(st, "name", "张三", STORE_ID_END,
+		    STORE_SCAN_PREFIX, 1, 4), "",
+		    "PREFIX forward from End: nothing");
+		IS_STR_FREE(iscan_text(st, "name", "张二", 0, STORE_SCAN_PREFIX,
+		    1, 4), "", "PREFIX without a match: nothing");
+		IS_STR_FREE2(iscan_text(st, "name", "", STORE_ID_END,
+		    STORE_SCAN_PREFIX, -1, 2), model_range(nsorted - 2, nsorted,
+		    -1), "PREFIX \"\" backward from End: the last entries");
+		buf_free(&b);
+	}
+
+	/* Jumping to typed text (MDB_SET_RANGE). */
+	pos = model_find("张伟");
+	IS_STR_FREE2(iscan_text(st, "name", "张二", 0, 0, 1, 1),
+	    model_range(pos, pos + 1, 1),
+	    "张二 (absent; after every 张三…) lands on the first 张伟");
+	IS_STR_FREE2(iscan_text(st, "name", "张二", 0, 0, -1, 1),
+	    model_range(pos - 1, pos, 1),
+	    "and backward from it: the last entry before it");
+	ok(starts_with(sorted[pos - 1]->name, "张三"),
+	    "which is a 张三… entry (%s)", sorted[pos - 1]->name);
+	pos = model_find("李四");
+	IS_STR_FREE2(iscan_text(st, "name", "李三", 0, 0, 1, 1),
+	    model_range(pos, pos + 1, 1), "李三 lands on the first 李四");
+	pos = model_find("李");
+	IS_STR_FREE2(iscan_text(st, "name", "李", 0, 0, 1, 2),
+	    model_range(pos, pos + 2, 1), "李 (present) lands on its first id");
+	IS_STR_FREE2(iscan_text(st, "name", "李", STORE_ID_END, 0, -1, 1),
+	    model_range(pos + find_count(st, "name", "李") - 1,
+	    pos + find_count(st, "name", "李"), 1),
+	    "(李, END) backward: the last 李");
+	IS_STR_FREE(iscan_text(st, "name", "\xef\xbf\xbf", 0, 0, 1, 3), "",
+	    "past the last key: nothing forward");
+	IS_STR_FREE2(iscan_text(st, "name", "\xef\xbf\xbf", 0, 0, -1, 1),
+	    model_range(nsorted - 1, nsorted, 1),
+	    "past the last key, backward: the last entry");
+	IS_STR_FREE2(iscan_text(st, "name", "", 0, 0, 1, 1),
+	    model_range(0, 1, 1), "\"\" forward: the first entry");
+	IS_STR_FREE(iscan_text(st, "name", "", 0, 0, -1, 1), "",
+	    "\"\" backward: nothing");
+
+	/* The callback stops; it may read; errors. */
+	iwalk_init(&w, "name");
+	w.stop_after = 3;
+	w.st = st;
+	is_int(store_index_scan(st, &member_form, "name", NULL, 0, 0, 1, 10,
+	    iwalk_fn, &w, &err), CX_OK, "scan with a stopping callback");
+	is_int(w.n, 3, "the callback stopped it after 3");
+	is_int(w.nested_ok, 3, "store_get inside the callback sees the record");
+	iwalk_free(&w);
+	IS_STR_FREE(iscan_text(st, "note", NULL, 0, 0, 1, 10),
+	    "error: 程序内部错误：党员记录的字段“note”没有索引，不能按它排列。",
+	    "scan of a field without an index");
+	IS_STR_FREE(index_count_text(st, "items", "x"),
+	    "error: 程序内部错误：党员记录的字段“items”没有索引，不能按它计数。",
+	    "count of a field without an index");
+	IS_STR_FREE(iscan_text(st, "branch", NULL, 0, STORE_SCAN_EXACT, 1, 10),
+	    "error: 程序内部错误：按党员记录的字段“所在支部”筛选时没有给出值。",
+	    "a filter without a value");
+	IS_STR_FREE(iscan_text(st, "branch", "1", 0, STORE_SCAN_EXACT |
+	    STORE_SCAN_PREFIX, 1, 10), "error: 程序内部错误：STORE_SCAN_EXACT "
+	    "和 STORE_SCAN_PREFIX 不能同时使用。", "both filters");
+
+	/* Long values: keys are cut, filters compare whole values. */
+	{
+		struct buf l1, l2, pre;
+		struct record *x, *y;
+		char *kx;
+
+		buf_init(&l1);
+		for (i = 0; i < 140; i++)
+			buf_addstr(&l1, "长");
+		buf_init(&pre);
+		buf_addstr(&pre, l1.s);
+		buf_addstr(&pre, "甲");		/* 423 bytes */
+		buf_init(&l2);
+		buf_addstr(&l2, pre.s);
+		buf_addstr(&l1, "乙乙");
+		buf_addstr(&l2, "丙");
+		x = member(l1.s, NULL, NULL);
+		y = member(l2.s, NULL, NULL);
+		store_put(st, &member_form, x, NULL);
+		store_put(st, &member_form, y, NULL);
+		kx = xstrndup(l1.s, 399);	/* 133 characters */
+		want = xasprintf("%s#%llu", kx, (unsigned long long)y->id);
+		IS_STR_FREE(iscan_text(st, "name", l2.s, 0, STORE_SCAN_EXACT, 1,
+		    0), want, "EXACT with a long value: only its record, with "
+		    "the cut key");
+		free(want);
+		want = xasprintf("%s#%llu", kx, (unsigned long long)x->id);
+		IS_STR_FREE(iscan_text(st, "name", l1.s, STORE_ID_END,
+		    STORE_SCAN_EXACT, -1, 0), want, "and the other one");
+		free(want);
+		want = xasprintf("%s#%llu", kx, (unsigned long long)y->id);
+		IS_STR_FREE(iscan_text(st, "name", pre.s, 0, STORE_SCAN_PREFIX,
+		    1, 0), want, "PREFIX with a long value");
+		free(want);
+		want = xasprintf("%s#%llu,%s#%llu", kx,
+		    (unsigned long long)x->id, kx, (unsigned long long)y->id);
+		IS_STR_FREE(iscan_text(st, "name", kx, 0, 0, 1, 2), want,
+		    "unfiltered: both under the cut key, in id order");
+		free(want);
+		IS_STR_FREE(index_count_text(st, "name", l1.s), "1",
+		    "index_count of a long value");
+		IS_STR_FREE(index_count_text(st, "name", kx), "2",
+		    "index_count of the cut key");
+		store_delete(st, &member_form, x->id, NULL);
+		store_delete(st, &member_form, y->id, NULL);
+		record_free(x);
+		record_free(y);
+		free(kx);
+		buf_free(&l1);
+		buf_free(&l2);
+		buf_free(&pre);
+	}
+
+	index_oracle(st, "roster");
+	/* Update a few names and delete more, then compare again. */
+	for (i = 3; i < N; i += 37) {
+		struct record *r = NULL;
+
+		if (!model[i].live || store_get(st, &member_form, model[i].id,
+		    &r, NULL) != CX_OK)
+			continue;
+		if (i % 2) {
+			free(model[i].name);
+			model[i].name = xasprintf("张三%zu", i);
+			record_set(r, "name", model[i].name);
+			store_put(st, &member_form, r, NULL);
+		} else {
+			store_delete(st, &member_form, model[i].id, NULL);
+			model[i].live = false;
+		}
+		record_free(r);
+	}
+	model_sort();
+	index_oracle(st, "after changes");
+	IS_STR_FREE(check_text(st), "", "store_check is clean");
+	store_close(st);
+	st = NULL;
+
+	/* A kind without a database reads as empty. */
+	s = path_in("data");
+	if (store_open(s, &fs3, STORE_READONLY, NULL, &st, &err) == CX_OK) {
+		iwalk_init(&w, "title");
+		is_int(store_index_scan(st, &extra_form, "title", NULL, 0, 0, 1,
+		    0, iwalk_fn, &w, &err), CX_OK,
+		    "scan of a kind without a database");
+		is_int(w.n, 0, "nothing");
+		iwalk_free(&w);
+		n = 7;
+		is_int(store_index_count(st, &extra_form, "title", NULL, &n,
+		    &err), CX_OK, "count of a kind without a database");
+		is_int(n, 0, "zero");
+		store_close(st);
+		st = NULL;
+	} else
+		ok(0, "open read-only: %s", err);
+	free(s);
+
+	for (i = 0; i < nmodel; i++)
+		free(model[i].name);
+	free(model);
+	free(sorted);
+	model = NULL;
+	sorted = NULL;
+out:
+	free(err);
+	free(dir);
+}
+
+/* Damage met during an index walk is reported, not skipped. */
+static void
+test_index_damage(void)
+{
+	char *dir = path_in("idamage"), *err = NULL, *mdb;
+	struct store *st = NULL;
+	struct record *r;
+	struct iwalk w;
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val key;
+	unsigned char kb[8];
+	int rc;
+
+	if (store_open(dir, &fs2, STORE_CREATE, NULL, &st, &err) != CX_OK) {
+		ok(0, "open: %s", err);
+		goto out;
+	}
+	r = member("甲", NULL, "1");
+	store_put(st, &member_form, r, NULL);
+	record_free(r);
+	r = member("乙", NULL, "1");
+	record_set(r, "note", "INDEX-DAMAGE-MARKER-51c2");
+	store_put(st, &member_form, r, NULL);
+	record_free(r);
+	r = member("丙", NULL, "1");
+	store_put(st, &member_form, r, NULL);
+	record_free(r);
+	store_close(st);
+	st = NULL;
+
+	/* Remove record 3 behind the store's back: its index entries stay. */
+	rc = mdb_env_create(&env);
+	if (rc == 0)
+		mdb_env_set_maxdbs(env, 16);
+	if (rc == 0 && (rc = mdb_env_open(env, dir, 0, 0644)) == 0) {
+		if ((rc = mdb_txn_begin(env, NULL, 0, &txn)) == 0) {
+			if ((rc = mdb_dbi_open(txn, "rec:member", 0, &dbi)) == 0) {
+				util_put_be64(kb, 3);
+				key.mv_data = kb;
+				key.mv_size = 8;
+				rc = mdb_del(txn, dbi, &key, NULL);
+			}
+			if (rc == 0)
+				rc = mdb_txn_commit(txn);
+			else
+				mdb_txn_abort(txn);
+		}
+	}
+	mdb_env_close(env);
+	is_int(rc, 0, "record 3 removed with LMDB directly");
+	mdb = xasprintf("%s/data.mdb", dir);
+	ok(corrupt_file(mdb, "INDEX-DAMAGE-MARKER-51c2") >= 1,
+	    "flipped a byte inside record 2");
+	free(mdb);
+
+	if (store_open(dir, &fs2, 0, NULL, &st, &err) != CX_OK) {
+		ok(0, "reopen: %s", err);
+		goto out;
+	}
+	/* Key order: 丙 (U+4E19) < 乙 (U+4E59) < 甲 (U+7532). */
+	iwalk_init(&w, "name");
+	is_int(store_index_scan(st, &member_form, "name", NULL, 0, 0, 1, 0,
+	    iwalk_fn, &w, &err), CX_ERR, "an entry without its record stops "
+	    "the walk");
+	is_int(w.n, 0, "at once");
+	is_str(err, "党员记录“姓名”的索引已损坏（条目“丙”指向的记录 编号 3 "
+	    "不存在）。请运行“cxzy check”查看损坏情况，并从备份恢复。",
+	    "missing record message");
+	free(err);
+	err = NULL;
+	iwalk_free(&w);
+
+	iwalk_init(&w, "name");
+	is_int(store_index_scan(st, &member_form, "name", NULL, 0, 0, -1, 0,
+	    iwalk_fn, &w, &err), CX_ERR, "a damaged record stops the walk");
+	is_str(w.text.s, "甲#1", "after the entries before it");
+	is_str(err, "党员记录（编号 2）已损坏：校验和不符。请运行“cxzy check”"
+	    "查看损坏情况，并从备份恢复。", "damage message");
+	free(err);
+	err = NULL;
+	iwalk_free(&w);
+
+	IS_STR_FREE(iscan_text(st, "branch", "1", 0, STORE_SCAN_EXACT, 1, 1),
+	    "1#1", "a page that stops before the damage is fine");
+	IS_STR_FREE(iscan_text(st, "name", "甲", 0, STORE_SCAN_EXACT, 1, 0),
+	    "甲#1", "as is a filter that does not reach it");
+	IS_STR_FREE(index_count_text(st, "branch", "1"), "3",
+	    "index_count counts entries, damaged or not");
+	store_close(st);
+out:
+	free(err);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -1236,6 +2173,8 @@ main(void)
 	test_readonly();
 	test_markers();
 	test_new_index();
+	test_index_scan();
+	test_index_damage();
 	remove_tree(tmproot);
 	return tap_done();
 }
