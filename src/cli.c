@@ -165,17 +165,25 @@ cli_forms_dir(void)
 		exe[n] = '\0';
 		slash = strrchr(exe, '/');
 		if (slash != NULL) {
-			*slash = '\0';
-			cand = xasprintf("%s/../forms", exe);
-			if (access(cand, R_OK) == 0) {
-				char *probe = xasprintf("%s/org.form", cand);
-				int found = access(probe, R_OK) == 0;
+			/* Uninstalled (src/../forms) or installed somewhere
+			 * other than the configured prefix (bin/../share). */
+			static const char *const rel[] = { "../forms",
+			    "../share/" PACKAGE "/forms" };
+			size_t i;
 
+			*slash = '\0';
+			for (i = 0; i < sizeof rel / sizeof rel[0]; i++) {
+				char *probe;
+				int found;
+
+				cand = xasprintf("%s/%s", exe, rel[i]);
+				probe = xasprintf("%s/org.form", cand);
+				found = access(probe, R_OK) == 0;
 				free(probe);
 				if (found)
 					return cand;
+				free(cand);
 			}
-			free(cand);
 		}
 	}
 	return xstrdup(CXZY_FORMSDIR);

@@ -9,7 +9,9 @@
 command -v tmux >/dev/null 2>&1 || { echo "# skip: tmux not installed"; exit 77; }
 SCREEN_GOLDEN="$CXZY_TESTDATA/screen/golden"
 GBRELAY="$CXZY_TESTDATA/screen/gbrelay"
-SOCK="cxzy-test-$$"
+SOCK_BASE="cxzy-test-$$"
+SOCK_N=0
+SOCK="$SOCK_BASE-0"
 # Sanitizer builds are several times slower.
 WAIT_STEPS=${CXZY_SCREEN_WAIT:-150}
 printf 'set -g remain-on-exit on\nset -g status off\nset -g history-limit 0\n' >"$T/tmux.conf"
@@ -22,7 +24,11 @@ tm() { tmux -L "$SOCK" "$@"; }
 screen_start() {
 	loc=$1 cols=$2 rows=$3
 	shift 3
+	# Every start gets a new server: reusing a socket races with the
+	# previous server's exit.
 	tm kill-server 2>/dev/null
+	SOCK_N=$((SOCK_N + 1))
+	SOCK="$SOCK_BASE-$SOCK_N"
 	case $loc in
 	utf8) lang=zh_CN.UTF-8 ;;
 	gb18030) lang=zh_CN.GB18030 ;;
@@ -49,7 +55,7 @@ screen_start() {
 	tm -f "$T/tmux.conf" new-session -d -s s -c "$T" -x "$cols" -y "$rows" "$cmd"
 }
 
-capture() { tm capture-pane -p -t s; }
+capture() { tm capture-pane -p -t s 2>/dev/null; }
 
 # send KEY...: tmux key names (Enter, Escape, F2, C-s, Down, BSpace ...).
 send() { tm send-keys -t s "$@"; }
