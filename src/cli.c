@@ -1216,8 +1216,11 @@ cli_main(int argc, char **argv)
 		struct tui_options topt;
 
 		memset(&topt, 0, sizeof topt);
+		/* Line drawing is unreliable outside UTF-8 (GB18030 terminals
+		 * and relays show the raw alternate-charset letters). */
 		topt.ascii = c.ascii || (getenv("CXZY_ASCII") != NULL &&
-		    *getenv("CXZY_ASCII") != '\0');
+		    *getenv("CXZY_ASCII") != '\0') ||
+		    !conv_codeset_is_utf8(conv_locale_codeset());
 		rc = tui_main(c.datadir, c.fs, c.st, &topt);
 	} else if (cmd == NULL)
 		rc = cli_overview(&c);

@@ -204,6 +204,37 @@ tui_hline(struct tui *t, int y, int x, int w)
 		mvhline(y, x, ACS_HLINE, w);
 }
 
+/* A box edge drawn over one half of a wide character leaves curses'
+ * idea of the screen out of step with the terminal; blank such a
+ * character first.  Walks the row from the left, since only the first
+ * half of a wide character can be read back. */
+static void
+tui_unsplit(int y, int col)
+{
+	int x = 0, cw;
+
+	if (col <= 0 || col >= COLS)
+		return;
+	while (x < col) {
+		cchar_t cc;
+		wchar_t wch[CCHARW_MAX + 1];
+		attr_t a;
+		short pair;
+
+		cw = 1;
+		if (mvin_wch(y, x, &cc) == OK &&
+		    getcchar(&cc, wch, &a, &pair, NULL) != ERR &&
+		    wch[0] != L'\0' &&
+		    text_char_width((uint32_t)wch[0], TEXT_SCREEN) == 2)
+			cw = 2;
+		if (x + cw > col) {
+			mvaddstr(y, x, "  ");
+			return;
+		}
+		x += cw;
+	}
+}
+
 void
 tui_box(struct tui *t, int y, int x, int h, int w)
 {
@@ -211,6 +242,10 @@ tui_box(struct tui *t, int y, int x, int h, int w)
 	chtype vl = t->opt.ascii ? '|' : ACS_VLINE;
 	int i;
 
+	for (i = 0; i < h; i++) {
+		tui_unsplit(y + i, x);
+		tui_unsplit(y + i, x + w);
+	}
 	attrset(A_NORMAL);
 	for (i = 1; i < h - 1; i++) {
 		mvhline(y + i, x + 1, ' ', w - 2);

@@ -1196,7 +1196,6 @@ entry_draw_overlay(struct entry_paint *d)
 		by = d->ov_line - bh;
 	if (by < d->y0)
 		by = d->y0;
-	tui_picker_clear_edges(t, by, bx, bh, bw);
 	tui_box(t, by, bx, bh, bw);
 	title = xasprintf(" %s（回车换行，Tab 结束） ", c->ff->label);
 	tui_put(t, by, bx + 2, title, bw - 4, A_BOLD);

@@ -239,47 +239,6 @@ picker_move(struct picker *p, long i)
 
 /* ---------------------------------------------------------- drawing */
 
-/* Blanks the character that covers column col of row y, when it is a
- * wide one starting left of col (walking from the row's start, so that
- * only the first halves of wide characters are read). */
-static void
-picker_unsplit(int y, int col)
-{
-	int x = 0, cw;
-
-	if (col <= 0 || col >= COLS)
-		return;
-	while (x < col) {
-		cchar_t cc;
-		wchar_t wch[CCHARW_MAX + 1];
-		attr_t a;
-		short pair;
-
-		cw = 1;
-		if (mvin_wch(y, x, &cc) == OK &&
-		    getcchar(&cc, wch, &a, &pair, NULL) != ERR &&
-		    wch[0] != L'\0' && wcwidth(wch[0]) == 2)
-			cw = 2;
-		if (x + cw > col) {
-			mvaddstr(y, x, "  ");
-			return;
-		}
-		x += cw;
-	}
-}
-
-void
-tui_picker_clear_edges(struct tui *t, int y, int x, int h, int w)
-{
-	int i;
-
-	(void)t;
-	for (i = 0; i < h; i++) {
-		picker_unsplit(y + i, x);
-		picker_unsplit(y + i, x + w);
-	}
-}
-
 /* Draws the screen below, so that the picker reads as a box over the
  * field it belongs to. */
 static void
@@ -361,7 +320,6 @@ picker_draw(struct tui *t, void *self, int y, int h, int w)
 	}
 	p->rows = rows;
 	iw = bw - 2;
-	tui_picker_clear_edges(t, by, bx, bh, bw);
 	tui_box(t, by, bx, bh, bw);
 	{
 		char *title = xasprintf(" %s ", p->title);

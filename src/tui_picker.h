@@ -91,12 +91,6 @@ struct tui_picker_spec {
 /* Pushes the picker on the screen stack. */
 void tui_picker_open(struct tui *t, const struct tui_picker_spec *spec);
 
-/* Before a box is drawn over a screen at rows y..y+h-1, columns
- * x..x+w-1: blanks every wide character the box's edges would cut in
- * half.  Curses keeps such a half in its picture of the terminal while
- * the terminal has erased it, and the screen is then left garbled when
- * the box goes away.  The entry form's long-text box uses it too. */
-void tui_picker_clear_edges(struct tui *t, int y, int x, int h, int w);
 
 /* Whether label contains filter the way the picker filters a list:
  * ASCII case and full-width forms are ignored, "" matches everything. */
