@@ -94,7 +94,9 @@ now_ms() {
 
 lines() {
 	if [ -f "$trace" ]; then
-		wc -l < "$trace"
+		# Background steps (a search going on between keys) are
+		# traced as "(idle)"; they are not keys.
+		grep -cv "	(idle)	" "$trace"
 	else
 		echo 0
 	fi
@@ -147,7 +149,7 @@ repeat() {
 	done
 }
 last_screen() {
-	tail -n 1 "$trace" | cut -f 1
+	grep -v "	(idle)	" "$trace" | tail -n 1 | cut -f 1
 }
 
 # Enter opens the record in the entry form; Esc comes back.  While the
@@ -294,6 +296,7 @@ function row(k) {
 	    pct(val, k, 0.99), mx[k]
 }
 NR == 1 { start = $3; next }
+$2 == "(idle)" { add("background search step", $3 + 0); next }
 {
 	if ((getline part < sent) <= 0) part = "quit"
 	name = $2
@@ -313,6 +316,7 @@ END {
 		if (order[i] ~ /^part /) row(order[i])
 	print ""
 	row("all keys")
+	if ("background search step" in cnt) row("background search step")
 	printf "keys over 2 ms: %d\n", slow
 	print ""
 	printf "start to first screen (trace, from initscr): %.3f ms\n", start

@@ -472,6 +472,7 @@ tui_update_size(struct tui *t)
 struct tui_key_event {
 	enum tui_action	action;
 	wchar_t		wc;
+	bool		timeout;	/* no key came while polling */
 	char		name[32];
 };
 
@@ -484,13 +485,16 @@ tui_read_key(struct tui *t, enum tui_keymode mode,
 	wint_t wc = 0;
 	int rc;
 
-	(void)t;
+	timeout(t->busy ? 0 : -1);
+	ev->timeout = false;
 	do {
+		errno = 0;
 		rc = get_wch(&wc);
-	} while (rc == ERR && errno == EINTR);
+	} while (rc == ERR && errno == EINTR && !t->busy);
 	if (rc == ERR) {
 		ev->action = TA_NONE;
-		strcpy(ev->name, "ERR");
+		ev->timeout = t->busy;
+		strcpy(ev->name, t->busy ? "(idle)" : "ERR");
 		return;
 	}
 	tui_key_name(rc == KEY_CODE_YES, (unsigned long)wc, ev->name,
@@ -528,6 +532,8 @@ tui_choose(struct tui *t, const char *title, const char *message,
 	    TA_PREV, TA_ENTER, TA_BACK, TA_NONE };
 	int sel = def, i;
 
+	/* A dialog waits for its answer; background work waits too. */
+	t->busy = false;
 	for (;;) {
 		struct tui_key_event ev;
 		char **lines;
@@ -761,6 +767,15 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 
 		tui_read_key(&t, mode, ops->actions(&t, self), &ev);
 		t0 = tui_now_ms();
+		if (ev.timeout) {
+			/* No key: one step of the screen's background work. */
+			t.busy = ops->idle != NULL && !t.too_small &&
+			    ops->idle(&t, self);
+			tui_draw(&t);
+			refresh();
+			tui_trace(&t, ops->name, ev.name, t0);
+			continue;
+		}
 		if (ev.action != TA_NONE && ev.action != TA_RESIZE) {
 			free(t.status);
 			t.status = NULL;
@@ -793,6 +808,9 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 		else if (res == TR_QUIT)
 			tui_quit(&t);
 		if (t.depth > 0) {
+			/* Give a screen with background work a chance to go on
+			 * once no key is waiting. */
+			t.busy = t.stack[t.depth - 1].ops->idle != NULL;
 			tui_draw(&t);
 			refresh();
 		}

@@ -66,6 +66,11 @@ struct tui_screen_ops {
 	/* Called when a screen above it closed, e.g. to reload a list after
 	 * a record was saved.  May be NULL. */
 	void		 (*resume)(struct tui *t, void *self);
+	/* Does one bounded step of background work, such as searching on
+	 * through a long list, and returns true while more remains.  While
+	 * it does, the frame polls for keys between steps, so a key never
+	 * waits longer than one step.  May be NULL. */
+	bool		 (*idle)(struct tui *t, void *self);
 	void		 (*free)(void *self);
 };
 
@@ -98,6 +103,7 @@ struct tui {
 	int			 cur_y, cur_x;	/* cursor requested by draw */
 	bool			 cur_on;
 	FILE			*trace;
+	bool			 busy;		/* the top screen has idle work */
 	bool			 quitting;
 };
 

@@ -19,7 +19,9 @@
  * field's order and jumps to the first value starting with the typed
  * text; any other field, or any field while a filter is on, is searched
  * forward from the selection for a value containing the text, examining
- * at most BROWSE_SEARCH_BUDGET records per key.
+ * at most BROWSE_SEARCH_BUDGET records per key; the search then goes on
+ * in steps of the same size between keys (the idle op), so a key never
+ * waits for more than one step however long the list.
  */
 #include "config.h"
 
@@ -31,7 +33,7 @@
 #include "tui_curses.h"
 
 #define BROWSE_MIN_COL		4	/* text columns are not narrowed further */
-#define BROWSE_SEARCH_BUDGET	20000	/* records one search key may examine */
+#define BROWSE_SEARCH_BUDGET	500	/* records one search step may examine (about 1 ms) */
 #define BROWSE_SEARCH_MAX	40	/* characters in the search line */
 #define BROWSE_TITLES		64	/* cached titles of referenced records */
 #define BROWSE_CHOICES_MAX	500	/* filter values offered per kind */
@@ -918,8 +920,8 @@ browse_search_contains(struct tui *t, struct browse *b,
 		    w.lastkey.s : "") : NULL;
 		s->more_id = w.lastid;
 		s->state = BS_MORE;
-		browse_search_msg(b, false, xasprintf("已查 %zu 条，继续查找请"
-		    "按回车。", s->examined));
+		browse_search_msg(b, false, xasprintf("正在查找，已查 %zu 条；"
+		    "按 Esc 停止。", s->examined));
 	} else if (s->from_start) {
 		s->state = BS_ABSENT;
 		browse_search_msg(b, true, xasprintf("整个列表中没有「%s」。",
@@ -1699,6 +1701,19 @@ browse_free(void *self)
 	free(b);
 }
 
+/* Searching a column without an index goes on between keys, one bounded
+ * step at a time. */
+static bool
+browse_idle(struct tui *t, void *self)
+{
+	struct browse *b = self;
+
+	if (b->mode != BM_SEARCH || b->search.state != BS_MORE)
+		return false;
+	browse_search_run(t, b, SR_MORE);
+	return b->mode == BM_SEARCH && b->search.state == BS_MORE;
+}
+
 static const struct tui_screen_ops browse_ops = {
 	.name = "browse",
 	.actions = browse_actions,
@@ -1708,6 +1723,7 @@ static const struct tui_screen_ops browse_ops = {
 	.key = browse_key,
 	.help_line = browse_help_line,
 	.resume = browse_resume,
+	.idle = browse_idle,
 	.free = browse_free,
 };
 
