@@ -94,12 +94,24 @@ wait_gone() {
 	return 1
 }
 
-# screen_is NAME GOLDEN: the whole screen equals golden/GOLDEN.txt.
+# screen_is NAME GOLDEN: the whole screen equals golden/GOLDEN.txt.  The
+# terminal may still be receiving the update, so it polls until the
+# screen matches, and shows the difference if it never does.
 screen_is() {
-	capture >"$T/screen"
 	if [ "${CXZY_REGEN:-}" = 1 ]; then
-		cp "$T/screen" "$SCREEN_GOLDEN/$2.txt"
+		sleep 0.5
+		capture >"$SCREEN_GOLDEN/$2.txt"
 	fi
+	i=0
+	while [ $i -lt "$WAIT_STEPS" ]; do
+		capture >"$T/screen"
+		if cmp -s "$T/screen" "$SCREEN_GOLDEN/$2.txt"; then
+			pass "$1"
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
 	same_bytes "$1" "$T/screen" "$SCREEN_GOLDEN/$2.txt"
 }
 
