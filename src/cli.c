@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <lmdb.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backup.h"
+#include "check.h"
+#include "archive.h"
 #include "cli.h"
 #include "conv.h"
 #include "date.h"
@@ -48,6 +52,9 @@ struct cli {
 		struct record	*rec;
 	}			*cache;
 	size_t			 ncache, cachecap;
+	/* The first damaged record a reference led to: what was printed
+	 * shows it as 无法读取, and the command fails. */
+	char			*lookup_err;
 };
 
 enum cli_needs {
@@ -113,10 +120,25 @@ cli_lookup(void *arg, const char *kind, uint64_t id, struct record **out,
 {
 	struct cli *c = arg;
 	const struct form *f = formset_find(c->fs, kind);
+	int rc;
 
 	if (f == NULL)
 		return CX_NOTFOUND;
-	return store_get(c->st, f, id, out, errp);
+	rc = store_get(c->st, f, id, out, errp);
+	if (rc == CX_ERR && c->lookup_err == NULL)
+		c->lookup_err = xstrdup(errp != NULL && *errp != NULL ? *errp :
+		    "引用的记录无法读取。");
+	return rc;
+}
+
+/* Fails a command whose output showed a reference as 无法读取. */
+static int
+cli_lookup_status(struct cli *c, int rc)
+{
+	if (rc != EXIT_OK || c->lookup_err == NULL)
+		return rc;
+	cli_error("%s", c->lookup_err);
+	return EXIT_FAIL;
 }
 
 /* Like cli_lookup, but remembers what it found, for listing many records
@@ -205,10 +227,9 @@ cli_load_forms(struct cli *c)
 }
 
 static int
-cli_open_store(struct cli *c)
+cli_data_exists(struct cli *c)
 {
 	struct stat sb;
-	char *err = NULL;
 
 	if (stat(c->datadir, &sb) != 0) {
 		cli_error("数据目录“%s”不存在。请用 --data 指定数据目录，或设置环境变量"
@@ -216,6 +237,16 @@ cli_open_store(struct cli *c)
 		    c->datadir);
 		return CX_ERR;
 	}
+	return CX_OK;
+}
+
+static int
+cli_open_store(struct cli *c)
+{
+	char *err = NULL;
+
+	if (cli_data_exists(c) != CX_OK)
+		return CX_ERR;
 	if (store_open(c->datadir, c->fs, 0, NULL, &c->st, &err) != CX_OK) {
 		cli_fail(err);
 		return CX_ERR;
@@ -639,7 +670,7 @@ cli_cmd_list(struct cli *c, int argc, char **argv)
 		cli_print("共 %zu 条\n", l.shown);
 	free(l.cols);
 	free(val);
-	return EXIT_OK;
+	return cli_lookup_status(c, EXIT_OK);
 }
 
 /* ---------------------------------------------------------------- show */
@@ -725,7 +756,7 @@ cli_cmd_show(struct cli *c, int argc, char **argv)
 	if (created != NULL || modified != NULL)
 		cli_print("）\n");
 	record_free(r);
-	return EXIT_OK;
+	return cli_lookup_status(c, EXIT_OK);
 }
 
 /* ------------------------------------------------------- add, set, ... */
@@ -860,35 +891,42 @@ cli_cmd_trash(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The check reads the data in a child process (check.h), and this one
+ * never opens it: damage that crashes LMDB cannot crash the command. */
 static int
 cli_cmd_check(struct cli *c, int argc, char **argv)
 {
-	struct strlist damage;
+	struct check_result res;
 	struct buf counts;
-	char *err = NULL;
-	size_t i, n;
+	char *err;
+	size_t i;
 
 	(void)argc;
 	(void)argv;
-	strlist_init(&damage);
-	if (store_check(c->st, &damage, &err) != CX_OK)
+	if (cli_data_exists(c) != CX_OK)
+		return EXIT_FAIL;
+	check_run(c->datadir, c->fs, CHECK_TIMEOUT_MS, &res);
+	if (res.verdict == CHECK_FAILED) {
+		err = res.error;
+		res.error = NULL;
+		check_result_free(&res);
 		return cli_fail(err);
-	if (damage.n > 0) {
-		cli_print("检查发现 %zu 处问题：\n", damage.n);
-		for (i = 0; i < damage.n; i++)
-			cli_print("  %s\n", damage.v[i]);
+	}
+	if (res.verdict == CHECK_DAMAGED) {
+		cli_print("检查发现 %zu 处问题：\n", res.damage.n);
+		for (i = 0; i < res.damage.n; i++)
+			cli_print("  %s\n", res.damage.v[i]);
 		cli_print("数据已损坏。请不要继续修改，先把整个数据目录复制保存，再从备份恢复。\n");
-		strlist_free(&damage);
+		check_result_free(&res);
 		return EXIT_DAMAGE;
 	}
-	strlist_free(&damage);
 	buf_init(&counts);
 	for (i = 0; i < c->fs->n; i++) {
-		if (store_count(c->st, c->fs->forms[i], &n, NULL) != CX_OK)
-			n = 0;
 		buf_addf(&counts, "%s%s %zu 条", i ? "、" : "",
-		    c->fs->forms[i]->label, n);
+		    c->fs->forms[i]->label, res.counts != NULL &&
+		    i < res.ncounts ? res.counts[i] : 0);
 	}
+	check_result_free(&res);
 	cli_print("检查完毕：%s，校验和与索引全部正确，未发现问题。\n", counts.s);
 	buf_free(&counts);
 	return EXIT_OK;
@@ -977,6 +1015,114 @@ cli_cmd_init(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* ------------------------------------------------------ export, import */
+
+/* Some records were not imported (conflicts, rejected, unknown kinds). */
+#define EXIT_CONFLICT	4
+
+/* Splits the arguments of export and import into the file and one
+ * allowed option. */
+static int
+cli_file_args(int argc, char **argv, const char *opt, const char **file,
+    bool *flag)
+{
+	int k;
+
+	*file = NULL;
+	*flag = false;
+	for (k = 0; k < argc; k++) {
+		if (strcmp(argv[k], opt) == 0)
+			*flag = true;
+		else if (*file == NULL && (argv[k][0] != '-' ||
+		    strcmp(argv[k], "-") == 0))
+			*file = argv[k];
+		else {
+			cli_error("不认识的参数“%s”。请运行“cxzy --help”查看用法。",
+			    argv[k]);
+			return CX_ERR;
+		}
+	}
+	if (*file == NULL) {
+		cli_error("请写出文件名（写“-”表示标准输出或标准输入）。");
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+static int
+cli_cmd_export(struct cli *c, int argc, char **argv)
+{
+	const char *file;
+	char *err = NULL;
+	size_t n = 0;
+	bool force;
+
+	if (cli_file_args(argc, argv, "--force", &file, &force) != CX_OK)
+		return EXIT_USAGE;
+	/* The archive is always UTF-8, whatever the locale. */
+	if (strcmp(file, "-") == 0) {
+		if (archive_export(c->st, c->fs, stdout, &n, &err) != CX_OK)
+			return cli_fail(err);
+		return EXIT_OK;
+	}
+	if (archive_export_file(c->st, c->fs, file, force, &n, &err) != CX_OK)
+		return cli_fail(err);
+	cli_print("已把 %zu 条记录（含回收站）导出到“%s”。\n", n, file);
+	return EXIT_OK;
+}
+
+static int
+cli_cmd_import(struct cli *c, int argc, char **argv)
+{
+	struct archive_report rep;
+	struct archive *a = NULL;
+	const char *file;
+	char *err = NULL, *text;
+	bool dry;
+	int rc;
+
+	if (cli_file_args(argc, argv, "--dry-run", &file, &dry) != CX_OK)
+		return EXIT_USAGE;
+	if (archive_read_file(file, &a, &err) != CX_OK) {
+		cli_error("无法导入，数据没有任何改动：%s", err);
+		free(err);
+		return EXIT_FAIL;
+	}
+	/* Importing into a directory that does not exist yet makes a new
+	 * one: the way to move data to another LMDB version. */
+	if (!dry && access(c->datadir, F_OK) != 0 && errno == ENOENT) {
+		if (store_open(c->datadir, c->fs, STORE_CREATE, NULL, &c->st,
+		    &err) != CX_OK) {
+			archive_free(a);
+			return cli_fail(err);
+		}
+		cli_print("已新建数据目录“%s”。\n", c->datadir);
+	} else if (cli_open_store(c) != CX_OK) {
+		archive_free(a);
+		return EXIT_FAIL;
+	}
+	if (archive_import(c->st, c->fs, a, dry, &rep, &err) != CX_OK) {
+		archive_report_free(&rep);
+		archive_free(a);
+		return cli_fail(err);
+	}
+	cli_print("导入文件：%s（cxzy %s 于 %s 导出，单位：%s，共 %zu 条记录）%s\n",
+	    file, *a->program ? a->program : "?", *a->created ? a->created :
+	    "?", *a->unit ? a->unit : "（未写明）", a->n,
+	    dry ? "\n试运行（--dry-run）：只列出会有的变化，不修改数据。" : "");
+	text = archive_report_text(&rep);
+	cli_print("%s", text);
+	free(text);
+	rc = rep.count[ARCHIVE_CONFLICT] + rep.count[ARCHIVE_REJECTED] +
+	    rep.count[ARCHIVE_UNKNOWN] > 0 ? EXIT_CONFLICT : EXIT_OK;
+	if (rc == EXIT_CONFLICT)
+		cli_print("有记录没有导入（见上面的冲突、拒绝或跳过），%s。\n",
+		    "这些记录在本机保持原样");
+	archive_report_free(&rep);
+	archive_free(a);
+	return rc;
+}
+
 /* ------------------------------------------------------------ overview */
 
 struct cli_overview {
@@ -1053,6 +1199,222 @@ cli_overview(struct cli *c)
 	return EXIT_OK;
 }
 
+/* ------------------------------------------------------------- backups */
+
+static int
+cli_backup_to(struct cli *c, const char *root)
+{
+	struct backup b;
+	char *err = NULL, *counts;
+
+	if (backup_create(c->st, c->fs, root, 0, &b, &err) != CX_OK) {
+		cli_error("没有备份到“%s”：%s", root, err);
+		free(err);
+		return EXIT_FAIL;
+	}
+	counts = backup_counts_text(b.counts, b.ncounts);
+	cli_print("已备份到“%s”（%s）。\n", b.path, counts);
+	if (b.removed > 0)
+		cli_print("按保留规则（最近 %d 份，另加每月最后一份）删除了 %zu 份"
+		    "较早的备份。\n", BACKUP_KEEP, b.removed);
+	free(counts);
+	backup_free(&b);
+	return EXIT_OK;
+}
+
+/* A backup to the local disk, and a second copy to another directory
+ * (a second stick) when one is named. */
+static int
+cli_cmd_backup(struct cli *c, int argc, char **argv)
+{
+	char *root, *err = NULL;
+	int rc = EXIT_OK;
+
+	root = backup_default_root(&err);
+	if (root == NULL)
+		rc = cli_fail(err);
+	else if (cli_backup_to(c, root) != EXIT_OK)
+		rc = EXIT_FAIL;
+	if (argc > 0 && cli_backup_to(c, argv[0]) != EXIT_OK)
+		rc = EXIT_FAIL;
+	free(root);
+	return rc;
+}
+
+static int
+cli_cmd_backups(struct cli *c, int argc, char **argv)
+{
+	struct backup_list l;
+	char *root, *err = NULL;
+	size_t i, j;
+
+	(void)c;
+	root = argc > 0 ? xstrdup(argv[0]) : backup_default_root(&err);
+	if (root == NULL)
+		return cli_fail(err);
+	if (backup_list(root, &l, &err) != CX_OK) {
+		free(root);
+		return cli_fail(err);
+	}
+	cli_print("备份目录：%s\n", root);
+	if (l.n == 0) {
+		cli_print("这里还没有备份。运行“cxzy backup”可以立即备份；全屏界面"
+		    "每次正常退出时也会自动备份。\n");
+		free(root);
+		return EXIT_OK;
+	}
+	/* One block per unit, in the order of each unit's newest backup. */
+	for (i = 0; i < l.n; i++) {
+		bool seen = false;
+
+		for (j = 0; j < i; j++)
+			if (strcmp(l.v[j].slug, l.v[i].slug) == 0)
+				seen = true;
+		if (seen)
+			continue;
+		cli_print("单位：%s\n  名称                备份时间             记录\n",
+		    *l.v[i].unit ? l.v[i].unit : "（不详）");
+		for (j = i; j < l.n; j++) {
+			char *name, *counts;
+
+			if (strcmp(l.v[j].slug, l.v[i].slug) != 0)
+				continue;
+			name = text_pad(l.v[j].name, 18, TEXT_LEFT, TEXT_SCREEN);
+			counts = backup_counts_text(l.v[j].counts,
+			    l.v[j].ncounts);
+			cli_print("  %s  %-19s  %s\n", name, l.v[j].time, counts);
+			free(counts);
+			free(name);
+		}
+	}
+	cli_print("共 %zu 份备份。恢复其中一份：cxzy recover 名称\n", l.n);
+	backup_list_free(&l);
+	free(root);
+	return EXIT_OK;
+}
+
+/* Asks on the terminal; anything but y (or 是) cancels. */
+static bool
+cli_confirm(const char *question)
+{
+	char line[256], *u = NULL;
+	bool yes = false;
+
+	cli_print("%s", question);
+	fflush(stdout);
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return false;
+	line[strcspn(line, "\r\n")] = '\0';
+	if (conv_from_locale(line, &u, NULL) == CX_OK) {
+		char *t = text_trim(u);
+
+		yes = strcmp(t, "y") == 0 || strcmp(t, "Y") == 0 ||
+		    strcmp(t, "yes") == 0 || strcmp(t, "是") == 0;
+		free(t);
+	}
+	free(u);
+	return yes;
+}
+
+/* Restoring replaces the data, so it shows what the backup and the data
+ * hold and asks first; --yes answers for scripts. */
+static int
+cli_cmd_recover(struct cli *c, int argc, char **argv)
+{
+	const char *name = NULL;
+	struct backup b;
+	struct backup_count *bc = NULL, *cc = NULL;
+	struct store *cur = NULL;
+	char *root, *err = NULL, *slug = NULL, *text, *saved = NULL;
+	size_t nbc = 0, ncc = 0;
+	bool yes = false;
+	int i, rc = EXIT_FAIL;
+
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--yes") == 0 || strcmp(argv[i], "-y") == 0)
+			yes = true;
+		else if (name == NULL)
+			name = argv[i];
+		else {
+			cli_error("命令 recover 的参数不对。用法：cxzy recover 备份名称或路径"
+			    " [--yes]");
+			return EXIT_USAGE;
+		}
+	}
+	if (name == NULL) {
+		cli_error("请写出要恢复的备份名称或路径。用“cxzy backups”查看有哪些"
+		    "备份。");
+		return EXIT_USAGE;
+	}
+	/* What the data holds now, if it can still be read. */
+	if (store_open(c->datadir, c->fs, STORE_READONLY, NULL, &cur,
+	    &err) == CX_OK) {
+		char *unit = backup_unit_name(cur, c->fs);
+
+		slug = backup_unit_slug(unit);
+		free(unit);
+		if (backup_store_counts(cur, c->fs, &cc, &ncc, NULL) != CX_OK)
+			ncc = 0;
+		store_close(cur);
+	}
+	root = backup_default_root(NULL);
+	if (backup_find(root, name, slug, &b, &err) != CX_OK) {
+		free(root);
+		free(slug);
+		backup_counts_free(cc, ncc);
+		return cli_fail(err);
+	}
+	free(root);
+	free(slug);
+	if (backup_verify(b.path, c->fs, &bc, &nbc, &err) != CX_OK) {
+		cli_error("不能用这份备份恢复：%s请换一份备份（“cxzy backups”列出"
+		    "全部），现有数据没有改动。", err);
+		free(err);
+		goto out;
+	}
+	cli_print("备份：%s（%s）\n", b.path, *b.time ? b.time : "时间不详");
+	text = backup_counts_text(bc, nbc);
+	cli_print("备份中的记录：%s\n", text);
+	free(text);
+	if (cc != NULL) {
+		text = backup_counts_text(cc, ncc);
+		cli_print("现在的记录：  %s\n", text);
+		free(text);
+	} else {
+		cli_print("现在的记录：  无法读取（%s）\n", err ? err : "");
+	}
+	free(err);
+	err = NULL;
+	cli_print("恢复会用这份备份替换数据目录“%s”中的数据；现在的数据文件会"
+	    "改名保留在数据目录里。\n", c->datadir);
+	if (!yes && !isatty(STDIN_FILENO)) {
+		cli_error("没有恢复：恢复会替换现有数据，需要确认。不在终端里运行时，"
+		    "请在命令后加上 --yes，例如“cxzy recover %s --yes”。", name);
+		goto out;
+	}
+	if (!yes && !cli_confirm("确定要恢复吗？输入 y 后按回车确认，直接按回车"
+	    "取消：")) {
+		cli_print("已取消，数据没有改动。\n");
+		goto out;
+	}
+	if (backup_restore(b.path, c->fs, c->datadir, &saved, &err) != CX_OK) {
+		cli_fail(err);
+		goto out;
+	}
+	cli_print("已从备份恢复数据。");
+	if (saved != NULL)
+		cli_print("原来的数据文件改名保存为“%s”，确认恢复无误后可以删除它。",
+		    saved);
+	cli_print("\n");
+	rc = EXIT_OK;
+out:
+	free(saved);
+	backup_counts_free(bc, nbc);
+	backup_counts_free(cc, ncc);
+	backup_free(&b);
+	return rc;
+}
+
 /* ------------------------------------------------------------- driver */
 
 static const struct cli_command cli_commands[] = {
@@ -1069,13 +1431,23 @@ static const struct cli_command cli_commands[] = {
 	{ "restore", "种类 编号", "从回收站恢复一条记录", 2, 2, NEEDS_STORE,
 	    cli_cmd_restore },
 	{ "trash", "", "列出回收站里的记录", 0, 0, NEEDS_STORE, cli_cmd_trash },
-	{ "check", "", "检查全部记录、校验和与索引", 0, 0, NEEDS_STORE,
+	{ "check", "", "检查全部记录、校验和与索引", 0, 0, NEEDS_FORMS,
 	    cli_cmd_check },
+	{ "export", "文件 [--force]", "把全部记录（含回收站）导出为文本文件", 1, 2,
+	    NEEDS_STORE, cli_cmd_export },
+	{ "import", "文件 [--dry-run]", "导入导出文件（--dry-run 只显示会有的变化）",
+	    1, 2, NEEDS_FORMS, cli_cmd_import },
 	{ "kinds", "", "列出可用的记录种类", 0, 0, NEEDS_FORMS, cli_cmd_kinds },
 	{ "init", "目录 单位名称", "新建一个空的数据目录", 2, 2, NEEDS_FORMS,
 	    cli_cmd_init },
 	{ "demo", "目录", "新建一个含演示数据的数据目录", 1, 1, NEEDS_FORMS,
 	    cli_cmd_demo },
+	{ "backup", "[目录]", "立即备份（给出目录时再备份一份到那里）", 0, 1,
+	    NEEDS_STORE, cli_cmd_backup },
+	{ "backups", "[目录]", "列出备份的时间和记录数", 0, 1, NEEDS_FORMS,
+	    cli_cmd_backups },
+	{ "recover", "名称或路径 [--yes]", "从备份恢复数据（先显示记录数再确认）",
+	    1, 2, NEEDS_FORMS, cli_cmd_recover },
 };
 #define CLI_NCOMMANDS (sizeof cli_commands / sizeof cli_commands[0])
 
@@ -1103,7 +1475,46 @@ cli_usage(FILE *fp)
 	cli_write(fp, "\n种类可写英文名或中文名（member 或 党员），字段也一样（name=张三 或 姓名=张三）。\n"
 	    "引用其他记录的字段可填编号或名称，例如 所属党支部=办公室党支部。\n"
 	    "多行表格写成 字段.行号.列=值，例如 items.1.content=…。\n\n"
-	    "退出状态：0 成功，1 失败，2 用法错误，3 检查发现数据损坏。\n");
+	    "退出状态：0 成功，1 失败，2 用法错误，3 检查发现数据损坏，\n"
+	    "4 导入时有记录因冲突等原因没有导入。\n");
+}
+
+/* LMDB 0.9 does not detect damage to its file, and reading a damaged
+ * page can crash inside liblmdb.  Then say what to do instead of dying
+ * silently; only write() and _exit() are safe here.  The full-screen
+ * program installs its own handler, which also resets the terminal. */
+static char cli_crash_msg[512];
+static size_t cli_crash_len;
+
+static void
+cli_crash(int sig)
+{
+	(void)sig;
+	(void)!write(STDERR_FILENO, cli_crash_msg, cli_crash_len);
+	_exit(EXIT_FAIL);
+}
+
+static void
+cli_install_crash(void)
+{
+	struct sigaction sa;
+	char *s;
+	size_t n;
+
+	s = conv_to_locale("cxzy: 程序读取数据时崩溃，数据文件可能已损坏。"
+	    "请运行“cxzy check”检查，必要时从备份恢复。\n", &n);
+	if (n < sizeof cli_crash_msg) {
+		memcpy(cli_crash_msg, s, n);
+		cli_crash_len = n;
+	}
+	free(s);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cli_crash;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+	/* liblmdb's own assertions abort on some damaged pages. */
+	sigaction(SIGABRT, &sa, NULL);
 }
 
 static void
@@ -1114,6 +1525,7 @@ cli_cleanup(struct cli *c)
 	for (i = 0; i < c->ncache; i++)
 		record_free(c->cache[i].rec);
 	free(c->cache);
+	free(c->lookup_err);
 	if (c->st != NULL)
 		store_close(c->st);
 	if (c->fs != NULL)
@@ -1137,6 +1549,7 @@ cli_main(int argc, char **argv)
 	size_t k;
 
 	memset(&c, 0, sizeof c);
+	cli_install_crash();
 	/* Everything past this point is UTF-8. */
 	args = xcalloc((size_t)argc + 1, sizeof *args);
 	for (i = 0; i < argc; i++) {

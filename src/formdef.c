@@ -246,6 +246,22 @@ form_is_separator(uint32_t uc)
 	    uc == '\r' || uc == 0x3000;
 }
 
+/* An option code is stored as it is written, but what a person types is
+ * trimmed first (text_trim drops \t..\r and U+3000): a code holding such
+ * characters could be chosen by its label and never typed back. */
+static bool
+form_code_clean(const char *s)
+{
+	uint32_t uc;
+
+	while (*s != '\0') {
+		s += text_utf8_decode(s, &uc);
+		if (form_is_control(uc) || uc == 0x3000)
+			return false;
+	}
+	return true;
+}
+
 static bool
 form_has_separator(const char *s)
 {
@@ -884,6 +900,9 @@ parse_option(struct parser *p, struct form_field *fl)
 	code = p->args[0];
 	if (strchr(code, ',') != NULL)
 		return parse_here(p, "选项代码“%s”不能含有逗号。", code);
+	if (!form_code_clean(code))
+		return parse_here(p, "选项代码“%s”不能含有控制字符或全角空格。",
+		    code);
 	/* The label is the rest of the line after the code. */
 	label = p->rest + strlen(code);
 	label += strspn(label, " \t");

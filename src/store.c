@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #ifdef HAVE_SYS_VFS_H
 #include <sys/vfs.h>
 #endif
@@ -36,6 +37,8 @@
 #define STORE_MARKER_MAX	65536
 #define STORE_MARKER_HEAD	"cxzy data directory"
 #define STORE_SEAL_ID		12	/* 8-byte id and crc32 */
+/* Free space below which a failed write is taken for a full disk. */
+#define STORE_LOW_SPACE		STORE_MIB
 
 /* statfs f_type of file systems without sparse files or with a 4 GiB
  * file limit. */
@@ -43,8 +46,6 @@
 #define STORE_FS_EXFAT		0x2011BAB0UL
 #define STORE_FS_FUSEBLK	0x65735546UL
 
-#define STORE_MSG_READONLY	"数据目录是只读的（例如 U 盘的写保护开关已打开），" \
-	"不能修改。请关闭写保护或把数据复制到可写的位置。"
 #define STORE_MSG_CHECK		"请运行“cxzy check”查看损坏情况，并从备份恢复。"
 
 struct store_index {
@@ -237,7 +238,13 @@ store_mdb_err(struct store *st, int rc, char **errp)
 		break;
 	case MDB_CORRUPTED:
 	case MDB_PAGE_NOTFOUND:
-		what = "数据文件已损坏。" STORE_MSG_CHECK;
+	case MDB_CURSOR_FULL:
+	case MDB_BAD_TXN:
+		/* LMDB found its own structure broken (a cursor stack too
+		 * deep means a cycle of pages; a transaction goes bad after
+		 * such an error). */
+		what = "数据文件已损坏，读出的内容不可信。请运行“cxzy check”查看"
+		    "损坏情况，必要时从备份恢复。";
 		break;
 	case MDB_INVALID:
 		what = "数据文件（data.mdb）无法识别：它可能已损坏，或是用不兼容的 "
@@ -268,10 +275,8 @@ store_mdb_err(struct store *st, int rc, char **errp)
 		break;
 	case MDB_KEYEXIST:
 	case MDB_NOTFOUND:
-	case MDB_CURSOR_FULL:
 	case MDB_PAGE_FULL:
 	case MDB_BAD_RSLOT:
-	case MDB_BAD_TXN:
 	case MDB_BAD_VALSIZE:
 	case MDB_BAD_DBI:
 		what = "程序内部错误，刚才的修改没有保存。请把这条信息告诉技术人员。";
@@ -458,6 +463,19 @@ store_grow(struct store *st, char **errp)
 	return true;
 }
 
+/* Whether the file system of the data directory is (nearly) full.  A
+ * full disk often shows up as a short write, which LMDB reports as EIO,
+ * and the user must not be told that the stick was pulled out. */
+static bool
+store_space_low(const struct store *st)
+{
+	struct statvfs sv;
+
+	if (statvfs(st->dir, &sv) != 0)
+		return false;
+	return (uintmax_t)sv.f_bavail * sv.f_frsize < STORE_LOW_SPACE;
+}
+
 /* Runs fn in a write transaction.  A full map is grown and the whole of
  * fn redone, so fn must not change anything outside the transaction that
  * a second run would get wrong. */
@@ -491,6 +509,8 @@ store_write(struct store *st, store_txn_fn fn, void *arg, char **errp)
 			if (mdbrc == 0)
 				return r;
 		}
+		if (mdbrc == EIO && store_space_low(st))
+			mdbrc = ENOSPC;
 		if (mdbrc != MDB_MAP_FULL)
 			return store_mdb_err(st, mdbrc, errp);
 		if (!store_grow(st, errp))
@@ -1108,6 +1128,27 @@ store_check_format(struct store *st, MDB_txn *txn, bool *present,
 	return CX_OK;
 }
 
+/* A kind that has given out ids must still have its records' database.
+ * When the entry naming it is damaged, LMDB would create an empty one
+ * (or a read-only open would show the kind as empty). */
+static int
+store_kind_lost(struct store *st, MDB_txn *txn, struct store_kind *k,
+    char **errp)
+{
+	char *key = xasprintf("seq:%s", k->f->kind), *v = NULL;
+	int r;
+
+	r = st->meta_open ? store_meta_read(st, txn, key, &v, NULL) :
+	    CX_NOTFOUND;
+	free(key);
+	free(v);
+	if (r != CX_OK)
+		return CX_OK;
+	return err_set(errp, "数据文件已损坏：找不到%s记录的数据库（%s），可是"
+	    "已经有过%s记录。请运行“cxzy check”查看损坏情况，必要时从备份恢复。",
+	    k->f->label, k->name, k->f->label);
+}
+
 /* Opens (creating) every database of the formset, builds indexes that are
  * new, and records the format of a new data directory. */
 static int
@@ -1131,7 +1172,12 @@ store_open_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 	for (i = 0; i < st->nkinds; i++) {
 		struct store_kind *k = &st->kinds[i];
 
-		rc = mdb_dbi_open(txn, k->name, MDB_CREATE, &k->dbi);
+		rc = mdb_dbi_open(txn, k->name, 0, &k->dbi);
+		if (rc == MDB_NOTFOUND) {
+			if (store_kind_lost(st, txn, k, errp) != CX_OK)
+				return CX_ERR;
+			rc = mdb_dbi_open(txn, k->name, MDB_CREATE, &k->dbi);
+		}
 		if (rc != 0)
 			goto fail;
 		k->open = true;
@@ -1198,6 +1244,12 @@ store_open_ro(struct store *st, char **errp)
 
 		rc = mdb_dbi_open(txn, k->name, 0, &k->dbi);
 		k->open = rc == 0;
+		if (rc == MDB_NOTFOUND &&
+		    store_kind_lost(st, txn, k, errp) != CX_OK) {
+			mdb_txn_abort(txn);
+			store_close_dbs(st);
+			return CX_ERR;
+		}
 		for (j = 0; j < k->nidx && (rc == 0 || rc == MDB_NOTFOUND); j++) {
 			rc = mdb_dbi_open(txn, k->idx[j].name, dupflags,
 			    &k->idx[j].dbi);
@@ -1359,6 +1411,86 @@ fail:
 	err_prefix(errp, "无法打开数据目录“%s”：", dir);
 	store_close(st);
 	return CX_ERR;
+}
+
+/* Says why writing a copy to dir failed; the copy's side (a full or
+ * write-protected disk) needs other advice than the store's own. */
+static int
+store_copy_err(struct store *st, const char *dir, int rc, char **errp)
+{
+	switch (rc) {
+	case ENOSPC:
+		return err_set(errp, "“%s”所在的磁盘空间已满，数据没有复制完。"
+		    "请删除不需要的文件后再试。", dir);
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return err_set(errp, "无法在“%s”写入数据（%s）。请检查目录权限，"
+		    "或 U 盘是否打开了写保护。", dir, strerror(rc));
+	case EIO:
+		return err_set(errp, "写入“%s”时出错（%s），U 盘或磁盘可能已被拔出"
+		    "或已损坏。请检查后再试。", dir, strerror(rc));
+	default:
+		store_mdb_err(st, rc, errp);
+		err_prefix(errp, "无法把数据复制到“%s”：", dir);
+		return CX_ERR;
+	}
+}
+
+int
+store_copy(struct store *st, const char *dir, char **errp)
+{
+	char *data;
+	int empty, rc, fd;
+
+	if (st->rdepth > 0)
+		return err_set(errp, "程序内部错误：读取数据的过程中不能复制数据。");
+	empty = store_dir_empty(dir);
+	if (empty < 0) {
+		return err_set(errp, "无法读取目录“%s”：%s。请检查它是否存在、"
+		    "是否可以读写。", dir, strerror(errno));
+	}
+	if (!empty) {
+		return err_set(errp, "目录“%s”不是空的，不能把数据复制进去"
+		    "（不会覆盖已有的文件）。请换一个空目录。", dir);
+	}
+	/* LMDB allows one read transaction per thread: the copy needs the
+	 * slot the cached one holds. */
+	store_drop_rtxn(st);
+	data = store_path(dir, "data.mdb");
+	rc = mdb_env_copy2(st->env, dir, MDB_CP_COMPACT);
+	if (rc == 0) {
+		/* mdb_env_copy2 does not flush; a copy that is not on the
+		 * device yet is no backup. */
+		fd = open(data, O_RDONLY);
+		if (fd < 0 || fsync(fd) != 0)
+			rc = errno;
+		if (fd >= 0 && close(fd) != 0 && rc == 0)
+			rc = errno;
+	}
+	if (rc != 0) {
+		store_copy_err(st, dir, rc, errp);
+		if (rc != EEXIST)	/* never someone else's file */
+			unlink(data);
+		free(data);
+		return CX_ERR;
+	}
+	/* The marker write also flushes the directory. */
+	if (store_marker_write(dir, errp) != CX_OK) {
+		unlink(data);
+		free(data);
+		return CX_ERR;
+	}
+	free(data);
+	return CX_OK;
+}
+
+int
+store_probe(const char *dir, char **errp)
+{
+	bool readonly, nolock;
+
+	return store_prepare_dir(dir, STORE_READONLY, &readonly, &nolock, errp);
 }
 
 bool
@@ -1963,12 +2095,24 @@ store_walk(struct store *st, struct store_kind *k, uint64_t from, int dir,
 	MDB_val key, val;
 	unsigned char kb[8];
 	size_t done = 0;
+	uint64_t id, last = 0, seq = UINT64_MAX;
+	char *seqkey, *v;
 	int rc, op, r = CX_OK;
 
 	if (!k->open)
 		return CX_OK;
 	if (store_read_begin(st, &txn, errp) != CX_OK)
 		return CX_ERR;
+	/* LMDB does not check its keys, and a record's checksum does not
+	 * cover its key: a damaged id shows as ids out of order or beyond
+	 * the last one given out. */
+	seqkey = xasprintf("seq:%s", k->f->kind);
+	if (store_meta_read(st, txn, seqkey, &v, NULL) == CX_OK) {
+		if (!store_parse_u64(v, &seq))
+			seq = UINT64_MAX;
+		free(v);
+	}
+	free(seqkey);
 	rc = mdb_cursor_open(txn, k->dbi, &cur);
 	if (rc != 0) {
 		store_read_end(st);
@@ -2013,8 +2157,16 @@ store_walk(struct store *st, struct store_kind *k, uint64_t from, int dir,
 			    STORE_MSG_CHECK, k->f->label, key.mv_size);
 			break;
 		}
-		if (store_decode(k->f, util_get_be64(key.mv_data), &val, "",
-		    &rec, errp) != CX_OK) {
+		id = util_get_be64(key.mv_data);
+		if (id == 0 || id > seq || (done > 0 && (op == MDB_NEXT ?
+		    id <= last : id >= last))) {
+			r = err_set(errp, "%s记录的编号已损坏（编号 %llu 不应出现在"
+			    "这里）。" STORE_MSG_CHECK, k->f->label,
+			    (unsigned long long)id);
+			break;
+		}
+		last = id;
+		if (store_decode(k->f, id, &val, "", &rec, errp) != CX_OK) {
 			r = CX_ERR;
 			break;
 		}
@@ -2874,4 +3026,180 @@ store_check(struct store *st, struct strlist *damage, char **errp)
 	free(mx);
 	store_read_end(st);
 	return CX_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Snapshots and loading (export and import)                           */
+/* ------------------------------------------------------------------ */
+
+int
+store_snapshot_begin(struct store *st, char **errp)
+{
+	MDB_txn *txn;
+
+	return store_read_begin(st, &txn, errp);
+}
+
+void
+store_snapshot_end(struct store *st)
+{
+	store_read_end(st);
+}
+
+struct store_load_arg {
+	const struct store_load_item	*items;
+	size_t				 n;
+	struct store_kind		**kinds;	/* per item */
+	uint64_t			*maxid;		/* per kind of st */
+	char				 now[20];
+};
+
+/* Takes the live copy of a record out of its kind, with its index
+ * entries (a damaged copy's entries are found by id). */
+static int
+store_load_unlive(MDB_txn *txn, struct store_kind *k, uint64_t id,
+    int *mdbrc)
+{
+	struct record *old = NULL;
+	unsigned char kb[8];
+	MDB_val key, val;
+	size_t j;
+	int r;
+
+	r = store_get_raw(txn, k->dbi, id, &val, mdbrc);
+	if (r != CX_OK)
+		return r == CX_NOTFOUND ? CX_OK : CX_ERR;
+	if (codec_decode(val.mv_data, val.mv_size, &old, NULL) != CX_OK)
+		old = NULL;
+	for (j = 0; j < k->nidx; j++) {
+		const char *v = old != NULL ? record_get(old, k->idx[j].ff->id) :
+		    NULL;
+
+		if (old == NULL)
+			r = store_index_purge(txn, &k->idx[j], id, mdbrc);
+		else if (v != NULL)
+			r = store_index_del(txn, &k->idx[j], v, id, mdbrc);
+		if (r != CX_OK) {
+			record_free(old);
+			return CX_ERR;
+		}
+	}
+	record_free(old);
+	util_put_be64(kb, id);
+	key.mv_data = kb;
+	key.mv_size = sizeof kb;
+	if ((*mdbrc = mdb_del(txn, k->dbi, &key, NULL)) != 0)
+		return CX_ERR;
+	return CX_OK;
+}
+
+static int
+store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
+    char **errp)
+{
+	struct store_load_arg *a = arg;
+	struct store_put_arg pa;
+	struct buf tk;
+	MDB_val key, val;
+	size_t i;
+	int r = CX_ERR, rc;
+
+	memset(&pa, 0, sizeof pa);
+	pa.now = a->now;
+	buf_init(&pa.enc);
+	buf_init(&tk);
+	memset(a->maxid, 0, st->nkinds * sizeof *a->maxid);
+	for (i = 0; i < a->n; i++) {
+		const struct store_load_item *it = &a->items[i];
+		struct store_kind *k = a->kinds[i];
+		uint64_t id = it->rec->id;
+
+		if (id > a->maxid[k - st->kinds])
+			a->maxid[k - st->kinds] = id;
+		buf_reset(&tk);
+		store_trash_key(&tk, k->f->kind, id);
+		key.mv_data = tk.s;
+		key.mv_size = tk.len;
+		rc = mdb_del(txn, st->trash, &key, NULL);
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			*mdbrc = rc;
+			goto out;
+		}
+		if (!it->trash) {
+			struct record *copy = record_copy(it->rec);
+			int pr;
+
+			copy->id = id;
+			copy->form_version = it->rec->form_version;
+			pa.k = k;
+			pr = store_put_one(st, txn, &pa, copy, id, false, mdbrc,
+			    errp);
+			record_free(copy);
+			if (pr != CX_OK) {
+				if (*mdbrc == 0)
+					err_prefix(errp, "%s记录（编号 %llu）：",
+					    k->f->label, (unsigned long long)id);
+				goto out;
+			}
+			continue;
+		}
+		if (store_load_unlive(txn, k, id, mdbrc) != CX_OK)
+			goto out;
+		buf_reset(&pa.enc);
+		codec_encode(it->rec, &pa.enc);
+		val.mv_data = pa.enc.s;
+		val.mv_size = pa.enc.len;
+		if ((*mdbrc = mdb_put(txn, st->trash, &key, &val, 0)) != 0)
+			goto out;
+	}
+	for (i = 0; i < st->nkinds; i++) {
+		uint64_t seq;
+
+		if (a->maxid[i] == 0)
+			continue;
+		if (store_seq_read(st, txn, &st->kinds[i], &seq, mdbrc) != CX_OK)
+			goto out;
+		if (a->maxid[i] > seq && store_seq_write(st, txn, &st->kinds[i],
+		    a->maxid[i], mdbrc) != CX_OK)
+			goto out;
+	}
+	r = CX_OK;
+out:
+	buf_free(&pa.enc);
+	buf_free(&tk);
+	return r;
+}
+
+int
+store_load(struct store *st, const struct store_load_item *items, size_t n,
+    char **errp)
+{
+	struct store_load_arg a;
+	size_t i;
+	int r;
+
+	if (n == 0)
+		return CX_OK;
+	if (st->readonly)
+		return err_set(errp, STORE_MSG_READONLY);
+	memset(&a, 0, sizeof a);
+	a.kinds = xcalloc(n, sizeof *a.kinds);
+	for (i = 0; i < n; i++) {
+		if ((a.kinds[i] = store_kind_of(st, items[i].f, errp)) == NULL) {
+			free(a.kinds);
+			return CX_ERR;
+		}
+		if (items[i].rec->id == 0) {
+			free(a.kinds);
+			return err_set(errp, "程序内部错误：导入的记录没有编号。");
+		}
+	}
+	a.items = items;
+	a.n = n;
+	a.maxid = xcalloc(st->nkinds, sizeof *a.maxid);
+	store_now(a.now);
+	r = store_write(st, store_load_cb, &a, errp);
+	free(a.kinds);
+	free(a.maxid);
+	return r;
 }

@@ -38,6 +38,9 @@
 #define STORE_FORMAT		1
 #define STORE_MARKER		"cxzy.marker"
 #define STORE_INDEX_KEY_MAX	400
+/* What every write to a read-only data directory answers. */
+#define STORE_MSG_READONLY	"数据目录是只读的（例如 U 盘的写保护开关已打开），" \
+	"不能修改。请关闭写保护或把数据复制到可写的位置。"
 
 struct store;
 
@@ -59,6 +62,19 @@ struct store_options {
 int store_open(const char *dir, const struct formset *fs, int flags,
     const struct store_options *opts, struct store **out, char **errp);
 void store_close(struct store *st);
+/* Makes the checks store_open makes before LMDB touches dir (it exists
+ * and carries a marker this build can read), changing nothing.  Tells a
+ * wrong directory from a damaged data file. */
+int store_probe(const char *dir, char **errp);
+
+/* Writes a compact copy of the environment (mdb_env_copy2 with
+ * MDB_CP_COMPACT, a consistent snapshot of the last commit) and a fresh
+ * marker into dir, which must exist and be empty: LMDB creates the copy's
+ * data.mdb with O_EXCL and fails with EEXIST over an old one.  The copy
+ * and the directory are flushed to the device before it returns.  Works
+ * on a read-only store too.  Must not be called from inside an iteration.
+ * On failure a partial data.mdb is removed. */
+int store_copy(struct store *st, const char *dir, char **errp);
 
 bool store_readonly(const struct store *st);
 const char *store_dir(const struct store *st);
@@ -212,5 +228,30 @@ int store_index_count(struct store *st, const struct form *f,
  * (damage->n tells whether anything was found), CX_ERR when it could not
  * run. */
 int store_check(struct store *st, struct strlist *damage, char **errp);
+
+/* Holds one read snapshot: until the matching store_snapshot_end, every
+ * read (store_get, store_foreach, store_trash_foreach, store_meta_get ...)
+ * sees the same data, as inside a store_foreach callback, and writes are
+ * refused.  Used by the export so that an archive is consistent.  Calls
+ * nest. */
+int store_snapshot_begin(struct store *st, char **errp);
+void store_snapshot_end(struct store *st);
+
+/* One record for store_load: rec is stored with rec->id (> 0), its
+ * form_version and every value exactly as given (_created, _modified and
+ * _deleted are not touched), live (trash false) or in the recycle bin. */
+struct store_load_item {
+	const struct form	*f;
+	const struct record	*rec;
+	bool			 trash;
+};
+
+/* Stores records as they are, in one write transaction: the import of an
+ * archive.  Any copy of the same kind and id, live or in the bin, is
+ * replaced (its index entries go); index entries and the id counters are
+ * updated, and unique fields are checked as store_put does.  Either all
+ * items are stored or none. */
+int store_load(struct store *st, const struct store_load_item *items,
+    size_t n, char **errp);
 
 #endif

@@ -9,6 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backup.h"
+#include "check.h"
+#include "conv.h"
 #include "edit.h"
 #include "tui.h"
 #include "tui_curses.h"
@@ -476,6 +479,15 @@ struct tui_key_event {
 	char		name[32];
 };
 
+/* The data check started with the program runs in a child process
+ * (check.h); the key loop polls it every TUI_CHECK_TICK_MS while waiting
+ * for a key, so no key waits for it.  A finished check's result waits in
+ * tui_bgresult until the frame can show it. */
+#define TUI_CHECK_TICK_MS	100
+static struct check *tui_bgcheck;
+static struct check_result tui_bgresult;
+static bool tui_bgdone;
+
 /* Reads one key.  The time the frame spends on it (from the moment the
  * key arrives until the screen is updated) is traced by the caller. */
 static void
@@ -484,13 +496,30 @@ tui_read_key(struct tui *t, enum tui_keymode mode,
 {
 	wint_t wc = 0;
 	int rc;
+	bool ticking;
 
-	timeout(t->busy ? 0 : -1);
 	ev->timeout = false;
-	do {
+	for (;;) {
+		ticking = tui_bgcheck != NULL && !t->busy;
+		timeout(t->busy ? 0 : ticking ? TUI_CHECK_TICK_MS : -1);
 		errno = 0;
 		rc = get_wch(&wc);
-	} while (rc == ERR && errno == EINTR && !t->busy);
+		if (rc != ERR)
+			break;
+		if (tui_bgcheck != NULL && check_poll(tui_bgcheck)) {
+			check_finish(tui_bgcheck, &tui_bgresult);
+			tui_bgcheck = NULL;
+			tui_bgdone = true;
+			if (!t->busy) {
+				/* Back to the frame, which shows the result. */
+				ev->action = TA_NONE;
+				strcpy(ev->name, "(idle)");
+				return;
+			}
+		}
+		if (t->busy || (!ticking && errno != EINTR))
+			break;
+	}
 	if (rc == ERR) {
 		ev->action = TA_NONE;
 		ev->timeout = t->busy;
@@ -703,6 +732,81 @@ tui_init_colors(struct tui *t)
 	t->color = true;
 }
 
+/* Prints a line after endwin() in the locale's encoding. */
+static void
+tui_say(FILE *fp, const char *s)
+{
+	size_t n;
+	char *t = conv_to_locale(s, &n);
+
+	fwrite(t, 1, n, fp);
+	free(t);
+}
+
+/* Every clean exit leaves a backup on the local disk (pitfalls: cheap
+ * sticks ignore flushes).  A failure is reported but the exit status
+ * stays: the data itself is saved. */
+static void
+tui_exit_backup(struct tui *t)
+{
+	struct backup b;
+	char *root, *err = NULL, *msg;
+
+	if (t->restored || store_readonly(t->st))
+		return;
+	root = backup_default_root(&err);
+	if (root != NULL && backup_create(t->st, t->fs, root, 0, &b,
+	    &err) == CX_OK) {
+		char *counts = backup_counts_text(b.counts, b.ncounts);
+
+		msg = xasprintf("已自动备份数据到“%s”（%s）。\n", b.path, counts);
+		tui_say(stdout, msg);
+		free(msg);
+		free(counts);
+		backup_free(&b);
+	} else {
+		msg = xasprintf("cxzy: 退出时自动备份没有完成：%s\n"
+		    "数据本身已经保存在数据目录里，不受影响。可以稍后用"
+		    "“cxzy backup”再备份。\n", err ? err : "未知错误。");
+		tui_say(stderr, msg);
+		free(msg);
+	}
+	free(err);
+	free(root);
+}
+
+/* Shows what the background check found, when it found damage: what is
+ * damaged and the two ways out.  A clean result says nothing. */
+static void
+tui_check_report(struct tui *t)
+{
+	struct check_result *r = &tui_bgresult;
+	struct buf b;
+	size_t i;
+
+	tui_bgdone = false;
+	if (r->verdict == CHECK_DAMAGED) {
+		buf_init(&b);
+		buf_addf(&b, "打开数据时的检查发现数据文件已损坏（%zu 处问题）：\n",
+		    r->damage.n);
+		for (i = 0; i < r->damage.n && i < 5; i++)
+			buf_addf(&b, "%s\n", r->damage.v[i]);
+		if (r->damage.n > 5)
+			buf_addf(&b, "（共 %zu 处，用 cxzy check 命令查看全部）\n",
+			    r->damage.n);
+		buf_addstr(&b, "\n显示的数据可能不对，请不要继续修改。可以：\n"
+		    "1. 恢复最新的备份：数据维护中的「从备份恢复」，或退出后运行 "
+		    "cxzy backups 查看、cxzy recover 名称 恢复；\n"
+		    "2. 导出还能读出的记录：退出后运行 cxzy export 文件名。");
+		tui_message(t, "数据已损坏", b.s);
+		buf_free(&b);
+		tui_error(t, "数据文件已损坏，请恢复备份或导出还能读出的记录。");
+	}
+	check_result_free(r);
+	tui_draw(t);
+	refresh();
+}
+
 int
 tui_main(const char *datadir, const struct formset *fs, struct store *st,
     const struct tui_options *opt)
@@ -750,6 +854,10 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 	tui_init_colors(&t);
 	tui_update_size(&t);
 	tui_menu_open(&t);
+	/* LMDB cannot tell a damaged file: check it in the background. */
+	if (check_start(datadir, fs, CHECK_TIMEOUT_MS, &tui_bgcheck, NULL) !=
+	    CX_OK)
+		tui_bgcheck = NULL;
 	if (store_readonly(st))
 		tui_info(&t, "数据目录是只读的（例如 U 盘打开了写保护），只能查看，不能修改。");
 	tui_draw(&t);
@@ -765,6 +873,10 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 		struct tui_key_event ev;
 		enum tui_result res = TR_STAY;
 
+		if (tui_bgdone) {
+			tui_check_report(&t);
+			continue;
+		}
 		tui_read_key(&t, mode, ops->actions(&t, self), &ev);
 		t0 = tui_now_ms();
 		if (ev.timeout) {
@@ -817,9 +929,15 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 		tui_trace(&t, ops->name, ev.name, t0);
 	}
 	endwin();
+	check_cancel(tui_bgcheck);
+	tui_bgcheck = NULL;
+	if (tui_bgdone)
+		check_result_free(&tui_bgresult);
+	tui_bgdone = false;
 	if (t.trace != NULL)
 		fclose(t.trace);
 	free(t.status);
 	free(t.unit);
+	tui_exit_backup(&t);
 	return 0;
 }

@@ -105,6 +105,7 @@ struct tui {
 	FILE			*trace;
 	bool			 busy;		/* the top screen has idle work */
 	bool			 quitting;
+	bool			 restored;	/* data replaced: no exit backup */
 };
 
 /* Runs the full-screen program until the user quits.  Returns the exit
@@ -163,5 +164,10 @@ void tui_browse_open(struct tui *t, const struct form *f);
 /* Opens the entry form for a new record (id 0) or an existing one. */
 void tui_form_open(struct tui *t, const struct form *f, uint64_t id);
 void tui_trash_open(struct tui *t);
+/* 数据维护: makes a backup now and says where; lists the backups and
+ * restores a chosen one (then asks the frame to quit, since the open
+ * store still shows the old data). */
+void tui_backup_now(struct tui *t);
+void tui_backup_restore_open(struct tui *t);
 
 #endif

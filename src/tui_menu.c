@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "tui.h"
 #include "tui_curses.h"
 
@@ -19,6 +20,8 @@ enum menu_kind {
 	MI_MAINT,
 	MI_TRASH,
 	MI_CHECK,
+	MI_BACKUP,
+	MI_RECOVER,
 	MI_HELP,
 	MI_QUIT,
 	MI_BACK
@@ -102,8 +105,7 @@ static enum tui_result
 menu_activate(struct tui *t, struct menu *m)
 {
 	struct menu_item *it = &m->items[m->sel];
-	struct strlist damage;
-	char *err = NULL;
+	struct check_result res;
 
 	switch (it->kind) {
 	case MI_FORM:
@@ -121,6 +123,8 @@ menu_activate(struct tui *t, struct menu *m)
 		sub->title = xstrdup("数据维护");
 		menu_add(sub, MI_TRASH, "回收站（恢复删除的记录）", NULL, NULL);
 		menu_add(sub, MI_CHECK, "检查数据是否完好", NULL, NULL);
+		menu_add(sub, MI_BACKUP, "立即备份", NULL, NULL);
+		menu_add(sub, MI_RECOVER, "从备份恢复", NULL, NULL);
 		menu_add(sub, MI_BACK, "返回主菜单", NULL, NULL);
 		tui_push(t, &tui_menu_ops, sub);
 		break;
@@ -129,10 +133,15 @@ menu_activate(struct tui *t, struct menu *m)
 		tui_trash_open(t);
 		break;
 	case MI_CHECK:
-		strlist_init(&damage);
-		if (store_check(t->st, &damage, &err) != CX_OK)
-			tui_error_take(t, err);
-		else if (damage.n == 0)
+		/* In a child process (check.h): a damaged file that crashes
+		 * LMDB must not take the program with it. */
+		tui_put_pad(t, t->rows - 2, 0, "正在检查数据，请稍候。", t->cols,
+		    TEXT_LEFT, A_NORMAL);
+		refresh();
+		check_run(store_dir(t->st), t->fs, CHECK_TIMEOUT_MS, &res);
+		if (res.verdict == CHECK_FAILED)
+			tui_error(t, "%s", res.error != NULL ? res.error : "");
+		else if (res.verdict == CHECK_CLEAN)
 			tui_message(t, "检查数据", "检查完毕：全部记录的校验和与索引都正确，"
 			    "未发现问题。");
 		else {
@@ -140,17 +149,24 @@ menu_activate(struct tui *t, struct menu *m)
 			size_t i;
 
 			buf_init(&b);
-			buf_addf(&b, "发现 %zu 处问题：\n", damage.n);
-			for (i = 0; i < damage.n && i < 8; i++)
-				buf_addf(&b, "%s\n", damage.v[i]);
-			if (damage.n > 8)
+			buf_addf(&b, "发现 %zu 处问题：\n", res.damage.n);
+			for (i = 0; i < res.damage.n && i < 8; i++)
+				buf_addf(&b, "%s\n", res.damage.v[i]);
+			if (res.damage.n > 8)
 				buf_addf(&b, "（共 %zu 处，用 cxzy check 命令查看全部）\n",
-				    damage.n);
-			buf_addstr(&b, "请不要继续修改，先复制整个数据目录，再从备份恢复。");
+				    res.damage.n);
+			buf_addstr(&b, "请不要继续修改。可以用数据维护中的「从备份恢复」"
+			    "恢复最新的备份，或退出后用 cxzy export 导出还能读出的记录。");
 			tui_message(t, "数据已损坏", b.s);
 			buf_free(&b);
 		}
-		strlist_free(&damage);
+		check_result_free(&res);
+		break;
+	case MI_BACKUP:
+		tui_backup_now(t);
+		break;
+	case MI_RECOVER:
+		tui_backup_restore_open(t);
 		break;
 	case MI_HELP:
 		tui_help_open(t, menu_actions, NULL);
@@ -215,11 +231,15 @@ menu_help_line(struct tui *t, void *self)
 	case MI_REPORTS:
 		return "打印各附件和备案材料（开发中）。";
 	case MI_MAINT:
-		return "回收站、数据检查。";
+		return "回收站、数据检查、备份与恢复。";
 	case MI_TRASH:
 		return "查看删除的记录，选中后按 F5 恢复。";
 	case MI_CHECK:
 		return "逐条核对校验和与索引，发现损坏时列出。";
+	case MI_BACKUP:
+		return "把数据复制一份到本机（退出程序时也会自动备份）。";
+	case MI_RECOVER:
+		return "查看备份的时间和记录数，选一份恢复。";
 	case MI_HELP:
 		return "按键说明。";
 	case MI_QUIT:

@@ -21,6 +21,9 @@ GOLDEN="$CXZY_TESTDATA/golden"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/cxzy-test.XXXXXX") || exit 99
 trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+# Backups (cxzy backup, and every exit of the full-screen program) stay
+# inside the test's directory, never in the tester's home.
+export CXZY_BACKUP_DIR="$T/backups"
 npass=0
 nfail=0
 

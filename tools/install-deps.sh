@@ -24,6 +24,8 @@ PACKAGES="
 	tmux
 	python3
 	util-linux
+	clang
+	valgrind
 "
 
 export DEBIAN_FRONTEND=noninteractive
@@ -36,6 +38,15 @@ else
 	$SUDO apt-get update -q
 	# shellcheck disable=SC2086
 	$SUDO apt-get install -y -q --no-install-recommends $PACKAGES
+fi
+
+# make fuzz links libFuzzer, whose runtime is a package of its own on
+# Debian 12 (only recommended by clang, and we skip recommends); older
+# releases ship it inside clang.
+if ! dpkg-query -W -f='${Status}\n' libclang-rt-dev 2>/dev/null |
+    grep -q '^install ok installed$' &&
+    apt-cache show libclang-rt-dev >/dev/null 2>&1; then
+	$SUDO apt-get install -y -q --no-install-recommends libclang-rt-dev
 fi
 
 # zh_CN.UTF-8 and zh_CN.GB18030, for the program and its tests.

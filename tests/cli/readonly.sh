@@ -19,6 +19,13 @@ if [ "$(id -u)" -eq 0 ]; then
 	as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
 	mkdir "$T/bin"
 	cp "$CXZY" "$T/bin/cxzy"
+	# Under `make check-valgrind` $CXZY is tests/valgrind-wrap.sh, which
+	# runs $REAL_CXZY: copy that too.
+	if [ -n "${REAL_CXZY:-}" ]; then
+		cp "$REAL_CXZY" "$T/bin/cxzy.real"
+		REAL_CXZY="$T/bin/cxzy.real"
+		export REAL_CXZY
+	fi
 	cp -R "$CXZY_FORMS" "$T/bin/forms"
 	chmod -R a+rX "$T"
 	CXZY="$T/bin/cxzy"

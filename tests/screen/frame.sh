@@ -52,5 +52,31 @@ tm resize-window -t s -x 80 -y 24
 wait_for "and recovers" "1  组织与党员"
 send C-q
 wait_exit "quit" 0
+# Backups: every clean exit makes one; 数据维护 makes one on demand and
+# restores one, after which the program ends.
+ls -d "$CXZY_BACKUP_DIR"/unit-*/20261127-100000 >/dev/null 2>&1 &&
+    pass "a clean exit made a backup" || fail "a clean exit made a backup"
+nbackups() { ls -d "$CXZY_BACKUP_DIR"/unit-*/2026* 2>/dev/null | wc -l; }
+screen_start utf8 80 24 --data demo
+wait_for "menu for backups" "3  数据维护"
+send 3
+wait_for "数据维护 offers backups" "4  从备份恢复"
+send 3
+wait_for "立即备份 says where" "已备份到"
+n1=$(nbackups)
+send Enter
+send 4
+wait_for "the list of backups" "从备份恢复  共"
+wait_for "shows their counts" "党组织 13 条、党员 66 条"
+send Enter
+wait_for "a preview asks first" "替换现在的数据吗"
+send 1
+wait_for "restored; says the program closes" "程序现在将关闭"
+send Enter
+wait_exit "it quits after restoring" 0
+[ "$(nbackups)" -eq "$n1" ] && pass "no exit backup after a restore" ||
+    fail "no exit backup after a restore"
+ls "$D"/data.mdb.before-restore-* >/dev/null 2>&1 &&
+    pass "the old data.mdb is kept" || fail "the old data.mdb is kept"
 no_stderr "nothing on stderr"
 finish

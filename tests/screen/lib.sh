@@ -38,6 +38,7 @@ screen_start() {
 	{
 		echo "export LANG=$lang LC_ALL=$lang TERM=${SCREEN_TERM:-tmux-256color}"
 		echo "export CXZY_FORMS='$CXZY_FORMS' CXZY_NOW='$CXZY_NOW' TZ='$TZ'"
+		echo "export CXZY_BACKUP_DIR='$CXZY_BACKUP_DIR'"
 		echo "export CXZY_TRACE='${CXZY_TRACE:-$T/trace}'"
 		printf "'%s'" "$CXZY"
 		for a in "$@"; do printf " '%s'" "$a"; done

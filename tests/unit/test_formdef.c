@@ -269,6 +269,15 @@ test_parse_errors(void)
 	    "t.form:7: 选项代码“x”重复。", "duplicate option code");
 	check_parse_err(HDR "field a\n  label A\n  type enum\n  option x,y\n",
 	    "t.form:6: 选项代码“x,y”不能含有逗号。", "comma in code");
+	/* Found by fuzz_form: a code with \v could be chosen by its label
+	 * but never typed back, as input is trimmed. */
+	check_parse_err(HDR "field a\n  label A\n  type enum\n  option \vx 甲\n",
+	    "t.form:6: 选项代码“\vx”不能含有控制字符或全角空格。",
+	    "control character in code");
+	check_parse_err(HDR "field a\n  label A\n  type enum\n"
+	    "  option x\xe3\x80\x80 甲\n",
+	    "t.form:6: 选项代码“x\xe3\x80\x80”不能含有控制字符或全角空格。",
+	    "ideographic space in code");
 	check_parse_err(HDR "field a\n  label A\n  type multienum\n"
 	    "  option x 甲、乙\n",
 	    "t.form:3: 多选字段“a”的选项“x 甲、乙”含有分隔符（逗号、顿号、"

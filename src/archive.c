@@ -1,0 +1,1454 @@
+/* archive.c: the portable text archive, its reader and the import (see
+ * archive.h and docs/archive.md). */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "archive.h"
+#include "codec.h"
+#include "formdef.h"
+#include "model.h"
+#include "record.h"
+#include "store.h"
+#include "text.h"
+#include "util.h"
+
+#define ARCHIVE_KIND_MAX	64
+#define ARCHIVE_STDIN_MAX	((size_t)1 << 30)
+
+/* Store-owned values, written first in this order. */
+static const char *const archive_sys_ids[] = { "_created", "_modified",
+    "_deleted" };
+#define ARCHIVE_NSYS (sizeof archive_sys_ids / sizeof archive_sys_ids[0])
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                             */
+/* ------------------------------------------------------------------ */
+
+static void
+archive_hex_byte(struct buf *b, unsigned char c)
+{
+	buf_addf(b, "\\x%02X", c);
+}
+
+/* Appends s escaped.  Values may break their line after an escaped
+ * newline and go on in a "+" line, which keeps long text readable and
+ * diffs small; keys never break and also escape "=", spaces and a
+ * leading "@", "+" or "#", so that a key line cannot look like anything
+ * else.  A space that would begin or end a physical line is written \s,
+ * so that editors that trim lines cannot change a value. */
+static void
+archive_put_escaped(struct buf *b, const char *s, size_t len, bool key)
+{
+	size_t i = 0;
+	bool line_start = true;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x80) {
+			uint32_t uc;
+			char tmp[5];
+			size_t k, n = len - i < 4 ? len - i : 4;
+			int m;
+
+			memcpy(tmp, s + i, n);
+			tmp[n] = '\0';
+			m = text_utf8_decode(tmp, &uc);
+			for (k = 0; k < (size_t)m && tmp[k] != '\0'; k++)
+				;
+			if (m == 1 || k != (size_t)m) {
+				archive_hex_byte(b, c);
+				i++;
+			} else {
+				buf_add(b, s + i, (size_t)m);
+				i += (size_t)m;
+			}
+			line_start = false;
+			continue;
+		}
+		switch (c) {
+		case '\\':
+			buf_addstr(b, "\\\\");
+			break;
+		case '\n':
+			buf_addstr(b, "\\n");
+			if (!key && i + 1 < len) {
+				buf_addstr(b, "\n+");
+				i++;
+				line_start = true;
+				continue;
+			}
+			break;
+		case '\r':
+			buf_addstr(b, "\\r");
+			break;
+		case '\t':
+			buf_addstr(b, "\\t");
+			break;
+		case ' ':
+			if (key || line_start || i + 1 == len ||
+			    s[i + 1] == '\n')
+				buf_addstr(b, "\\s");
+			else
+				buf_addc(b, ' ');
+			break;
+		case '=':
+			if (key)
+				archive_hex_byte(b, c);
+			else
+				buf_addc(b, '=');
+			break;
+		case '@': case '+': case '#':
+			if (key && i == 0)
+				archive_hex_byte(b, c);
+			else
+				buf_addc(b, (char)c);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				archive_hex_byte(b, c);
+			else
+				buf_addc(b, (char)c);
+			break;
+		}
+		line_start = false;
+		i++;
+	}
+}
+
+static void archive_put_values(struct buf *b, const struct record *r,
+    const struct form_field *fields, size_t nfields, bool top, int depth);
+
+static void
+archive_put_value(struct buf *b, const struct rvalue *v,
+    const struct form_field *ff, int depth)
+{
+	size_t j;
+
+	if (!v->is_rows) {
+		archive_put_escaped(b, v->id, strlen(v->id), true);
+		buf_addc(b, '=');
+		archive_put_escaped(b, v->text, strlen(v->text), false);
+		buf_addc(b, '\n');
+		return;
+	}
+	buf_addstr(b, "@rows ");
+	archive_put_escaped(b, v->id, strlen(v->id), true);
+	buf_addc(b, '\n');
+	for (j = 0; j < v->nrows; j++) {
+		buf_addf(b, "@row %zu\n", j + 1);
+		archive_put_values(b, v->rows[j],
+		    ff != NULL && ff->type == FT_ROWS ? ff->sub : NULL,
+		    ff != NULL && ff->type == FT_ROWS ? ff->nsub : 0, false,
+		    depth + 1);
+	}
+	buf_addstr(b, "@endrows ");
+	archive_put_escaped(b, v->id, strlen(v->id), true);
+	buf_addc(b, '\n');
+}
+
+static int
+archive_cmp_ids(const void *a, const void *b)
+{
+	const struct rvalue *const *x = a, *const *y = b;
+
+	return strcmp((*x)->id, (*y)->id);
+}
+
+/* Values in a stable order, so that an unchanged record always reads the
+ * same: the store's times, the form's fields in the form's order, then
+ * any other values by id. */
+static void
+archive_put_values(struct buf *b, const struct record *r,
+    const struct form_field *fields, size_t nfields, bool top, int depth)
+{
+	const struct rvalue **rest;
+	bool *done;
+	size_t i, nrest = 0;
+
+	if (r->n == 0)
+		return;
+	done = xcalloc(r->n, sizeof *done);
+	for (i = 0; top && i < ARCHIVE_NSYS; i++) {
+		const struct rvalue *v = record_find(r, archive_sys_ids[i]);
+
+		if (v != NULL) {
+			archive_put_value(b, v, NULL, depth);
+			done[v - r->v] = true;
+		}
+	}
+	for (i = 0; i < nfields; i++) {
+		const struct rvalue *v = record_find(r, fields[i].id);
+
+		if (v != NULL && !done[v - r->v]) {
+			archive_put_value(b, v, &fields[i], depth);
+			done[v - r->v] = true;
+		}
+	}
+	rest = xcalloc(r->n, sizeof *rest);
+	for (i = 0; i < r->n; i++)
+		if (!done[i])
+			rest[nrest++] = &r->v[i];
+	qsort(rest, nrest, sizeof *rest, archive_cmp_ids);
+	for (i = 0; i < nrest; i++)
+		archive_put_value(b, rest[i], NULL, depth);
+	free(rest);
+	free(done);
+}
+
+/* Appends one record's block, its checksum line included. */
+static void
+archive_put_block(struct buf *b, const struct form *f,
+    const struct record *r, bool trash)
+{
+	size_t start = b->len;
+
+	buf_addf(b, "@%s %s %llu %u\n", trash ? "trash" : "record", f->kind,
+	    (unsigned long long)r->id, r->form_version);
+	archive_put_values(b, r, f->fields, f->nfields, true, 0);
+	buf_addf(b, "@crc %08lx\n", (unsigned long)codec_crc32(0,
+	    b->s + start, b->len - start));
+}
+
+struct archive_writer {
+	FILE		*fp;
+	uint32_t	 crc;
+	size_t		 n;
+	struct buf	 b;
+	bool		 failed;
+};
+
+static void
+archive_emit(struct archive_writer *w)
+{
+	w->crc = codec_crc32(w->crc, w->b.s, w->b.len);
+	if (w->b.len > 0 && fwrite(w->b.s, 1, w->b.len, w->fp) != w->b.len)
+		w->failed = true;
+	buf_reset(&w->b);
+}
+
+static int
+archive_export_one(struct archive_writer *w, const struct form *f,
+    const struct record *r, bool trash)
+{
+	buf_addc(&w->b, '\n');
+	archive_put_block(&w->b, f, r, trash);
+	w->n++;
+	archive_emit(w);
+	return w->failed;
+}
+
+static int
+archive_export_rec(void *arg, const struct form *f, const struct record *r)
+{
+	return archive_export_one(arg, f, r, false);
+}
+
+static int
+archive_export_trash(void *arg, const struct form *f, const struct record *r)
+{
+	return archive_export_one(arg, f, r, true);
+}
+
+static int
+archive_find_unit(void *arg, const struct form *f, const struct record *r)
+{
+	char **unit = arg;
+	const char *t = record_get(r, "type"), *name = record_get(r, "name");
+
+	(void)f;
+	if (t != NULL && strcmp(t, "committee") == 0 && name != NULL) {
+		*unit = xstrdup(name);
+		return 1;
+	}
+	return 0;
+}
+
+int
+archive_export(struct store *st, const struct formset *fs, FILE *fp,
+    size_t *nrecords, char **errp)
+{
+	struct archive_writer w;
+	const struct form *forg = formset_find(fs, "org");
+	char now[20], *unit = NULL;
+	size_t i;
+	int r = CX_ERR;
+
+	memset(&w, 0, sizeof w);
+	w.fp = fp;
+	buf_init(&w.b);
+	if (store_snapshot_begin(st, errp) != CX_OK)
+		return CX_ERR;
+	if (store_meta_get(st, "unit", &unit, NULL) != CX_OK || *unit == '\0') {
+		free(unit);
+		unit = NULL;
+		if (forg != NULL && store_foreach(st, forg, archive_find_unit,
+		    &unit, errp) != CX_OK)
+			goto out;
+	}
+	model_now_string(now);
+	buf_addf(&w.b, "%s %d\nprogram=", ARCHIVE_MAGIC, ARCHIVE_VERSION);
+	archive_put_escaped(&w.b, PACKAGE_VERSION, strlen(PACKAGE_VERSION),
+	    false);
+	buf_addf(&w.b, "\ncreated=%s\nunit=", now);
+	if (unit != NULL)
+		archive_put_escaped(&w.b, unit, strlen(unit), false);
+	buf_addf(&w.b, "\ndata-format=%d\n", STORE_FORMAT);
+	archive_emit(&w);
+	for (i = 0; i < fs->n && !w.failed; i++)
+		if (store_foreach(st, fs->forms[i], archive_export_rec, &w,
+		    errp) != CX_OK)
+			goto out;
+	if (!w.failed && store_trash_foreach(st, archive_export_trash, &w,
+	    errp) != CX_OK)
+		goto out;
+	if (!w.failed) {
+		/* The trailer's checksum covers everything before it, the
+		 * blank line included. */
+		buf_addc(&w.b, '\n');
+		archive_emit(&w);
+		buf_addf(&w.b, "@end %zu %08lx\n", w.n, (unsigned long)w.crc);
+		archive_emit(&w);
+		if (fflush(fp) != 0 || ferror(fp))
+			w.failed = true;
+	}
+	if (w.failed) {
+		err_set(errp, "无法写入导出文件：%s。", strerror(errno));
+		goto out;
+	}
+	if (nrecords != NULL)
+		*nrecords = w.n;
+	r = CX_OK;
+out:
+	store_snapshot_end(st);
+	free(unit);
+	buf_free(&w.b);
+	return r;
+}
+
+/* fsync of the directory that holds path, so that a rename is durable
+ * (FAT on USB flash keeps no order otherwise). */
+static void
+archive_sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup(".") : slash == path ?
+	    xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	int fd = open(dir, O_RDONLY);
+
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+int
+archive_export_file(struct store *st, const struct formset *fs,
+    const char *path, bool force, size_t *nrecords, char **errp)
+{
+	struct stat sb;
+	char *tmp;
+	FILE *fp;
+	int fd, r;
+
+	if (!force && lstat(path, &sb) == 0)
+		return err_set(errp, "文件“%s”已经存在，没有覆盖。请换一个文件名，"
+		    "或加上 --force 覆盖它。", path);
+	tmp = xasprintf("%s.tmpXXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0) {
+		err_set(errp, "无法创建导出文件“%s”：%s。", path, strerror(errno));
+		free(tmp);
+		return CX_ERR;
+	}
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		err_set(errp, "无法创建导出文件“%s”：%s。", path, strerror(errno));
+		close(fd);
+		goto fail;
+	}
+	r = archive_export(st, fs, fp, nrecords, errp);
+	if (r == CX_OK && (fflush(fp) != 0 || fsync(fd) != 0)) {
+		err_set(errp, "无法写入导出文件“%s”：%s。", path, strerror(errno));
+		r = CX_ERR;
+	}
+	if (fclose(fp) != 0 && r == CX_OK) {
+		err_set(errp, "无法写入导出文件“%s”：%s。", path, strerror(errno));
+		r = CX_ERR;
+	}
+	if (r != CX_OK)
+		goto fail;
+	if (rename(tmp, path) != 0) {
+		err_set(errp, "无法写入导出文件“%s”：%s。", path, strerror(errno));
+		goto fail;
+	}
+	archive_sync_dir(path);
+	free(tmp);
+	return CX_OK;
+fail:
+	unlink(tmp);
+	free(tmp);
+	return CX_ERR;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                             */
+/* ------------------------------------------------------------------ */
+
+struct archive_parser {
+	const char	*name;
+	unsigned long	 line;
+	struct archive	*a;
+	char		**errp;
+};
+
+static int CX_PRINTF(2, 3)
+archive_fail(struct archive_parser *p, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	err_set(p->errp, "%s:%lu: %s", p->name, p->line, s);
+	free(s);
+	return CX_ERR;
+}
+
+static int
+archive_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Undoes archive_put_escaped for s[0..len), appending to out. */
+static int
+archive_unescape(struct archive_parser *p, const char *s, size_t len,
+    struct buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		int h, l;
+
+		if (s[i] != '\\') {
+			buf_addc(out, s[i]);
+			continue;
+		}
+		if (++i == len)
+			return archive_fail(p, "行尾有不完整的转义“\\”。");
+		switch (s[i]) {
+		case '\\': buf_addc(out, '\\'); break;
+		case 'n': buf_addc(out, '\n'); break;
+		case 'r': buf_addc(out, '\r'); break;
+		case 't': buf_addc(out, '\t'); break;
+		case 's': buf_addc(out, ' '); break;
+		case 'x':
+			if (i + 2 >= len || (h = archive_hexval(s[i + 1])) < 0 ||
+			    (l = archive_hexval(s[i + 2])) < 0)
+				return archive_fail(p, "转义“\\x”后面应是两位十六进制数。");
+			if (h == 0 && l == 0)
+				return archive_fail(p, "不能含有 NUL 字符（\\x00）。");
+			buf_addc(out, (char)(h * 16 + l));
+			i += 2;
+			break;
+		default:
+			if ((unsigned char)s[i] < 0x80)
+				return archive_fail(p, "无法识别的转义“\\%c”。", s[i]);
+			return archive_fail(p, "无法识别的转义。");
+		}
+	}
+	return CX_OK;
+}
+
+/* A strict decimal: digits only, no leading zero, no overflow. */
+static bool
+archive_parse_u64(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (len == 0 || len > 20 || (s[0] == '0' && len > 1))
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned d;
+
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		d = (unsigned)(s[i] - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+static bool
+archive_parse_crc(const char *s, size_t len, uint32_t *out)
+{
+	uint32_t v = 0;
+	size_t i;
+
+	if (len != 8)
+		return false;
+	for (i = 0; i < len; i++) {
+		int h = archive_hexval(s[i]);
+
+		if (h < 0 || (s[i] >= 'A' && s[i] <= 'F'))
+			return false;
+		v = v << 4 | (uint32_t)h;
+	}
+	*out = v;
+	return true;
+}
+
+static bool
+archive_kind_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > ARCHIVE_KIND_MAX || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' &&
+		    s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+/* Splits "WORD REST" at the first space into the word (w, wl) and the
+ * rest (r, rl; empty when there is no space). */
+static void
+archive_split(const char *s, size_t len, const char **w, size_t *wl,
+    const char **r, size_t *rl)
+{
+	const char *sp = memchr(s, ' ', len);
+
+	*w = s;
+	*wl = sp ? (size_t)(sp - s) : len;
+	*r = sp ? sp + 1 : s + len;
+	*rl = sp ? len - *wl - 1 : 0;
+}
+
+/* One open level of a record block: the record values go into, and the
+ * rows value it belongs to (NULL at the top). */
+struct archive_level {
+	struct record	*rec;
+	struct rvalue	*rows;		/* rows value being filled, or NULL */
+	char		*rows_id;
+};
+
+struct archive_block {
+	struct archive_level	 lv[ARCHIVE_MAX_DEPTH + 2];
+	int			 depth;		/* index of the innermost level */
+	struct rvalue		*last;		/* last text value, for "+" */
+	struct record		*last_rec;
+	size_t			 crc_start;	/* offset in the line text */
+	uint32_t		 crc;
+};
+
+static int
+archive_header_line(struct archive_parser *p, const char *s, size_t len)
+{
+	const char *eq = memchr(s, '=', len);
+	char **slot = NULL;
+	struct buf v;
+	size_t kl, i;
+
+	if (eq == NULL)
+		return archive_fail(p, "文件头的这一行应写成“名称=值”。");
+	kl = (size_t)(eq - s);
+	for (i = 0; i < kl; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '-' || s[i] == '_'))
+			return archive_fail(p, "文件头的名称只能含小写字母、数字和“-”。");
+	if (kl == 0)
+		return archive_fail(p, "文件头的这一行缺少名称。");
+	if (kl == 7 && memcmp(s, "program", 7) == 0)
+		slot = &p->a->program;
+	else if (kl == 7 && memcmp(s, "created", 7) == 0)
+		slot = &p->a->created;
+	else if (kl == 4 && memcmp(s, "unit", 4) == 0)
+		slot = &p->a->unit;
+	else if (kl == 11 && memcmp(s, "data-format", 11) == 0)
+		slot = &p->a->data_format;
+	else
+		return CX_OK;	/* added by a later version: ignored */
+	if (*slot != NULL)
+		return archive_fail(p, "文件头的“%.*s”重复。", (int)kl, s);
+	buf_init(&v);
+	if (archive_unescape(p, eq + 1, len - kl - 1, &v) != CX_OK) {
+		buf_free(&v);
+		return CX_ERR;
+	}
+	*slot = buf_take(&v);
+	return CX_OK;
+}
+
+static int
+archive_begin_block(struct archive_parser *p, struct archive_block *bl,
+    const char *s, size_t len, bool trash)
+{
+	const char *w, *r, *w2, *r2, *w3, *r3;
+	size_t wl, rl, wl2, rl2, wl3, rl3;
+
+	(void)rl3;
+	struct archive_item *it;
+	uint64_t id, fv;
+
+	archive_split(s, len, &w, &wl, &r, &rl);
+	archive_split(r, rl, &w2, &wl2, &r2, &rl2);
+	archive_split(r2, rl2, &w3, &wl3, &r3, &rl3);
+	if (wl == 0 || wl2 == 0 || wl3 == 0 || r3 != w3 + wl3)
+		return archive_fail(p, "应写成“@%s 种类 编号 表单版本”。",
+		    trash ? "trash" : "record");
+	if (!archive_kind_ok(w, wl))
+		return archive_fail(p, "记录种类“%.*s”写法不对。", (int)(wl > 64 ?
+		    0 : wl), w);
+	if (!archive_parse_u64(w2, wl2, &id) || id == 0)
+		return archive_fail(p, "记录编号应是正整数。");
+	if (!archive_parse_u64(w3, wl3, &fv) || fv > UINT_MAX)
+		return archive_fail(p, "表单版本应是非负整数。");
+	p->a->items = xgrow(p->a->items, &p->a->cap, p->a->n + 1,
+	    sizeof *p->a->items);
+	it = &p->a->items[p->a->n++];
+	it->kind = xstrndup(w, wl);
+	it->trash = trash;
+	it->rec = record_new();
+	it->rec->id = id;
+	it->rec->form_version = (unsigned)fv;
+	it->line = p->line;
+	memset(bl->lv, 0, sizeof bl->lv);
+	bl->depth = 0;
+	bl->lv[0].rec = it->rec;
+	bl->last = NULL;
+	bl->last_rec = NULL;
+	return CX_OK;
+}
+
+/* Reads a key (escaped) from s[0..len) into a new string. */
+static int
+archive_key(struct archive_parser *p, const char *s, size_t len, char **out)
+{
+	struct buf k;
+
+	if (len == 0)
+		return archive_fail(p, "缺少字段名。");
+	buf_init(&k);
+	if (archive_unescape(p, s, len, &k) != CX_OK) {
+		buf_free(&k);
+		return CX_ERR;
+	}
+	*out = buf_take(&k);
+	return CX_OK;
+}
+
+/* One line inside a record block (not its @crc). */
+static int
+archive_block_line(struct archive_parser *p, struct archive_block *bl,
+    const char *s, size_t len)
+{
+	struct archive_level *lv = &bl->lv[bl->depth];
+	const char *w, *r;
+	size_t wl, rl;
+	char *key;
+
+	if (len == 0)
+		return archive_fail(p, "记录中间不能有空行。");
+	if (s[0] == '+') {
+		struct buf v;
+
+		if (bl->last == NULL || bl->last_rec != lv->rec)
+			return archive_fail(p, "以“+”开头的续行前面应是一个字段值。");
+		buf_init(&v);
+		buf_addstr(&v, bl->last->text);
+		if (archive_unescape(p, s + 1, len - 1, &v) != CX_OK) {
+			buf_free(&v);
+			return CX_ERR;
+		}
+		free(bl->last->text);
+		bl->last->text = buf_take(&v);
+		return CX_OK;
+	}
+	bl->last = NULL;
+	if (s[0] != '@') {
+		const char *eq = memchr(s, '=', len);
+		struct buf v;
+
+		if (lv->rec == NULL)
+			return archive_fail(p, "多行表格的值应写在“@row 行号”之后。");
+		if (eq == NULL)
+			return archive_fail(p, "应写成“字段=值”。");
+		if (archive_key(p, s, (size_t)(eq - s), &key) != CX_OK)
+			return CX_ERR;
+		if (record_find(lv->rec, key) != NULL) {
+			archive_fail(p, "字段“%s”重复。", key);
+			free(key);
+			return CX_ERR;
+		}
+		buf_init(&v);
+		if (archive_unescape(p, eq + 1, len - (size_t)(eq - s) - 1,
+		    &v) != CX_OK) {
+			free(key);
+			buf_free(&v);
+			return CX_ERR;
+		}
+		record_set_take(lv->rec, key, buf_take(&v));
+		bl->last = record_find(lv->rec, key);
+		bl->last_rec = lv->rec;
+		free(key);
+		return CX_OK;
+	}
+	archive_split(s, len, &w, &wl, &r, &rl);
+	if (wl == 5 && memcmp(w, "@rows", 5) == 0) {
+		struct rvalue *rv;
+
+		if (lv->rec == NULL)
+			return archive_fail(p, "多行表格的值应写在“@row 行号”之后。");
+		if (bl->depth + 1 >= ARCHIVE_MAX_DEPTH)
+			return archive_fail(p, "多行表格嵌套太深（最多 %d 层）。",
+			    ARCHIVE_MAX_DEPTH);
+		if (archive_key(p, r, rl, &key) != CX_OK)
+			return CX_ERR;
+		if (record_find(lv->rec, key) != NULL) {
+			archive_fail(p, "字段“%s”重复。", key);
+			free(key);
+			return CX_ERR;
+		}
+		/* An empty row list stays a rows value. */
+		record_append_row(lv->rec, key, record_new());
+		rv = record_find(lv->rec, key);
+		record_remove_row(lv->rec, key, 0);
+		bl->depth++;
+		bl->lv[bl->depth].rec = NULL;
+		bl->lv[bl->depth].rows = rv;
+		bl->lv[bl->depth].rows_id = key;
+		return CX_OK;
+	}
+	if (wl == 4 && memcmp(w, "@row", 4) == 0) {
+		uint64_t no;
+
+		if (bl->depth == 0)
+			return archive_fail(p, "“@row”前面缺少“@rows 字段”。");
+		if (!archive_parse_u64(r, rl, &no) || no != lv->rows->nrows + 1)
+			return archive_fail(p, "行号应是 %zu。", lv->rows->nrows + 1);
+		lv->rows->rows = xgrow(lv->rows->rows, &lv->rows->rowcap,
+		    lv->rows->nrows + 1, sizeof *lv->rows->rows);
+		lv->rec = record_new();
+		lv->rows->rows[lv->rows->nrows++] = lv->rec;
+		return CX_OK;
+	}
+	if (wl == 8 && memcmp(w, "@endrows", 8) == 0) {
+		bool same;
+
+		if (bl->depth == 0)
+			return archive_fail(p, "多余的“@endrows”：前面没有未结束的“@rows”。");
+		if (archive_key(p, r, rl, &key) != CX_OK)
+			return CX_ERR;
+		same = strcmp(key, lv->rows_id) == 0;
+		free(key);
+		if (!same)
+			return archive_fail(p, "“@endrows”应是“%s”的结束。",
+			    lv->rows_id);
+		free(lv->rows_id);
+		memset(lv, 0, sizeof *lv);
+		bl->depth--;
+		return CX_OK;
+	}
+	return archive_fail(p, "记录中不认识的一行（以“@”开头的只能是 @rows、@row、"
+	    "@endrows、@crc）。");
+}
+
+static void
+archive_block_drop(struct archive_block *bl)
+{
+	int i;
+
+	for (i = 1; i <= bl->depth; i++)
+		free(bl->lv[i].rows_id);
+	bl->depth = 0;
+}
+
+static int
+archive_cmp_items(const void *a, const void *b)
+{
+	const struct archive_item *x = *(const struct archive_item *const *)a;
+	const struct archive_item *y = *(const struct archive_item *const *)b;
+	int c = strcmp(x->kind, y->kind);
+
+	if (c != 0)
+		return c;
+	if (x->rec->id != y->rec->id)
+		return x->rec->id < y->rec->id ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* A kind and id may appear once: in the records or in the bin. */
+static int
+archive_check_dups(struct archive_parser *p)
+{
+	struct archive_item **v;
+	size_t i;
+	int r = CX_OK;
+
+	if (p->a->n < 2)
+		return CX_OK;
+	v = xcalloc(p->a->n, sizeof *v);
+	for (i = 0; i < p->a->n; i++)
+		v[i] = &p->a->items[i];
+	qsort(v, p->a->n, sizeof *v, archive_cmp_items);
+	for (i = 1; i < p->a->n; i++) {
+		if (strcmp(v[i]->kind, v[i - 1]->kind) == 0 &&
+		    v[i]->rec->id == v[i - 1]->rec->id) {
+			p->line = v[i]->line;
+			r = archive_fail(p, "%s 编号 %llu 的记录重复（第 %lu 行已有）。",
+			    v[i]->kind, (unsigned long long)v[i]->rec->id,
+			    v[i - 1]->line);
+			break;
+		}
+	}
+	free(v);
+	return r;
+}
+
+int
+archive_parse(const char *name, const char *data, size_t len,
+    struct archive **out, char **errp)
+{
+	struct archive_parser p;
+	struct archive_block bl;
+	struct archive *a;
+	enum { HEAD, BODY, BLOCK, DONE } state = HEAD;
+	uint32_t filecrc = 0;
+	size_t pos = 0;
+	int r = CX_ERR;
+
+	*out = NULL;
+	a = xcalloc(1, sizeof *a);
+	memset(&p, 0, sizeof p);
+	memset(&bl, 0, sizeof bl);
+	p.name = name;
+	p.a = a;
+	p.errp = errp;
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		pos = 3;
+	while (pos < len) {
+		const char *s = data + pos, *nl = memchr(s, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - s) : len - pos;
+		size_t bad;
+
+		pos += n + (nl != NULL);
+		p.line++;
+		if (n > 0 && s[n - 1] == '\r')
+			n--;
+		if ((bad = text_utf8_invalid(s, n)) != (size_t)-1) {
+			archive_fail(&p, "含有无法识别的字符（编码不是 UTF-8）。");
+			goto out;
+		}
+		for (bad = 0; bad < n; bad++)
+			if ((unsigned char)s[bad] < 0x20 || s[bad] == 0x7f)
+				break;
+		if (bad < n) {
+			archive_fail(&p, "含有控制字符（应写成转义形式）。");
+			goto out;
+		}
+		if (state == DONE) {
+			archive_fail(&p, "结尾行“@end”之后不应再有内容。");
+			goto out;
+		}
+		if (p.line == 1) {
+			uint64_t v;
+			size_t ml = strlen(ARCHIVE_MAGIC);
+
+			if (n <= ml || memcmp(s, ARCHIVE_MAGIC, ml) != 0 ||
+			    s[ml] != ' ') {
+				archive_fail(&p, "这不是 cxzy 的导出文件（第一行应是“%s %d”）。",
+				    ARCHIVE_MAGIC, ARCHIVE_VERSION);
+				goto out;
+			}
+			if (!archive_parse_u64(s + ml + 1, n - ml - 1, &v)) {
+				archive_fail(&p, "格式版本应是正整数。");
+				goto out;
+			}
+			if (v != ARCHIVE_VERSION) {
+				archive_fail(&p, "导出文件的格式版本是 %llu，本程序只能读取版本 %d。"
+				    "请用更新版本的 cxzy 导入。", (unsigned long long)v,
+				    ARCHIVE_VERSION);
+				goto out;
+			}
+		} else if (state == HEAD && n > 0 && s[0] != '@') {
+			if (archive_header_line(&p, s, n) != CX_OK)
+				goto out;
+		} else if (state == HEAD || state == BODY) {
+			const char *w, *rest;
+			size_t wl, rl;
+
+			state = BODY;
+			if (n == 0)
+				goto next;
+			archive_split(s, n, &w, &wl, &rest, &rl);
+			if (wl == 7 && memcmp(w, "@record", 7) == 0) {
+				if (archive_begin_block(&p, &bl, rest, rl, false) !=
+				    CX_OK)
+					goto out;
+				bl.crc = 0;
+				state = BLOCK;
+			} else if (wl == 6 && memcmp(w, "@trash", 6) == 0) {
+				if (archive_begin_block(&p, &bl, rest, rl, true) !=
+				    CX_OK)
+					goto out;
+				bl.crc = 0;
+				state = BLOCK;
+			} else if (wl == 4 && memcmp(w, "@end", 4) == 0) {
+				const char *w2, *r2;
+				size_t wl2, rl2;
+				uint64_t cnt;
+				uint32_t want;
+
+				archive_split(rest, rl, &w2, &wl2, &r2, &rl2);
+				if (!archive_parse_u64(w2, wl2, &cnt) ||
+				    !archive_parse_crc(r2, rl2, &want)) {
+					archive_fail(&p, "结尾行应写成“@end 记录数 校验和”。");
+					goto out;
+				}
+				if (cnt != a->n) {
+					archive_fail(&p, "结尾行写着 %llu 条记录，文件里实际有 %zu 条。"
+					    "文件可能不完整或被改动过。",
+					    (unsigned long long)cnt, a->n);
+					goto out;
+				}
+				if (want != filecrc) {
+					archive_fail(&p, "整个文件的校验和不符（应为 %08lx，"
+					    "实为 %08lx）。文件可能损坏或被改动过。",
+					    (unsigned long)want, (unsigned long)filecrc);
+					goto out;
+				}
+				state = DONE;
+				continue;
+			} else {
+				archive_fail(&p, "此处应是“@record”、“@trash”或结尾行“@end”。");
+				goto out;
+			}
+		} else {
+			/* state == BLOCK */
+			if (n >= 5 && memcmp(s, "@crc ", 5) == 0) {
+				uint32_t want;
+
+				if (!archive_parse_crc(s + 5, n - 5, &want)) {
+					archive_fail(&p, "校验和应是 8 位小写十六进制数。");
+					goto out;
+				}
+				if (bl.depth != 0) {
+					archive_fail(&p, "多行表格“%s”缺少“@endrows”。",
+					    bl.lv[bl.depth].rows_id);
+					goto out;
+				}
+				if (want != bl.crc) {
+					archive_fail(&p, "%s 编号 %llu 的记录校验和不符（应为 %08lx，"
+					    "实为 %08lx）。这条记录可能损坏或被改动过。",
+					    a->items[a->n - 1].kind, (unsigned long long)
+					    a->items[a->n - 1].rec->id, (unsigned long)want,
+					    (unsigned long)bl.crc);
+					goto out;
+				}
+				state = BODY;
+			} else if (archive_block_line(&p, &bl, s, n) != CX_OK)
+				goto out;
+		}
+next:
+		if (state == BLOCK) {
+			bl.crc = codec_crc32(bl.crc, s, n);
+			bl.crc = codec_crc32(bl.crc, "\n", 1);
+		}
+		filecrc = codec_crc32(filecrc, s, n);
+		filecrc = codec_crc32(filecrc, "\n", 1);
+	}
+	if (p.line == 0) {
+		p.line = 1;
+		archive_fail(&p, "文件是空的，不是 cxzy 的导出文件。");
+		goto out;
+	}
+	if (state == BLOCK) {
+		archive_fail(&p, "文件不完整：%s 编号 %llu 的记录没有结束（缺少“@crc”），"
+		    "文件可能在复制时被截断。", a->items[a->n - 1].kind,
+		    (unsigned long long)a->items[a->n - 1].rec->id);
+		goto out;
+	}
+	if (state != DONE) {
+		archive_fail(&p, "文件不完整：缺少结尾行“@end”，文件可能在复制时被截断。");
+		goto out;
+	}
+	if (archive_check_dups(&p) != CX_OK)
+		goto out;
+	if (a->program == NULL)
+		a->program = xstrdup("");
+	if (a->created == NULL)
+		a->created = xstrdup("");
+	if (a->unit == NULL)
+		a->unit = xstrdup("");
+	if (a->data_format == NULL)
+		a->data_format = xstrdup("");
+	*out = a;
+	a = NULL;
+	r = CX_OK;
+out:
+	archive_block_drop(&bl);
+	archive_free(a);
+	return r;
+}
+
+int
+archive_read_file(const char *path, struct archive **out, char **errp)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int r;
+
+	*out = NULL;
+	if (strcmp(path, "-") == 0) {
+		struct buf b;
+		char chunk[65536];
+		size_t n;
+
+		buf_init(&b);
+		while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
+			if (b.len + n > ARCHIVE_STDIN_MAX) {
+				buf_free(&b);
+				return err_set(errp, "标准输入的内容太大。");
+			}
+			buf_add(&b, chunk, n);
+		}
+		if (ferror(stdin)) {
+			buf_free(&b);
+			return err_set(errp, "无法读取标准输入：%s。", strerror(errno));
+		}
+		len = b.len;
+		data = buf_take(&b);
+		r = archive_parse("（标准输入）", data, len, out, errp);
+	} else {
+		if (util_read_file(path, &data, &len, errp) != CX_OK)
+			return CX_ERR;
+		r = archive_parse(path, data, len, out, errp);
+	}
+	free(data);
+	return r;
+}
+
+void
+archive_free(struct archive *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->n; i++) {
+		free(a->items[i].kind);
+		record_free(a->items[i].rec);
+	}
+	free(a->items);
+	free(a->program);
+	free(a->created);
+	free(a->unit);
+	free(a->data_format);
+	free(a);
+}
+
+/* ------------------------------------------------------------------ */
+/* Import                                                              */
+/* ------------------------------------------------------------------ */
+
+/* A record of the local recycle bin. */
+struct archive_local {
+	const char	*kind;
+	uint64_t	 id;
+	struct record	*rec;
+};
+
+/* An archive record that is to be added or updated. */
+struct archive_plan {
+	const char	*kind;
+	uint64_t	 id;
+	size_t		 k;		/* index in the archive */
+};
+
+/* What the import knows while it decides. */
+struct archive_ctx {
+	struct store			*st;
+	const struct formset		*fs;
+	const struct archive		*a;
+	struct archive_local		*bin;		/* sorted by kind, id */
+	size_t				 nbin, bincap;
+	struct archive_report		*rep;
+	struct archive_plan		*planned;	/* sorted by kind, id */
+	size_t				 nplanned;
+};
+
+static int
+archive_cmp_local(const void *a, const void *b)
+{
+	const struct archive_local *x = a, *y = b;
+	int c = strcmp(x->kind, y->kind);
+
+	if (c != 0)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int
+archive_collect_bin(void *arg, const struct form *f, const struct record *r)
+{
+	struct archive_ctx *c = arg;
+
+	c->bin = xgrow(c->bin, &c->bincap, c->nbin + 1, sizeof *c->bin);
+	c->bin[c->nbin].kind = f->kind;
+	c->bin[c->nbin].id = r->id;
+	c->bin[c->nbin].rec = record_copy(r);
+	c->bin[c->nbin].rec->id = r->id;
+	c->nbin++;
+	return 0;
+}
+
+static const struct record *
+archive_bin_find(const struct archive_ctx *c, const char *kind, uint64_t id)
+{
+	struct archive_local key, *hit;
+
+	if (c->nbin == 0)
+		return NULL;
+	key.kind = kind;
+	key.id = id;
+	hit = bsearch(&key, c->bin, c->nbin, sizeof *c->bin, archive_cmp_local);
+	return hit != NULL ? hit->rec : NULL;
+}
+
+static int
+archive_cmp_plan(const void *a, const void *b)
+{
+	const struct archive_plan *x = a, *y = b;
+	int c = strcmp(x->kind, y->kind);
+
+	if (c != 0)
+		return c;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* An added or updated record of the archive, unless it was rejected. */
+static const struct archive_item *
+archive_planned_find(const struct archive_ctx *c, const char *kind,
+    uint64_t id)
+{
+	struct archive_plan key, *hit;
+
+	if (c->nplanned == 0)
+		return NULL;
+	key.kind = kind;
+	key.id = id;
+	hit = bsearch(&key, c->planned, c->nplanned, sizeof *c->planned,
+	    archive_cmp_plan);
+	if (hit == NULL || c->rep->v[hit->k].outcome == ARCHIVE_REJECTED)
+		return NULL;
+	return &c->a->items[hit->k];
+}
+
+/* References are checked against the data as it will be after the
+ * import: the archive's added and updated records, then the records
+ * here, then the recycle bin here (a record in the bin still exists: it
+ * can be restored, and the record pointing at it was valid when stored). */
+static int
+archive_lookup(void *arg, const char *kind, uint64_t id,
+    struct record **out, char **errp)
+{
+	struct archive_ctx *c = arg;
+	const struct archive_item *it = archive_planned_find(c, kind, id);
+	const struct form *f;
+	const struct record *b;
+	int rc;
+
+	*out = NULL;
+	if (it != NULL) {
+		*out = record_copy(it->rec);
+		return CX_OK;
+	}
+	if ((f = formset_find(c->fs, kind)) == NULL)
+		return CX_NOTFOUND;
+	rc = store_get(c->st, f, id, out, errp);
+	if (rc != CX_NOTFOUND)
+		return rc;
+	if ((b = archive_bin_find(c, kind, id)) != NULL) {
+		*out = record_copy(b);
+		return CX_OK;
+	}
+	return CX_NOTFOUND;
+}
+
+static const char *
+archive_str(const struct record *r, const char *id)
+{
+	const char *s = r != NULL ? record_get(r, id) : NULL;
+
+	return s != NULL ? s : "";
+}
+
+/* When a copy last changed: its _modified, or _deleted when later. */
+static const char *
+archive_changed(const struct record *r)
+{
+	const char *m = archive_str(r, "_modified");
+	const char *d = archive_str(r, "_deleted");
+
+	return strcmp(d, m) > 0 ? d : m;
+}
+
+/* Decides the outcome of one archive item against the store. */
+static int
+archive_decide(struct archive_ctx *c, size_t k, char **errp)
+{
+	const struct archive_item *it = &c->a->items[k];
+	struct archive_result *res = &c->rep->v[k];
+	const struct form *f = formset_find(c->fs, it->kind);
+	struct record *live = NULL;
+	const struct record *local;
+	bool local_trash;
+	int rc;
+
+	res->kind = it->kind;
+	res->id = it->rec->id;
+	res->trash = it->trash;
+	strlist_init(&res->problems);
+	if (f == NULL) {
+		res->label = it->kind;
+		res->title = xstrdup("");
+		res->outcome = ARCHIVE_UNKNOWN;
+		return CX_OK;
+	}
+	res->label = f->label;
+	res->title = xstrdup(f->title ? archive_str(it->rec, f->title) : "");
+	rc = store_get(c->st, f, it->rec->id, &live, errp);
+	if (rc == CX_ERR)
+		return CX_ERR;
+	local = live;
+	local_trash = false;
+	if (local == NULL) {
+		local = archive_bin_find(c, f->kind, it->rec->id);
+		local_trash = true;
+	}
+	if (local == NULL) {
+		res->outcome = ARCHIVE_ADDED;
+	} else if (strcmp(archive_str(local, "_created"),
+	    archive_str(it->rec, "_created")) != 0) {
+		res->outcome = ARCHIVE_CONFLICT;
+		res->other_record = true;
+	} else if (local_trash == it->trash && record_equal(local, it->rec)) {
+		res->outcome = ARCHIVE_UNCHANGED;
+	} else if (strcmp(archive_changed(it->rec), archive_changed(local)) > 0) {
+		res->outcome = ARCHIVE_UPDATED;
+	} else
+		res->outcome = ARCHIVE_CONFLICT;
+	if (res->outcome == ARCHIVE_CONFLICT) {
+		res->local_modified = xstrdup(res->other_record ?
+		    archive_str(local, "_created") : archive_changed(local));
+		res->archive_modified = xstrdup(res->other_record ?
+		    archive_str(it->rec, "_created") : archive_changed(it->rec));
+	}
+	record_free(live);
+	return CX_OK;
+}
+
+/* Validates the planned records until no more are rejected: rejecting
+ * one can break a record that points at it. */
+static void
+archive_validate(struct archive_ctx *c)
+{
+	bool again = true;
+	size_t i;
+
+	while (again) {
+		again = false;
+		for (i = 0; i < c->nplanned; i++) {
+			size_t k = c->planned[i].k;
+			const struct archive_item *it = &c->a->items[k];
+			struct archive_result *res = &c->rep->v[k];
+			const struct form *f = formset_find(c->fs, it->kind);
+			struct strlist pr;
+
+			if (res->outcome == ARCHIVE_REJECTED)
+				continue;
+			strlist_init(&pr);
+			form_validate(f, it->rec, archive_lookup, c, &pr);
+			model_check(c->fs, f->kind, it->rec, archive_lookup, c, &pr);
+			if (pr.n > 0) {
+				c->rep->count[res->outcome]--;
+				c->rep->count[ARCHIVE_REJECTED]++;
+				res->outcome = ARCHIVE_REJECTED;
+				strlist_free(&res->problems);
+				res->problems = pr;
+				again = true;
+			} else
+				strlist_free(&pr);
+		}
+	}
+}
+
+int
+archive_import(struct store *st, const struct formset *fs,
+    const struct archive *a, bool dry_run, struct archive_report *rep,
+    char **errp)
+{
+	struct archive_ctx c;
+	struct store_load_item *items = NULL;
+	size_t i, n = 0;
+	int r = CX_ERR;
+
+	memset(rep, 0, sizeof *rep);
+	memset(&c, 0, sizeof c);
+	c.st = st;
+	c.fs = fs;
+	c.a = a;
+	c.rep = rep;
+	if (!dry_run && store_readonly(st))
+		return err_set(errp, "数据目录是只读的（例如 U 盘的写保护开关已打开），"
+		    "不能导入。请关闭写保护或把数据复制到可写的位置。");
+	if (store_trash_foreach(st, archive_collect_bin, &c, errp) != CX_OK)
+		goto out;
+	if (c.nbin > 1)
+		qsort(c.bin, c.nbin, sizeof *c.bin, archive_cmp_local);
+	rep->v = xcalloc(a->n ? a->n : 1, sizeof *rep->v);
+	for (i = 0; i < a->n; i++) {
+		rep->n++;
+		if (archive_decide(&c, i, errp) != CX_OK)
+			goto out;
+		rep->count[rep->v[i].outcome]++;
+	}
+	c.planned = xcalloc(a->n ? a->n : 1, sizeof *c.planned);
+	for (i = 0; i < a->n; i++)
+		if (rep->v[i].outcome == ARCHIVE_ADDED ||
+		    rep->v[i].outcome == ARCHIVE_UPDATED) {
+			c.planned[c.nplanned].kind = a->items[i].kind;
+			c.planned[c.nplanned].id = a->items[i].rec->id;
+			c.planned[c.nplanned].k = i;
+			c.nplanned++;
+		}
+	qsort(c.planned, c.nplanned, sizeof *c.planned, archive_cmp_plan);
+	archive_validate(&c);
+	items = xcalloc(c.nplanned ? c.nplanned : 1, sizeof *items);
+	for (i = 0; i < a->n; i++) {
+		if (rep->v[i].outcome != ARCHIVE_ADDED &&
+		    rep->v[i].outcome != ARCHIVE_UPDATED)
+			continue;
+		items[n].f = formset_find(fs, a->items[i].kind);
+		items[n].rec = a->items[i].rec;
+		items[n].trash = a->items[i].trash;
+		n++;
+	}
+	if (!dry_run) {
+		if (store_load(st, items, n, errp) != CX_OK) {
+			err_prefix(errp, "导入失败，数据没有任何改动：");
+			goto out;
+		}
+		rep->applied = true;
+	}
+	r = CX_OK;
+out:
+	for (i = 0; i < c.nbin; i++)
+		record_free(c.bin[i].rec);
+	free(c.bin);
+	free(c.planned);
+	free(items);
+	return r;
+}
+
+void
+archive_report_free(struct archive_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n; i++) {
+		free(rep->v[i].title);
+		free(rep->v[i].local_modified);
+		free(rep->v[i].archive_modified);
+		strlist_free(&rep->v[i].problems);
+	}
+	free(rep->v);
+	memset(rep, 0, sizeof *rep);
+}
+
+static void
+archive_report_name(struct buf *b, const struct archive_result *res)
+{
+	buf_addf(b, "%s%s", res->trash ? "回收站中的" : "", res->label);
+	if (*res->title != '\0')
+		buf_addf(b, "“%s”", res->title);
+	buf_addf(b, "（编号 %llu）", (unsigned long long)res->id);
+}
+
+char *
+archive_report_text(const struct archive_report *rep)
+{
+	static const char *const verbs[ARCHIVE_NOUTCOMES] = { "新增", "更新",
+	    "未变", "冲突", "拒绝", "跳过" };
+	struct buf b;
+	size_t i, j;
+
+	buf_init(&b);
+	for (i = 0; i < rep->n; i++) {
+		const struct archive_result *res = &rep->v[i];
+
+		if (res->outcome == ARCHIVE_UNCHANGED)
+			continue;
+		buf_addf(&b, "%s  ", verbs[res->outcome]);
+		archive_report_name(&b, res);
+		switch (res->outcome) {
+		case ARCHIVE_CONFLICT:
+			if (res->other_record)
+				buf_addf(&b, "：本机这个编号是另一条记录（本机的创建于 %s，"
+				    "导入文件里的创建于 %s），保留本机的。",
+				    *res->local_modified ? res->local_modified : "（未知）",
+				    *res->archive_modified ? res->archive_modified :
+				    "（未知）");
+			else
+				buf_addf(&b, "：本机的修改于 %s，导入文件里的修改于 %s，"
+				    "%s保留本机的。",
+				    *res->local_modified ? res->local_modified : "（未知）",
+				    *res->archive_modified ? res->archive_modified :
+				    "（未知）", strcmp(res->local_modified,
+				    res->archive_modified) == 0 ?
+				    "两边都改过，" : "本机的较新，");
+			break;
+		case ARCHIVE_REJECTED:
+			buf_addstr(&b, "：不符合表单要求，没有导入：");
+			break;
+		case ARCHIVE_UNKNOWN:
+			buf_addf(&b, "：本机的表单里没有“%s”这种记录。", res->kind);
+			break;
+		default:
+			break;
+		}
+		buf_addc(&b, '\n');
+		for (j = 0; j < res->problems.n; j++)
+			buf_addf(&b, "    %s\n", res->problems.v[j]);
+	}
+	buf_addf(&b, "%s：新增 %zu 条，更新 %zu 条，未变 %zu 条，冲突 %zu 条，"
+	    "拒绝 %zu 条，跳过 %zu 条。\n", rep->applied ? "已导入" :
+	    "试运行，数据没有改动", rep->count[ARCHIVE_ADDED],
+	    rep->count[ARCHIVE_UPDATED], rep->count[ARCHIVE_UNCHANGED],
+	    rep->count[ARCHIVE_CONFLICT], rep->count[ARCHIVE_REJECTED],
+	    rep->count[ARCHIVE_UNKNOWN]);
+	return buf_take(&b);
+}

@@ -1,0 +1,145 @@
+/* archive.h: the portable text archive (export and import).
+ *
+ * An archive holds every record of a data directory, the recycle bin
+ * included, as UTF-8 text that any cxzy can read whatever LMDB it links:
+ * it is how data moves between LMDB 0.9 and 1.0, between machines, and
+ * back from a damaged stick.  The format is in docs/archive.md:
+ *
+ *   cxzy-archive 1                       format line
+ *   program=0.1.0                        header (key=value)
+ *   created=2026-11-27 10:00:00
+ *   unit=演示市人防办机关党委
+ *   data-format=1
+ *                                        blank line between blocks
+ *   @record member 17 1                  kind, id, form version
+ *   _created=2026-11-27 10:00:00         values, escaped (\\ \n \r \t
+ *   note=第一行\n                         \s \xHH); a value's line break
+ *   +第二行                               goes on in a "+" line
+ *   @rows items                          a rows value ...
+ *   @row 1                               ... and its rows
+ *   content=…
+ *   @endrows items
+ *   @crc 0a1b2c3d                        CRC-32 of the block's lines
+ *
+ *   @trash member 5 1                    a record in the recycle bin
+ *   …
+ *   @end 80 89abcdef                     record count, CRC-32 of all
+ *                                        lines before this one
+ *
+ * The reader is strict: anything malformed, a checksum that does not
+ * match, an unknown format version or a missing trailer is an error
+ * "NAME:LINE: 中文说明".  It never crashes on arbitrary bytes and uses
+ * memory proportional to its input.
+ */
+#ifndef CXZY_ARCHIVE_H
+#define CXZY_ARCHIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "formdef.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+
+#define ARCHIVE_VERSION		1
+#define ARCHIVE_MAGIC		"cxzy-archive"
+/* Rows inside rows, as deep as the codec allows. */
+#define ARCHIVE_MAX_DEPTH	8
+
+/* One record read from an archive. */
+struct archive_item {
+	char		*kind;
+	bool		 trash;		/* from the recycle bin */
+	struct record	*rec;		/* rec->id and rec->form_version set */
+	unsigned long	 line;		/* line of its @record / @trash */
+};
+
+struct archive {
+	char			*program;	/* header values, "" if absent */
+	char			*created;
+	char			*unit;
+	char			*data_format;
+	struct archive_item	*items;
+	size_t			 n;
+	size_t			 cap;
+};
+
+/* Writes every record of every kind in fs (in the forms' order, then by
+ * id) and the recycle bin to fp, all read in one snapshot.  The header's
+ * unit is the meta value "unit", or else the name of the 机关党委 (org of
+ * type committee).  *nrecords (may be NULL) gets the number of records
+ * written.  Fails with a message when a record cannot be read or fp
+ * cannot be written. */
+int archive_export(struct store *st, const struct formset *fs, FILE *fp,
+    size_t *nrecords, char **errp);
+
+/* Exports to the file path safely: a temporary file in the same
+ * directory, flushed to disk, then renamed over path.  Refuses an
+ * existing path unless force. */
+int archive_export_file(struct store *st, const struct formset *fs,
+    const char *path, bool force, size_t *nrecords, char **errp);
+
+/* Parses an archive held in data[0..len).  name is used in messages
+ * ("NAME:LINE: ...").  A UTF-8 BOM and CRLF line ends are accepted. */
+int archive_parse(const char *name, const char *data, size_t len,
+    struct archive **out, char **errp);
+/* Reads and parses a file ("-" = standard input). */
+int archive_read_file(const char *path, struct archive **out, char **errp);
+void archive_free(struct archive *a);
+
+/* What importing one record did (or, in a dry run, would do). */
+enum archive_outcome {
+	ARCHIVE_ADDED,		/* not here: added with its own id */
+	ARCHIVE_UPDATED,	/* the archive's copy is newer: replaced */
+	ARCHIVE_UNCHANGED,	/* identical here */
+	ARCHIVE_CONFLICT,	/* here newer, or both changed, or the id
+				 * belongs to another record: left alone */
+	ARCHIVE_REJECTED,	/* fails form_validate / model_check */
+	ARCHIVE_UNKNOWN,	/* a kind the forms do not know: skipped */
+	ARCHIVE_NOUTCOMES
+};
+
+struct archive_result {
+	enum archive_outcome	 outcome;
+	const char		*kind;		/* the archive's */
+	const char		*label;		/* the form's, or the kind */
+	uint64_t		 id;
+	bool			 trash;		/* the archive's copy is in the bin */
+	char			*title;		/* "" when none */
+	char			*local_modified;	/* conflicts */
+	char			*archive_modified;
+	bool			 other_record;	/* conflict: different _created */
+	struct strlist		 problems;	/* rejected */
+};
+
+struct archive_report {
+	struct archive_result	*v;		/* in archive order */
+	size_t			 n;
+	size_t			 count[ARCHIVE_NOUTCOMES];
+	bool			 applied;	/* written (not a dry run) */
+};
+
+/* Imports the records of a into st (see docs/archive.md for the rules):
+ * absent → added with the same id; identical → unchanged; the archive's
+ * copy newer (_modified, or _deleted for the bin) → updated; otherwise,
+ * or when the id is held by a record with a different _created, a
+ * conflict, left unchanged.  Added and updated records are checked with
+ * form_validate and model_check against the data as it will be after
+ * the import; a record that fails is rejected and not written.  All
+ * writes go in one transaction, so a failure leaves the store unchanged.
+ * With dry_run nothing is written.  The report lists every record of a;
+ * free it with archive_report_free.  Returns CX_ERR only when the import
+ * could not run or could not be written. */
+int archive_import(struct store *st, const struct formset *fs,
+    const struct archive *a, bool dry_run, struct archive_report *report,
+    char **errp);
+void archive_report_free(struct archive_report *report);
+
+/* The report as Chinese text, one line per added, updated, conflicting,
+ * rejected or skipped record, and a summary line.  Newly allocated. */
+char *archive_report_text(const struct archive_report *report);
+
+#endif

@@ -1,0 +1,86 @@
+#!/bin/sh
+# Export and import: exact bytes of the demo's archive, moving it into new
+# and existing data directories, conflicts, dry runs and damaged files.
+. "$CXZY_TESTDATA/lib.sh"
+
+cd "$T" || exit 99
+"$CXZY" demo demo >/dev/null || exit 99
+A=demo.cxa
+
+golden export 0 "$CXZY" --data demo export "$A"
+if [ "${CXZY_REGEN:-}" = 1 ]; then cp "$A" "$GOLDEN/export-demo.cxa"; fi
+same_bytes "export: archive bytes" "$A" "$GOLDEN/export-demo.cxa"
+run 0 "$CXZY" --data demo export - && same_bytes "export -: same bytes on stdout" "$T/out" "$A"
+LC_ALL=zh_CN.GB18030 LANG=zh_CN.GB18030 run 0 "$CXZY" --data demo export - &&
+    same_bytes "export - in GB18030: the archive stays UTF-8" "$T/out" "$A"
+expect "export: refuses to overwrite" 1 "已经存在，没有覆盖" "$CXZY" --data demo export "$A"
+same_bytes "export: refused file untouched" "$A" "$GOLDEN/export-demo.cxa"
+expect "export --force overwrites" 0 "已把 79 条记录" "$CXZY" --data demo export "$A" --force
+expect "export: unknown option" 2 "不认识的参数" "$CXZY" --data demo export "$A" --forse
+if ls "$T" | grep -q tmp; then fail "export: no temporary file left"; else pass "export: no temporary file left"; fi
+
+"$CXZY" --data demo list member >"$T/list-demo" || exit 99
+
+# Into a directory that does not exist yet: a new one, everything added.
+expect "import into a new directory" 0 "已导入：新增 79 条，更新 0 条，未变 0 条，冲突 0 条" \
+    "$CXZY" --data new import "$A"
+run 0 "$CXZY" --data new list member && same_bytes "new: member list identical" "$T/out" "$T/list-demo"
+run 0 "$CXZY" --data new export - && same_bytes "new: exports the same bytes" "$T/out" "$A"
+expect "re-import: all unchanged" 0 "已导入：新增 0 条，更新 0 条，未变 79 条，冲突 0 条" \
+    "$CXZY" --data new import "$A"
+expect "new: check clean" 0 "未发现问题" "$CXZY" --data new check
+
+# Into a directory made by init: its own 机关党委 holds id 1.
+CXZY_NOW="2026-11-20 08:00:00" "$CXZY" init fresh 演示市人防办机关党委 >/dev/null || exit 99
+expect "import into an init directory: org 1 is another record" 4 \
+    "冲突  党组织“演示市人防办机关党委”（编号 1）：本机这个编号是另一条记录" \
+    "$CXZY" --data fresh import "$A"
+run 0 "$CXZY" --data fresh list member && same_bytes "fresh: member list identical" "$T/out" "$T/list-demo"
+
+# The bin travels too.
+CXZY_NOW="2026-11-27 11:00:00" "$CXZY" --data demo delete member 5 >/dev/null || exit 99
+"$CXZY" --data demo export "$T/bin.cxa" >/dev/null || exit 99
+expect "import: bin record moves to the bin" 0 "更新  回收站中的党员“徐堃”（编号 5）" \
+    "$CXZY" --data new import "$T/bin.cxa"
+expect "import: bin listed" 0 "徐堃" "$CXZY" --data new trash
+
+# A record edited here after the archive was made: conflict, unchanged.
+CXZY_NOW="2026-11-28 09:00:00" "$CXZY" --data new set member 17 职务/岗位=本机修改 >/dev/null || exit 99
+fp=$(fingerprint new)
+expect "older archive: conflict listed" 4 \
+    "冲突  党员“林𠀾”（编号 17）：本机的修改于 2026-11-28 09:00:00，导入文件里的修改于 2026-11-27 10:00:00，本机的较新，保留本机的。" \
+    "$CXZY" --data new import "$A"
+if [ "$(fingerprint new)" = "$fp" ]; then pass "conflict: nothing changed"; else fail "conflict: nothing changed"; fi
+expect "conflict: record kept" 0 "本机修改" "$CXZY" --data new show member 17
+
+# A newer archive: dry run lists the update and writes nothing.
+CXZY_NOW="2026-11-29 09:00:00" "$CXZY" --data demo set member 18 职务/岗位=源修改 >/dev/null || exit 99
+"$CXZY" --data demo export "$T/newer.cxa" >/dev/null || exit 99
+fp=$(fingerprint new)
+expect "dry run: update shown" 4 "更新  党员“程一鸣”（编号 18）" \
+    "$CXZY" --data new import "$T/newer.cxa" --dry-run
+expect "dry run: summary" 4 "试运行，数据没有改动：新增 0 条，更新 1 条" \
+    "$CXZY" --data new import --dry-run "$T/newer.cxa"
+if [ "$(fingerprint new)" = "$fp" ]; then pass "dry run: nothing changed"; else fail "dry run: nothing changed"; fi
+expect "import: update applied" 4 "已导入：新增 0 条，更新 1 条" \
+    "$CXZY" --data new import "$T/newer.cxa"
+expect "import: updated record" 0 "源修改" "$CXZY" --data new show member 18
+
+# Damaged archives: a clear message, and nothing changes.
+fp=$(fingerprint new)
+head -n 500 "$A" >"$T/cut.cxa"
+expect "truncated archive" 1 "cut.cxa:500: 文件不完整" "$CXZY" --data new import "$T/cut.cxa"
+sed 's/^name=唐堃$/name=唐坤/' "$A" >"$T/edited.cxa"
+expect "edited archive: checksum" 1 "的记录校验和不符" "$CXZY" --data new import "$T/edited.cxa"
+sed '1s/1$/9/' "$A" >"$T/future.cxa"
+expect "future format version" 1 "future.cxa:1: 导出文件的格式版本是 9" "$CXZY" --data new import "$T/future.cxa"
+printf 'garbage\n' >"$T/junk.cxa"
+expect "not an archive" 1 "junk.cxa:1: 这不是 cxzy 的导出文件" "$CXZY" --data new import "$T/junk.cxa"
+if [ "$(fingerprint new)" = "$fp" ]; then pass "damaged archives: nothing changed"; else fail "damaged archives: nothing changed"; fi
+# CRLF line ends (a copy through a Windows editor) still import.
+sed 's/$/\r/' "$A" >"$T/crlf.cxa"
+expect "CRLF archive imports" 4 "未变" "$CXZY" --data new import "$T/crlf.cxa" --dry-run
+expect "import: missing file" 1 "nosuch.cxa" "$CXZY" --data new import "$T/nosuch.cxa"
+expect "import: standard input" 4 "未变 76 条，冲突 3 条" sh -c "'$CXZY' --data new import - --dry-run <'$A'"
+
+finish
