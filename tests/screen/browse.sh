@@ -46,6 +46,7 @@ for loc in utf8 gb18030; do
 	wait_for "$loc: on 职务/岗位" "行政职务或工作岗位"
 	send C-u
 	typ "支部宣传员"
+	wait_for "$loc: typed" "支部宣传员"
 	# A window made too small and grown again loses nothing typed.
 	tm resize-window -t s -x 60 -y 20
 	wait_for "$loc: too small while editing" "窗口太小"
