@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@
 #include "demo.h"
 #include "formdef.h"
 #include "model.h"
+#include "report.h"
 #include "store.h"
 #include "text.h"
 #include "tui.h"
@@ -1415,6 +1417,288 @@ out:
 	return rc;
 }
 
+/* -------------------------------------------------------------- report */
+
+/* A printed list of every record of a kind: the columns are the fields
+ * with a print width in the form, so the paper layout comes from forms/
+ * like everything else.  The per-annex paper forms come later. */
+struct cli_report {
+	struct cli		 *c;
+	struct report		 *r;
+	const struct form_field	**cols;
+	size_t			  ncols;
+	const struct form_field	 *filter;
+	const char		 *filter_value;
+	size_t			  n;
+};
+
+static int
+cli_report_row(void *arg, const struct form *f, const struct record *rec)
+{
+	struct cli_report *cr = arg;
+	char **cells;
+	size_t i;
+
+	(void)f;
+	if (cr->filter != NULL) {
+		const char *v = record_get(rec, cr->filter->id);
+
+		if (v == NULL || strcmp(v, cr->filter_value) != 0)
+			return 0;
+	}
+	cells = xcalloc(cr->ncols + 1, sizeof *cells);
+	cells[0] = xasprintf("%zu", ++cr->n);
+	for (i = 0; i < cr->ncols; i++) {
+		const char *v = record_get(rec, cr->cols[i]->id);
+
+		cells[i + 1] = form_value_display(cr->c->fs, cr->cols[i],
+		    v ? v : "", cli_lookup_cached, cr->c);
+	}
+	report_table_row(cr->r, (const char *const *)cells);
+	for (i = 0; i <= cr->ncols; i++)
+		free(cells[i]);
+	free(cells);
+	return 0;
+}
+
+/* The field a report may be limited to one branch by: a top-level
+ * reference to an org restricted to branches. */
+static const struct form_field *
+cli_report_branch_field(const struct form *f)
+{
+	size_t i, k;
+
+	for (i = 0; i < f->nfields; i++) {
+		const struct form_field *ff = &f->fields[i];
+
+		if (ff->type != FT_REF || strcmp(ff->ref_kind, "org") != 0)
+			continue;
+		for (k = 0; k < ff->nwhere; k++)
+			if (strcmp(ff->where_values[k], "branch") == 0)
+				return ff;
+	}
+	return NULL;
+}
+
+static int
+cli_report_write(const char *path, const struct buf *b)
+{
+	char *tmp;
+	FILE *fp;
+	int ok;
+
+	if (path == NULL) {
+		fwrite(b->s ? b->s : "", 1, b->len, stdout);
+		return fflush(stdout) == 0 ? CX_OK : CX_ERR;
+	}
+	tmp = xasprintf("%s.tmp", path);
+	fp = fopen(tmp, "wb");
+	if (fp == NULL) {
+		cli_error("无法写入“%s”：%s", tmp, strerror(errno));
+		free(tmp);
+		return CX_ERR;
+	}
+	ok = fwrite(b->s ? b->s : "", 1, b->len, fp) == b->len &&
+	    fflush(fp) == 0 && fsync(fileno(fp)) == 0;
+	ok = fclose(fp) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		cli_error("无法写入“%s”：%s。报表没有保存。", path,
+		    strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return CX_ERR;
+	}
+	free(tmp);
+	return CX_OK;
+}
+
+static int
+cli_cmd_report(struct cli *c, int argc, char **argv)
+{
+	const struct form *f;
+	struct cli_report cr;
+	struct report_opts ro;
+	struct report_col *cols;
+	struct buf out;
+	struct date today;
+	char datebuf[32], *err = NULL, *val = NULL, *unit = NULL, *title;
+	const char *path = NULL, *branch = NULL;
+	bool width_given = false;
+	size_t i;
+	int k, rc = EXIT_FAIL;
+
+	if (strcmp(argv[0], "--list") == 0) {
+		for (i = 0; i < c->fs->n; i++) {
+			char *name = text_pad(c->fs->forms[i]->kind, 10,
+			    TEXT_LEFT, TEXT_SCREEN);
+
+			cli_print("%s  %s名册\n", name, c->fs->forms[i]->label);
+			free(name);
+		}
+		return EXIT_OK;
+	}
+	report_opts_init(&ro);
+	ro.encoding = conv_codeset_is_utf8(conv_locale_codeset()) ?
+	    REPORT_UTF8 : REPORT_GB18030;
+	for (k = 1; k < argc; k++) {
+		const char *a = argv[k], *next = k + 1 < argc ? argv[k + 1] : NULL;
+
+		if (strcmp(a, "--crlf") == 0)
+			ro.eol = REPORT_EOL_CRLF;
+		else if (strcmp(a, "--bom") == 0)
+			ro.bom = true;
+		else if (strcmp(a, "--box") == 0)
+			ro.border = REPORT_BORDER_BOX;
+		else if (strcmp(a, "--no-formfeed") == 0)
+			ro.formfeed = false;
+		else if (next != NULL && strcmp(a, "--encoding") == 0) {
+			k++;
+			if (strcasecmp(next, "utf-8") == 0 ||
+			    strcasecmp(next, "utf8") == 0)
+				ro.encoding = REPORT_UTF8;
+			else if (strcasecmp(next, "gb18030") == 0)
+				ro.encoding = REPORT_GB18030;
+			else if (strcasecmp(next, "gbk") == 0)
+				ro.encoding = REPORT_GBK;
+			else {
+				cli_error("不认识的编码“%s”。可用：gb18030、gbk、utf-8。",
+				    next);
+				return EXIT_USAGE;
+			}
+		} else if (next != NULL && (strcmp(a, "--width") == 0 ||
+		    strcmp(a, "--lines") == 0)) {
+			uint64_t v;
+
+			k++;
+			if (!util_parse_id(next, &v) || v > 1000 ||
+			    (a[2] == 'w' && v < 40) || (a[2] == 'l' && v < 10)) {
+				cli_error("“%s %s”不对：宽度应是 40 以上的列数（常用 80 或 136），"
+				    "页长应是 10 以上的行数（常用 66）。", a, next);
+				return EXIT_USAGE;
+			}
+			if (a[2] == 'w') {
+				ro.width = (size_t)v;
+				width_given = true;
+			}
+			else
+				ro.page_lines = (size_t)v;
+		} else if (next != NULL && strcmp(a, "--branch") == 0)
+			branch = argv[++k];
+		else if (next != NULL && strcmp(a, "-o") == 0)
+			path = argv[++k];
+		else if (next != NULL && strcmp(a, "--period") == 0) {
+			cli_error("这份报表列出全部记录，不分周期；请去掉 --period。");
+			return EXIT_USAGE;
+		} else {
+			cli_error("报表选项“%s”不对。用法：cxzy report 种类 [--branch 党支部] "
+			    "[--encoding gb18030|gbk|utf-8] [--width 80|136] [--lines 66] "
+			    "[--box] [--crlf] [--bom] [-o 文件]", a);
+			return EXIT_USAGE;
+		}
+	}
+	if ((f = cli_kind(c, argv[0])) == NULL)
+		return EXIT_FAIL;
+	if (cli_open_store(c) != CX_OK)
+		return EXIT_FAIL;
+	memset(&cr, 0, sizeof cr);
+	cr.c = c;
+	if (branch != NULL) {
+		cr.filter = cli_report_branch_field(f);
+		if (cr.filter == NULL) {
+			cli_error("%s名册不能按党支部分开打印。", f->label);
+			return EXIT_USAGE;
+		}
+		if (cli_input(c, cr.filter, branch, &val, &err) != CX_OK)
+			return cli_fail(err);
+		cr.filter_value = val;
+	}
+	if (formset_find(c->fs, "org") != NULL &&
+	    store_foreach(c->st, formset_find(c->fs, "org"),
+	    cli_overview_unit, &unit, &err) != CX_OK) {
+		free(val);
+		return cli_fail(err);
+	}
+	cr.r = NULL;
+	title = xasprintf("%s名册", f->label);
+	model_today(&today);
+	date_format_cn(&today, datebuf);
+	/* A report of one branch names it in the header, not in a column. */
+	cr.cols = xcalloc(f->nfields, sizeof *cr.cols);
+	for (i = 0; i < f->nfields; i++)
+		if (f->fields[i].print_width > 0 && f->fields[i].type != FT_ROWS &&
+		    &f->fields[i] != cr.filter)
+			cr.cols[cr.ncols++] = &f->fields[i];
+	/* Without --width, a table too wide for A4 portrait (80 columns)
+	 * goes landscape (136) rather than being squeezed. */
+	if (!width_given) {
+		size_t natural = 1 + 4 + 3;
+
+		for (i = 0; i < cr.ncols; i++)
+			natural += (size_t)cr.cols[i]->print_width + 3;
+		if (natural > 80)
+			ro.width = 136;
+	}
+	report_free(cr.r);
+	cr.r = report_new(&ro);
+	if (unit != NULL && *unit != '\0')
+		report_title(cr.r, unit);
+	report_title(cr.r, title);
+	if (cr.filter != NULL) {
+		char *bname = form_value_display(c->fs, cr.filter, val,
+		    cli_lookup_cached, c);
+
+		report_header(cr.r, "填报单位", bname);
+		free(bname);
+	} else
+		report_header(cr.r, "填报单位", unit && *unit ? unit : "");
+	report_header(cr.r, "打印日期", datebuf);
+	cols = xcalloc(cr.ncols + 1, sizeof *cols);
+	cols[0].label = "序号";
+	cols[0].width = 4;
+	cols[0].align = TEXT_RIGHT;
+	for (i = 0; i < cr.ncols; i++) {
+		cols[i + 1].label = cr.cols[i]->label;
+		cols[i + 1].width = (size_t)cr.cols[i]->print_width;
+		cols[i + 1].align = cr.cols[i]->type == FT_INT ? TEXT_RIGHT :
+		    TEXT_LEFT;
+	}
+	report_table_begin(cr.r, cr.ncols + 1, cols);
+	if (store_foreach(c->st, f, cli_report_row, &cr, &err) != CX_OK) {
+		rc = cli_fail(err);
+		goto out;
+	}
+	report_table_end(cr.r);
+	{
+		char *total = xasprintf("共 %zu 条。", cr.n);
+
+		report_paragraph(cr.r, total);
+		free(total);
+	}
+	report_signature(cr.r, "填表人（签名）：____________    "
+	    "审核人（签名）：____________");
+	report_signature(cr.r, "                                        "
+	    "年    月    日");
+	buf_init(&out);
+	if (report_render(cr.r, &out, &err) != CX_OK) {
+		buf_free(&out);
+		rc = cli_fail(err);
+		goto out;
+	}
+	rc = cli_report_write(path, &out) == CX_OK ? EXIT_OK : EXIT_FAIL;
+	if (rc == EXIT_OK && path != NULL)
+		cli_write(stderr, "已把%s（%zu 页）保存到“%s”。\n", title,
+		    report_page_count(cr.r), path);
+	buf_free(&out);
+out:
+	report_free(cr.r);
+	free(cols);
+	free(cr.cols);
+	free(title);
+	free(unit);
+	free(val);
+	return rc;
+}
+
 /* ------------------------------------------------------------- driver */
 
 static const struct cli_command cli_commands[] = {
@@ -1437,6 +1721,8 @@ static const struct cli_command cli_commands[] = {
 	    NEEDS_STORE, cli_cmd_export },
 	{ "import", "文件 [--dry-run]", "导入导出文件（--dry-run 只显示会有的变化）",
 	    1, 2, NEEDS_FORMS, cli_cmd_import },
+	{ "report", "种类 [选项]", "打印名册（--list 列出可打印的名册，选项见 docs/cli.md）",
+	    1, -1, NEEDS_FORMS, cli_cmd_report },
 	{ "kinds", "", "列出可用的记录种类", 0, 0, NEEDS_FORMS, cli_cmd_kinds },
 	{ "init", "目录 单位名称", "新建一个空的数据目录", 2, 2, NEEDS_FORMS,
 	    cli_cmd_init },
