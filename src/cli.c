@@ -30,6 +30,7 @@
 #include "formdef.h"
 #include "model.h"
 #include "report.h"
+#include "roster.h"
 #include "store.h"
 #include "text.h"
 #include "tui.h"
@@ -1419,66 +1420,8 @@ out:
 
 /* -------------------------------------------------------------- report */
 
-/* A printed list of every record of a kind: the columns are the fields
- * with a print width in the form, so the paper layout comes from forms/
- * like everything else.  The per-annex paper forms come later. */
-struct cli_report {
-	struct cli		 *c;
-	struct report		 *r;
-	const struct form_field	**cols;
-	size_t			  ncols;
-	const struct form_field	 *filter;
-	const char		 *filter_value;
-	size_t			  n;
-};
-
-static int
-cli_report_row(void *arg, const struct form *f, const struct record *rec)
-{
-	struct cli_report *cr = arg;
-	char **cells;
-	size_t i;
-
-	(void)f;
-	if (cr->filter != NULL) {
-		const char *v = record_get(rec, cr->filter->id);
-
-		if (v == NULL || strcmp(v, cr->filter_value) != 0)
-			return 0;
-	}
-	cells = xcalloc(cr->ncols + 1, sizeof *cells);
-	cells[0] = xasprintf("%zu", ++cr->n);
-	for (i = 0; i < cr->ncols; i++) {
-		const char *v = record_get(rec, cr->cols[i]->id);
-
-		cells[i + 1] = form_value_display(cr->c->fs, cr->cols[i],
-		    v ? v : "", cli_lookup_cached, cr->c);
-	}
-	report_table_row(cr->r, (const char *const *)cells);
-	for (i = 0; i <= cr->ncols; i++)
-		free(cells[i]);
-	free(cells);
-	return 0;
-}
-
-/* The field a report may be limited to one branch by: a top-level
- * reference to an org restricted to branches. */
-static const struct form_field *
-cli_report_branch_field(const struct form *f)
-{
-	size_t i, k;
-
-	for (i = 0; i < f->nfields; i++) {
-		const struct form_field *ff = &f->fields[i];
-
-		if (ff->type != FT_REF || strcmp(ff->ref_kind, "org") != 0)
-			continue;
-		for (k = 0; k < ff->nwhere; k++)
-			if (strcmp(ff->where_values[k], "branch") == 0)
-				return ff;
-	}
-	return NULL;
-}
+/* A printed list of every record of a kind (roster.c).  The per-annex
+ * paper forms come later. */
 
 static int
 cli_report_write(const char *path, const struct buf *b)
@@ -1516,12 +1459,10 @@ static int
 cli_cmd_report(struct cli *c, int argc, char **argv)
 {
 	const struct form *f;
-	struct cli_report cr;
+	struct report *r = NULL;
 	struct report_opts ro;
-	struct report_col *cols;
 	struct buf out;
-	struct date today;
-	char datebuf[32], *err = NULL, *val = NULL, *unit = NULL, *title;
+	char *err = NULL, *val = NULL, *title;
 	const char *path = NULL, *branch = NULL;
 	bool width_given = false;
 	size_t i;
@@ -1600,86 +1541,24 @@ cli_cmd_report(struct cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	if (cli_open_store(c) != CX_OK)
 		return EXIT_FAIL;
-	memset(&cr, 0, sizeof cr);
-	cr.c = c;
 	if (branch != NULL) {
-		cr.filter = cli_report_branch_field(f);
-		if (cr.filter == NULL) {
+		const struct form_field *bf = roster_branch_field(f);
+
+		if (bf == NULL) {
 			cli_error("%s名册不能按党支部分开打印。", f->label);
 			return EXIT_USAGE;
 		}
-		if (cli_input(c, cr.filter, branch, &val, &err) != CX_OK)
+		if (cli_input(c, bf, branch, &val, &err) != CX_OK)
 			return cli_fail(err);
-		cr.filter_value = val;
 	}
-	if (formset_find(c->fs, "org") != NULL &&
-	    store_foreach(c->st, formset_find(c->fs, "org"),
-	    cli_overview_unit, &unit, &err) != CX_OK) {
+	if (roster_build(c->st, c->fs, f, val, &ro, width_given, &r,
+	    &err) != CX_OK) {
 		free(val);
 		return cli_fail(err);
 	}
-	cr.r = NULL;
 	title = xasprintf("%s名册", f->label);
-	model_today(&today);
-	date_format_cn(&today, datebuf);
-	/* A report of one branch names it in the header, not in a column. */
-	cr.cols = xcalloc(f->nfields, sizeof *cr.cols);
-	for (i = 0; i < f->nfields; i++)
-		if (f->fields[i].print_width > 0 && f->fields[i].type != FT_ROWS &&
-		    &f->fields[i] != cr.filter)
-			cr.cols[cr.ncols++] = &f->fields[i];
-	/* Without --width, a table too wide for A4 portrait (80 columns)
-	 * goes landscape (136) rather than being squeezed. */
-	if (!width_given) {
-		size_t natural = 1 + 4 + 3;
-
-		for (i = 0; i < cr.ncols; i++)
-			natural += (size_t)cr.cols[i]->print_width + 3;
-		if (natural > 80)
-			ro.width = 136;
-	}
-	report_free(cr.r);
-	cr.r = report_new(&ro);
-	if (unit != NULL && *unit != '\0')
-		report_title(cr.r, unit);
-	report_title(cr.r, title);
-	if (cr.filter != NULL) {
-		char *bname = form_value_display(c->fs, cr.filter, val,
-		    cli_lookup_cached, c);
-
-		report_header(cr.r, "填报单位", bname);
-		free(bname);
-	} else
-		report_header(cr.r, "填报单位", unit && *unit ? unit : "");
-	report_header(cr.r, "打印日期", datebuf);
-	cols = xcalloc(cr.ncols + 1, sizeof *cols);
-	cols[0].label = "序号";
-	cols[0].width = 4;
-	cols[0].align = TEXT_RIGHT;
-	for (i = 0; i < cr.ncols; i++) {
-		cols[i + 1].label = cr.cols[i]->label;
-		cols[i + 1].width = (size_t)cr.cols[i]->print_width;
-		cols[i + 1].align = cr.cols[i]->type == FT_INT ? TEXT_RIGHT :
-		    TEXT_LEFT;
-	}
-	report_table_begin(cr.r, cr.ncols + 1, cols);
-	if (store_foreach(c->st, f, cli_report_row, &cr, &err) != CX_OK) {
-		rc = cli_fail(err);
-		goto out;
-	}
-	report_table_end(cr.r);
-	{
-		char *total = xasprintf("共 %zu 条。", cr.n);
-
-		report_paragraph(cr.r, total);
-		free(total);
-	}
-	report_signature(cr.r, "填表人（签名）：____________    "
-	    "审核人（签名）：____________");
-	report_signature(cr.r, "                                        "
-	    "年    月    日");
 	buf_init(&out);
-	if (report_render(cr.r, &out, &err) != CX_OK) {
+	if (report_render(r, &out, &err) != CX_OK) {
 		buf_free(&out);
 		rc = cli_fail(err);
 		goto out;
@@ -1687,14 +1566,11 @@ cli_cmd_report(struct cli *c, int argc, char **argv)
 	rc = cli_report_write(path, &out) == CX_OK ? EXIT_OK : EXIT_FAIL;
 	if (rc == EXIT_OK && path != NULL)
 		cli_write(stderr, "已把%s（%zu 页）保存到“%s”。\n", title,
-		    report_page_count(cr.r), path);
+		    report_page_count(r), path);
 	buf_free(&out);
 out:
-	report_free(cr.r);
-	free(cols);
-	free(cr.cols);
+	report_free(r);
 	free(title);
-	free(unit);
 	free(val);
 	return rc;
 }

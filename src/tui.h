@@ -169,5 +169,7 @@ void tui_trash_open(struct tui *t);
  * store still shows the old data). */
 void tui_backup_now(struct tui *t);
 void tui_backup_restore_open(struct tui *t);
+/* 报表: chooses a 名册 and an encoding, previews, saves and prints it. */
+void tui_report_open(struct tui *t);
 
 #endif

@@ -42,6 +42,7 @@ enum tui_action {
 	TA_KILL_END,		/* Ctrl+K: delete to the end of the field */
 	TA_INSERT,		/* toggle insert/overwrite */
 	TA_RESTORE,
+	TA_PRINT,		/* print a report */
 	TA_REDRAW,		/* Ctrl+L */
 	TA_RESIZE,
 	TA_COUNT

@@ -115,7 +115,7 @@ menu_activate(struct tui *t, struct menu *m)
 		menu_open_group(t, it->group);
 		break;
 	case MI_REPORTS:
-		tui_info(t, "报表功能尚在开发中，下一版本提供。");
+		tui_report_open(t);
 		break;
 	case MI_MAINT: {
 		struct menu *sub = xcalloc(1, sizeof *sub);
@@ -229,7 +229,7 @@ menu_help_line(struct tui *t, void *self)
 	case MI_GROUP:
 		return "打开下一级菜单。";
 	case MI_REPORTS:
-		return "打印各附件和备案材料（开发中）。";
+		return "预览、保存和打印各种名册。";
 	case MI_MAINT:
 		return "回收站、数据检查、备份与恢复。";
 	case MI_TRASH:

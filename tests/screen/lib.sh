@@ -40,6 +40,8 @@ screen_start() {
 		echo "export CXZY_FORMS='$CXZY_FORMS' CXZY_NOW='$CXZY_NOW' TZ='$TZ'"
 		echo "export CXZY_BACKUP_DIR='$CXZY_BACKUP_DIR'"
 		echo "export CXZY_TRACE='${CXZY_TRACE:-$T/trace}'"
+		[ -n "${CXZY_PRINT_COMMAND:-}" ] &&
+		    echo "export CXZY_PRINT_COMMAND='$CXZY_PRINT_COMMAND'"
 		printf "'%s'" "$CXZY"
 		for a in "$@"; do printf " '%s'" "$a"; done
 		printf " 2>>'%s'\n" "$T/stderr"

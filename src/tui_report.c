@@ -1,0 +1,654 @@
+/* tui_report.c: the 报表 screen.
+ *
+ * Lists one 名册 per kind of record.  Enter asks for the encoding, builds
+ * the roster (roster.c) and opens a preview: the report rendered in UTF-8
+ * with the printed page length, scrolled line by line and, for landscape
+ * reports wider than the screen, 10 columns at a time sideways.  Form
+ * feeds show as a dim separator line.  F2 saves the report in the chosen
+ * encoding with CRLF line ends to the data directory's reports/ folder;
+ * F5 saves it and hands the file to the print command ($CXZY_PRINT_COMMAND,
+ * else lp from CUPS).
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "report.h"
+#include "roster.h"
+#include "tui.h"
+#include "tui_curses.h"
+
+#define PREVIEW_HSTEP	10
+#define PREVIEW_FF	"-- 换页 --"
+
+static const char *const report_enc_names[] = { "GB18030", "UTF-8", "GBK" };
+static const enum report_encoding report_encs[] = {
+	REPORT_GB18030, REPORT_UTF8, REPORT_GBK
+};
+
+struct preview_line {
+	char	*text;
+	bool	 ff;		/* a page separator */
+	size_t	 page;		/* 1-based */
+};
+
+struct preview {
+	const struct form	*f;
+	struct report		*r;
+	enum report_encoding	 enc;
+	char			*title;
+	struct preview_line	*lines;
+	size_t			 n, cap;
+	size_t			 top, page_h;
+	size_t			 left, maxw;
+	size_t			 npages;
+};
+
+struct rmenu {
+	size_t			 sel;
+};
+
+static const struct tui_screen_ops preview_ops;
+static const struct tui_screen_ops rmenu_ops;
+
+static const enum tui_action preview_actions[] = {
+	TA_UP, TA_DOWN, TA_PGUP, TA_PGDN, TA_HOME, TA_END, TA_LEFT, TA_RIGHT,
+	TA_SAVE, TA_PRINT, TA_BACK, TA_NONE
+};
+
+static const enum tui_action rmenu_actions[] = {
+	TA_UP, TA_DOWN, TA_HOME, TA_END, TA_ENTER, TA_BACK, TA_NONE
+};
+
+/* ------------------------------------------------------------ preview */
+
+static void
+preview_add(struct preview *pv, const char *s, size_t len, bool ff,
+    size_t page)
+{
+	struct preview_line *l;
+
+	pv->lines = xgrow(pv->lines, &pv->cap, pv->n + 1, sizeof *pv->lines);
+	l = &pv->lines[pv->n++];
+	l->text = xstrndup(s, len);
+	l->ff = ff;
+	l->page = page;
+	if (!ff) {
+		size_t w = text_width(l->text, TEXT_SCREEN);
+
+		if (w > pv->maxw)
+			pv->maxw = w;
+	}
+}
+
+/* Splits the rendered UTF-8 text into lines; an FF starts a new page. */
+static void
+preview_split(struct preview *pv, const char *s, size_t len)
+{
+	size_t page = 1, i, start = 0;
+
+	for (i = 0; i <= len; i++) {
+		if (i == len || s[i] == '\f') {
+			if (i > start)
+				preview_add(pv, s + start, i - start, false,
+				    page);
+			if (i < len) {
+				preview_add(pv, PREVIEW_FF, strlen(PREVIEW_FF),
+				    true, page);
+				page++;
+			}
+			start = i + 1;
+		} else if (s[i] == '\n') {
+			preview_add(pv, s + start, i - start, false, page);
+			start = i + 1;
+		}
+	}
+}
+
+static const enum tui_action *
+preview_get_actions(struct tui *t, void *self)
+{
+	(void)t;
+	(void)self;
+	return preview_actions;
+}
+
+static char *
+preview_heading(struct tui *t, void *self)
+{
+	struct preview *pv = self;
+	size_t page = pv->n > 0 ? pv->lines[pv->top].page : 1;
+
+	(void)t;
+	return xasprintf("%s预览（%s）  第 %zu 页 共 %zu 页", pv->title,
+	    report_enc_names[pv->enc == REPORT_GB18030 ? 0 :
+	    pv->enc == REPORT_UTF8 ? 1 : 2], page, pv->npages);
+}
+
+/* Draws text from screen column `left` on, clipped to w columns. */
+static void
+preview_put(struct tui *t, int y, const char *s, size_t left, int w)
+{
+	struct buf b;
+	size_t col = 0;
+	uint32_t uc;
+
+	buf_init(&b);
+	while (*s != '\0') {
+		int n = text_utf8_decode(s, &uc);
+		int cw = text_char_width(uc, TEXT_SCREEN);
+
+		if (col >= left)
+			buf_add(&b, s, (size_t)n);
+		else if (col + (size_t)cw > left)
+			buf_addc(&b, ' ');	/* half of a wide character */
+		col += (size_t)cw;
+		s += n;
+	}
+	buf_addc(&b, '\0');
+	tui_put(t, y, 0, b.s, w, A_NORMAL);
+	buf_free(&b);
+}
+
+static void
+preview_draw(struct tui *t, void *self, int y, int h, int w)
+{
+	struct preview *pv = self;
+	size_t i;
+
+	pv->page_h = h > 1 ? (size_t)h : 1;
+	for (i = 0; i < pv->page_h && pv->top + i < pv->n; i++) {
+		const struct preview_line *l = &pv->lines[pv->top + i];
+
+		if (l->ff)
+			tui_put_pad(t, y + (int)i, 0, PREVIEW_FF, w, TEXT_CENTER,
+			    tui_attr_dim(t));
+		else
+			preview_put(t, y + (int)i, l->text, pv->left, w);
+	}
+}
+
+/* Writes b to path through a temporary file. */
+static int
+preview_write(const char *path, const struct buf *b, char **errp)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *fp;
+	int ok;
+
+	fp = fopen(tmp, "wb");
+	if (fp == NULL) {
+		*errp = xasprintf("无法写入“%s”：%s。报表没有保存。", tmp,
+		    strerror(errno));
+		free(tmp);
+		return CX_ERR;
+	}
+	ok = fwrite(b->s ? b->s : "", 1, b->len, fp) == b->len &&
+	    fflush(fp) == 0 && fsync(fileno(fp)) == 0;
+	ok = fclose(fp) == 0 && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		*errp = xasprintf("无法写入“%s”：%s。报表没有保存。", path,
+		    strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return CX_ERR;
+	}
+	free(tmp);
+	return CX_OK;
+}
+
+/* Renders in the chosen encoding with CRLF and saves to reports/.
+ * Returns the path, or NULL after showing why not. */
+static char *
+preview_save(struct tui *t, struct preview *pv)
+{
+	struct report_opts ro;
+	struct report *r = NULL;
+	struct buf out;
+	struct tm tm;
+	time_t now;
+	char stamp[32], *dir, *path, *err = NULL;
+
+	if (store_readonly(t->st)) {
+		tui_message(t, "无法保存", STORE_MSG_READONLY);
+		return NULL;
+	}
+	report_opts_init(&ro);
+	ro.encoding = pv->enc;
+	ro.eol = REPORT_EOL_CRLF;
+	if (roster_build(t->st, t->fs, pv->f, NULL, &ro, false, &r,
+	    &err) != CX_OK) {
+		tui_message(t, "无法保存", err != NULL ? err : "发生未知错误。");
+		free(err);
+		return NULL;
+	}
+	buf_init(&out);
+	if (report_render(r, &out, &err) != CX_OK) {
+		tui_message(t, "无法保存", err != NULL ? err : "发生未知错误。");
+		free(err);
+		buf_free(&out);
+		report_free(r);
+		return NULL;
+	}
+	report_free(r);
+	dir = xasprintf("%s/reports", t->datadir);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		err = xasprintf("无法建立文件夹“%s”：%s。报表没有保存。", dir,
+		    strerror(errno));
+		tui_message(t, "无法保存", err);
+		free(err);
+		free(dir);
+		buf_free(&out);
+		return NULL;
+	}
+	now = model_now();
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	path = xasprintf("%s/%s-%s.txt", dir, pv->f->kind, stamp);
+	free(dir);
+	if (preview_write(path, &out, &err) != CX_OK) {
+		tui_message(t, "无法保存", err);
+		free(err);
+		free(path);
+		path = NULL;
+	}
+	buf_free(&out);
+	return path;
+}
+
+/* Whether prog is an executable file in a directory of $PATH. */
+static bool
+preview_on_path(const char *prog)
+{
+	const char *p = getenv("PATH"), *e;
+	bool found = false;
+
+	if (p == NULL)
+		return false;
+	while (!found) {
+		char *cand;
+
+		e = strchr(p, ':');
+		cand = xasprintf("%.*s/%s", (int)(e ? e - p : (ptrdiff_t)strlen(p)),
+		    p, prog);
+		found = access(cand, X_OK) == 0;
+		free(cand);
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	return found;
+}
+
+/* Runs argv plus file, with its output collected in out.  Returns the
+ * exit status, or -1 if it could not be started. */
+static int
+preview_run(char **argv, struct buf *out)
+{
+	int pfd[2], st;
+	pid_t pid;
+	char chunk[512];
+	ssize_t n;
+
+	if (pipe(pfd) != 0)
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		if (null >= 0)
+			dup2(null, STDIN_FILENO);
+		dup2(pfd[1], STDOUT_FILENO);
+		dup2(pfd[1], STDERR_FILENO);
+		close(pfd[0]);
+		close(pfd[1]);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], chunk, sizeof chunk)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (out->len < 4096)
+			buf_add(out, chunk, (size_t)n);
+	}
+	close(pfd[0]);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void
+preview_print(struct tui *t, struct preview *pv)
+{
+	const char *env = getenv("CXZY_PRINT_COMMAND");
+	char *cmd, *path, *msg, *tok, *save = NULL, **argv = NULL;
+	size_t argc = 0, cap = 0;
+	struct buf out;
+	int rc;
+
+	if (env != NULL && *env != '\0')
+		cmd = xstrdup(env);
+	else if (preview_on_path("lp"))
+		cmd = xstrdup("lp");
+	else
+		cmd = NULL;
+	if ((path = preview_save(t, pv)) == NULL) {
+		free(cmd);
+		return;
+	}
+	if (cmd == NULL) {
+		msg = xasprintf("没有找到打印命令 lp（由 CUPS 打印系统提供），"
+		    "无法直接打印。报表已保存到“%s”，可以复制到能打印的电脑上打印；"
+		    "也可以用环境变量 CXZY_PRINT_COMMAND 指定打印命令。", path);
+		tui_message(t, "无法打印", msg);
+		free(msg);
+		free(path);
+		return;
+	}
+	for (tok = strtok_r(cmd, " \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		argv = xgrow(argv, &cap, argc + 3, sizeof *argv);
+		argv[argc++] = tok;
+	}
+	if (argc == 0) {
+		tui_message(t, "无法打印", "环境变量 CXZY_PRINT_COMMAND 是空的。");
+		free(cmd);
+		free(path);
+		return;
+	}
+	argv[argc++] = path;
+	argv[argc] = NULL;
+	buf_init(&out);
+	rc = preview_run(argv, &out);
+	buf_addc(&out, '\0');
+	if (rc == 0)
+		tui_info(t, "已把报表交给打印机（%s），文件保存在“%s”。", argv[0],
+		    path);
+	else {
+		if (rc < 0)
+			msg = xasprintf("无法运行打印命令“%s”。报表已保存到“%s”。",
+			    argv[0], path);
+		else
+			msg = xasprintf("打印命令“%s”失败（退出码 %d）：%s\n"
+			    "报表已保存到“%s”。", argv[0], rc,
+			    text_utf8_valid(out.s, strlen(out.s)) ? out.s : "",
+			    path);
+		tui_message(t, "打印没有完成", msg);
+		free(msg);
+	}
+	buf_free(&out);
+	free(argv);
+	free(cmd);
+	free(path);
+}
+
+static enum tui_result
+preview_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
+{
+	struct preview *pv = self;
+	size_t page = pv->page_h > 0 ? pv->page_h : 1;
+	size_t last = pv->n > page ? pv->n - page : 0;
+	char *path;
+
+	(void)wc;
+	switch (a) {
+	case TA_UP:
+		if (pv->top > 0)
+			pv->top--;
+		break;
+	case TA_DOWN:
+		if (pv->top < last)
+			pv->top++;
+		break;
+	case TA_PGUP:
+		pv->top = pv->top > page ? pv->top - page : 0;
+		break;
+	case TA_PGDN:
+		pv->top = pv->top + page < last ? pv->top + page : last;
+		break;
+	case TA_HOME:
+		pv->top = 0;
+		pv->left = 0;
+		break;
+	case TA_END:
+		pv->top = last;
+		break;
+	case TA_LEFT:
+		pv->left = pv->left > PREVIEW_HSTEP ? pv->left - PREVIEW_HSTEP :
+		    0;
+		break;
+	case TA_RIGHT:
+		if (pv->left + (size_t)t->cols < pv->maxw)
+			pv->left += PREVIEW_HSTEP;
+		break;
+	case TA_SAVE:
+		if ((path = preview_save(t, pv)) != NULL) {
+			tui_info(t, "已把%s保存到“%s”。", pv->title, path);
+			free(path);
+		}
+		break;
+	case TA_PRINT:
+		preview_print(t, pv);
+		break;
+	case TA_BACK:
+		return TR_POP;
+	default:
+		break;
+	}
+	return TR_STAY;
+}
+
+static const char *
+preview_help_line(struct tui *t, void *self)
+{
+	(void)t;
+	(void)self;
+	return "F2 保存到数据目录的 reports 文件夹，F5 打印；左右箭头横向移动；"
+	    "Esc 返回。";
+}
+
+static void
+preview_free(void *self)
+{
+	struct preview *pv = self;
+	size_t i;
+
+	for (i = 0; i < pv->n; i++)
+		free(pv->lines[i].text);
+	free(pv->lines);
+	free(pv->title);
+	report_free(pv->r);
+	free(pv);
+}
+
+static const struct tui_screen_ops preview_ops = {
+	.name = "report-preview",
+	.actions = preview_get_actions,
+	.heading = preview_heading,
+	.draw = preview_draw,
+	.key = preview_key,
+	.help_line = preview_help_line,
+	.free = preview_free,
+};
+
+static void
+preview_open(struct tui *t, const struct form *f, enum report_encoding enc)
+{
+	struct preview *pv;
+	struct report_opts ro;
+	struct report *r = NULL;
+	struct buf out;
+	char *err = NULL;
+
+	report_opts_init(&ro);
+	ro.encoding = REPORT_UTF8;
+	ro.page_lines = 66;
+	if (roster_build(t->st, t->fs, f, NULL, &ro, false, &r, &err) !=
+	    CX_OK) {
+		tui_message(t, "无法生成报表", err != NULL ? err : "发生未知错误。");
+		free(err);
+		return;
+	}
+	buf_init(&out);
+	if (report_render(r, &out, &err) != CX_OK) {
+		tui_message(t, "无法生成报表", err != NULL ? err : "发生未知错误。");
+		free(err);
+		buf_free(&out);
+		report_free(r);
+		return;
+	}
+	pv = xcalloc(1, sizeof *pv);
+	pv->f = f;
+	pv->r = r;
+	pv->enc = enc;
+	pv->title = xasprintf("%s名册", f->label);
+	pv->npages = report_page_count(r);
+	preview_split(pv, out.s ? out.s : "", out.len);
+	buf_free(&out);
+	pv->page_h = t->rows > 6 ? (size_t)(t->rows - 4) : 1;
+	tui_push(t, &preview_ops, pv);
+}
+
+/* --------------------------------------------------------------- menu */
+
+static const enum tui_action *
+rmenu_get_actions(struct tui *t, void *self)
+{
+	(void)t;
+	(void)self;
+	return rmenu_actions;
+}
+
+static char *
+rmenu_heading(struct tui *t, void *self)
+{
+	(void)t;
+	(void)self;
+	return xstrdup("报表");
+}
+
+static void
+rmenu_draw(struct tui *t, void *self, int y, int h, int w)
+{
+	struct rmenu *m = self;
+	size_t i;
+
+	for (i = 0; i < t->fs->n && (int)i + 1 < h; i++) {
+		char *label = xasprintf("%zu  %s名册", i + 1,
+		    t->fs->forms[i]->label);
+		int attr = i == m->sel ? tui_attr_select(t) : (int)A_NORMAL;
+
+		tui_put_pad(t, y + 1 + (int)i, 4, label, w - 8 > 0 ? w - 8 : 1,
+		    TEXT_LEFT, attr);
+		free(label);
+	}
+}
+
+static void
+rmenu_choose(struct tui *t, struct rmenu *m)
+{
+	const char *buttons[3];
+	char *msg;
+	int k;
+
+	if (m->sel >= t->fs->n)
+		return;
+	buttons[0] = report_enc_names[0];
+	buttons[1] = report_enc_names[1];
+	buttons[2] = report_enc_names[2];
+	msg = xasprintf("%s名册用哪种编码保存和打印？针式打印机一般用 GB18030。",
+	    t->fs->forms[m->sel]->label);
+	k = tui_choose(t, "选择编码", msg, buttons, 3, 0);
+	free(msg);
+	if (k < 0)
+		return;
+	preview_open(t, t->fs->forms[m->sel], report_encs[k]);
+}
+
+static enum tui_result
+rmenu_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
+{
+	struct rmenu *m = self;
+	size_t n = t->fs->n;
+
+	switch (a) {
+	case TA_UP:
+		if (m->sel > 0)
+			m->sel--;
+		break;
+	case TA_DOWN:
+		if (m->sel + 1 < n)
+			m->sel++;
+		break;
+	case TA_HOME:
+		m->sel = 0;
+		break;
+	case TA_END:
+		m->sel = n > 0 ? n - 1 : 0;
+		break;
+	case TA_CHAR:
+		if (wc >= L'1' && wc <= L'9' && (size_t)(wc - L'1') < n) {
+			m->sel = (size_t)(wc - L'1');
+			rmenu_choose(t, m);
+		}
+		break;
+	case TA_ENTER:
+		rmenu_choose(t, m);
+		break;
+	case TA_BACK:
+		return TR_POP;
+	default:
+		break;
+	}
+	return TR_STAY;
+}
+
+static const char *
+rmenu_help_line(struct tui *t, void *self)
+{
+	(void)t;
+	(void)self;
+	return "选中要打印的名册后按回车，选择编码后先预览。";
+}
+
+static void
+rmenu_free(void *self)
+{
+	free(self);
+}
+
+static const struct tui_screen_ops rmenu_ops = {
+	.name = "reports",
+	.actions = rmenu_get_actions,
+	.heading = rmenu_heading,
+	.draw = rmenu_draw,
+	.key = rmenu_key,
+	.help_line = rmenu_help_line,
+	.free = rmenu_free,
+};
+
+void
+tui_report_open(struct tui *t)
+{
+	tui_push(t, &rmenu_ops, xcalloc(1, sizeof(struct rmenu)));
+}

@@ -1,0 +1,68 @@
+#!/bin/sh
+# The 报表 screen: choosing a 名册 and an encoding, the preview, saving
+# to reports/ (GB18030, CRLF) and printing through a print command; in
+# zh_CN.UTF-8 and zh_CN.GB18030 at 80x24.
+. "$CXZY_TESTDATA/lib.sh"
+. "$CXZY_TESTDATA/screen/lib.sh"
+
+D="$T/demo"
+"$CXZY" demo "$D" >/dev/null || { fail "demo"; finish; }
+printf '#!/bin/sh\ncp "$1" "%s/printed"\n' "$T" >"$T/print.sh"
+
+for loc in utf8 gb18030; do
+	rm -rf "$D/reports" "$T/printed"
+	CXZY_PRINT_COMMAND="sh $T/print.sh"
+	export CXZY_PRINT_COMMAND
+	screen_start $loc 80 24 --data demo
+	wait_for "$loc: main menu" "2  报表" || continue
+	send 2
+	wait_for "$loc: 报表 lists the rosters" "2  党员名册"
+	send 2
+	wait_for "$loc: asks for the encoding" "GB18030"
+	send Enter
+	wait_for "$loc: the preview shows the title" "党员名册"
+	wait_for "$loc: and the page" "第 1 页 共"
+	send PageDown
+	wait_gone "$loc: PgDn moves on" "填表人"
+	send PageDown PageDown
+	wait_for "$loc: a form feed shows as a line" "-- 换页 --"
+	send F2
+	wait_for "$loc: F2 says where it saved" "已把党员名册保存到"
+	f=$(ls "$D"/reports/member-*.txt 2>/dev/null | head -1)
+	[ -n "$f" ] && pass "$loc: a file in reports/" ||
+	    fail "$loc: a file in reports/"
+	iconv -f GB18030 -t UTF-8 "$f" >"$T/report.txt" 2>/dev/null &&
+	    grep -q '林𠀾' "$T/report.txt" && pass "$loc: saved in GB18030" ||
+	    fail "$loc: saved in GB18030"
+	if tr -d '\f' <"$f" | grep -qv "$(printf '\r')\$"; then
+		fail "$loc: every line ends with CRLF"
+	else
+		pass "$loc: every line ends with CRLF"
+	fi
+	send F5
+	wait_for "$loc: F5 prints" "已把报表交给打印机"
+	cmp -s "$T/printed" "$f" && pass "$loc: the printed file is the saved one" ||
+	    fail "$loc: the printed file is the saved one"
+	send Escape Escape C-q
+	wait_exit "$loc: quits" 0
+	unset CXZY_PRINT_COMMAND
+	if command -v lp >/dev/null 2>&1; then
+		echo "# skip: lp is installed, cannot test a missing print command"
+	else
+		screen_start $loc 80 24 --data demo
+		wait_for "$loc: main menu again" "2  报表" || continue
+		send 2
+		wait_for "$loc: 报表 again" "2  党员名册"
+		send 2
+		wait_for "$loc: encoding again" "GB18030"
+		send Enter
+		wait_for "$loc: preview again" "第 1 页 共"
+		send F5
+		wait_for "$loc: without lp it says so" "没有找到打印命令 lp"
+		send Enter
+		send Escape Escape C-q
+		wait_exit "$loc: quits again" 0
+	fi
+done
+no_stderr "nothing on stderr"
+finish
