@@ -38,29 +38,12 @@ static const char *const backup_files[] = {
 /* Small helpers                                                       */
 /* ------------------------------------------------------------------ */
 
-static char *
-backup_path(const char *dir, const char *name)
-{
-	return xasprintf("%s/%s", dir, name);
-}
-
 static bool
 backup_exists(const char *dir, const char *name)
 {
-	char *p = backup_path(dir, name);
+	char *p = util_path(dir, name);
 	struct stat sb;
 	bool yes = lstat(p, &sb) == 0;
-
-	free(p);
-	return yes;
-}
-
-/* Whether dir/name is missing or may be written. */
-static bool
-backup_writable(const char *dir, const char *name)
-{
-	char *p = backup_path(dir, name);
-	bool yes = access(p, F_OK) != 0 || access(p, W_OK) == 0;
 
 	free(p);
 	return yes;
@@ -110,7 +93,7 @@ static int
 backup_write_file(const char *dir, const char *name, const char *text)
 {
 	char *tmp = xasprintf("%s/%s.tmp", dir, name);
-	char *path = backup_path(dir, name);
+	char *path = util_path(dir, name);
 	int fd, e, r = -1;
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
@@ -175,7 +158,7 @@ backup_remove_dir(const char *dir)
 	size_t i;
 
 	for (i = 0; i < sizeof backup_files / sizeof backup_files[0]; i++) {
-		char *p = backup_path(dir, backup_files[i]);
+		char *p = util_path(dir, backup_files[i]);
 
 		(void)unlink(p);
 		free(p);
@@ -458,7 +441,7 @@ out:
 	/* A read-only open of a writable directory makes a lock file; a
 	 * backup holds only its data. */
 	if (!had_lock) {
-		char *lock = backup_path(path, "lock.mdb");
+		char *lock = util_path(path, "lock.mdb");
 
 		(void)unlink(lock);
 		free(lock);
@@ -545,7 +528,7 @@ backup_time_of_name(const char *name)
 int
 backup_load(const char *path, struct backup *out, char **errp)
 {
-	char *info = backup_path(path, BACKUP_INFO), *text = NULL;
+	char *info = util_path(path, BACKUP_INFO), *text = NULL;
 	char *parent = backup_dirname(path), *slug = backup_basename(parent);
 	size_t len;
 
@@ -578,7 +561,7 @@ backup_load(const char *path, struct backup *out, char **errp)
 		}
 	}
 	if (backup_is_slug(slug)) {
-		char *unit = backup_path(parent, BACKUP_UNIT);
+		char *unit = util_path(parent, BACKUP_UNIT);
 
 		out->slug = slug;
 		slug = NULL;
@@ -646,7 +629,7 @@ backup_list_unit(const char *unitdir, struct backup_list *out)
 
 		if (!backup_is_name(de->d_name, NULL))
 			continue;
-		p = backup_path(unitdir, de->d_name);
+		p = util_path(unitdir, de->d_name);
 		if (backup_load(p, &b, NULL) == CX_OK) {
 			out->v = xgrow(out->v, &out->cap, out->n + 1,
 			    sizeof *out->v);
@@ -676,7 +659,7 @@ backup_list(const char *root, struct backup_list *out, char **errp)
 
 		if (!backup_is_slug(de->d_name))
 			continue;
-		p = backup_path(root, de->d_name);
+		p = util_path(root, de->d_name);
 		backup_list_unit(p, out);
 		free(p);
 	}
@@ -795,7 +778,7 @@ backup_rotate(const char *unitdir, size_t keep, size_t *removed,
 		struct stat sb;
 
 		if (backup_is_name(de->d_name, NULL)) {
-			p = backup_path(unitdir, de->d_name);
+			p = util_path(unitdir, de->d_name);
 			if (backup_is_dir(p))
 				strlist_add(&names, de->d_name);
 			free(p);
@@ -803,7 +786,7 @@ backup_rotate(const char *unitdir, size_t keep, size_t *removed,
 		    strlen(BACKUP_TMP_PREFIX)) == 0) {
 			/* Left by an interrupted backup; a young one may be
 			 * another cxzy's backup in progress. */
-			p = backup_path(unitdir, de->d_name);
+			p = util_path(unitdir, de->d_name);
 			if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode) &&
 			    now - sb.st_mtime > BACKUP_STALE_SECS)
 				(void)backup_remove_dir(p);
@@ -824,7 +807,7 @@ backup_rotate(const char *unitdir, size_t keep, size_t *removed,
 				newest_of_month = false;
 		if (newest_of_month)
 			continue;
-		p = backup_path(unitdir, names.v[i]);
+		p = util_path(unitdir, names.v[i]);
 		if (backup_remove_dir(p) == 0)
 			gone++;
 		free(p);
@@ -884,7 +867,7 @@ backup_same_counts(const struct backup_count *a, const struct backup_count *b,
 static int
 backup_write_unit(const char *unitdir, const char *unit)
 {
-	char *path = backup_path(unitdir, BACKUP_UNIT), *old = NULL;
+	char *path = util_path(unitdir, BACKUP_UNIT), *old = NULL;
 	char *text = xasprintf("%s\n", *unit != '\0' ? unit : "（尚未设置机关党委）");
 	size_t len;
 	int r = 0;
@@ -935,7 +918,7 @@ backup_create(struct store *st, const struct formset *fs, const char *root,
     size_t keep, struct backup *out, char **errp)
 {
 	char *unit = backup_unit_name(st, fs), *slug = backup_unit_slug(unit);
-	char *unitdir = backup_path(root, slug), *tmp = NULL, *final = NULL;
+	char *unitdir = util_path(root, slug), *tmp = NULL, *final = NULL;
 	char *src_abs = NULL, *info = NULL, *err2 = NULL;
 	struct backup_count *src = NULL, *cpy = NULL;
 	size_t nsrc = 0, ncpy = 0, removed = 0;
@@ -993,7 +976,7 @@ backup_create(struct store *st, const struct formset *fs, const char *root,
 	store_close(bst);
 	bst = NULL;
 	{
-		char *lock = backup_path(tmp, "lock.mdb");
+		char *lock = util_path(tmp, "lock.mdb");
 
 		(void)unlink(lock);
 		free(lock);
@@ -1058,7 +1041,7 @@ out:
 static bool
 backup_env_in_use(const char *dir, long *pid)
 {
-	char *lock = backup_path(dir, "lock.mdb");
+	char *lock = util_path(dir, "lock.mdb");
 	struct flock fl;
 	bool used = false;
 	int fd = open(lock, O_RDWR);
@@ -1147,7 +1130,7 @@ backup_check_target(const char *datadir, char **errp)
 	if (!S_ISDIR(sb.st_mode))
 		return err_set(errp, "“%s”不是目录。请用 --data 指定数据目录。",
 		    datadir);
-	if (access(datadir, W_OK) != 0 || !backup_writable(datadir, "data.mdb"))
+	if (access(datadir, W_OK) != 0 || !util_path_writable(datadir, "data.mdb"))
 		return err_set(errp, STORE_MSG_READONLY);
 	if (backup_exists(datadir, STORE_MARKER) ||
 	    backup_exists(datadir, "data.mdb"))
@@ -1191,9 +1174,9 @@ backup_restore(const char *path, const struct formset *fs,
 		    "请先关闭所有正在使用这份数据的 cxzy，再恢复。", pid);
 	}
 
-	from = backup_path(path, "data.mdb");
-	tmp = backup_path(datadir, BACKUP_RESTORE_TMP);
-	data = backup_path(datadir, "data.mdb");
+	from = util_path(path, "data.mdb");
+	tmp = util_path(datadir, BACKUP_RESTORE_TMP);
+	data = util_path(datadir, "data.mdb");
 	if (backup_copy_file(from, tmp) != 0) {
 		if (errno == ENOSPC)
 			err_set(errp, "数据目录“%s”所在的 U 盘空间不够，没有恢复，现有"
@@ -1252,7 +1235,7 @@ backup_restore(const char *path, const struct formset *fs,
 
 	/* The marker must describe the data.mdb now in place; the
 	 * backup's was written with it. */
-	marker = backup_path(path, STORE_MARKER);
+	marker = util_path(path, STORE_MARKER);
 	{
 		char *text = NULL;
 		size_t len;
@@ -1262,7 +1245,7 @@ backup_restore(const char *path, const struct formset *fs,
 		free(text);
 	}
 	/* The reader table belonged to the old file. */
-	lock = backup_path(datadir, "lock.mdb");
+	lock = util_path(datadir, "lock.mdb");
 	(void)unlink(lock);
 	backup_sync_dir(datadir);
 	if (!backup_exists(datadir, STORE_MARKER)) {

@@ -249,25 +249,35 @@ full:
 	return count;
 }
 
-size_t
-edit_insert_utf8(struct edit *e, const char *s, bool *cut)
+wchar_t *
+edit_paste_to_wcs(const char *s, size_t *n)
 {
 	wchar_t *w;
-	size_t n = 0, count;
 	uint32_t uc;
 	int k;
 
 	if (s == NULL)
 		s = "";
 	w = xmalloc((strlen(s) + 1) * sizeof *w);
+	*n = 0;
 	while (*s != '\0') {
 		k = text_utf8_decode(s, &uc);
 		/* A bad byte decodes as a one-byte U+FFFD; a real U+FFFD
 		 * takes three. */
 		if (uc != 0xfffd || k != 1)
-			w[n++] = (wchar_t)uc;
+			w[(*n)++] = (wchar_t)uc;
 		s += k;
 	}
+	w[*n] = L'\0';
+	return w;
+}
+
+size_t
+edit_insert_utf8(struct edit *e, const char *s, bool *cut)
+{
+	size_t n, count;
+	wchar_t *w = edit_paste_to_wcs(s, &n);
+
 	count = edit_insert_wcs(e, w, n, cut);
 	free(w);
 	return count;

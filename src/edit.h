@@ -153,6 +153,10 @@ int edit_cell(wchar_t c, wchar_t *draw);
  * characters (NUL-terminated).  Returns CX_ERR with a message in *errp,
  * and leaves *out and *n alone, when s is not valid UTF-8; else CX_OK. */
 int edit_utf8_to_wcs(const char *s, wchar_t **out, size_t *n, char **errp);
+/* Decodes pasted text leniently: bytes that are not valid UTF-8 are
+ * dropped (the caller's filters drop what may not be stored).  Returns a
+ * newly allocated, NUL-terminated wide string and its length in *n. */
+wchar_t *edit_paste_to_wcs(const char *s, size_t *n);
 /* Encodes n wide characters as a newly allocated UTF-8 string. */
 char *edit_wcs_to_utf8(const wchar_t *s, size_t n);
 

@@ -108,12 +108,6 @@ store_round_down(size_t n)
 	return n / STORE_MAP_ALIGN * STORE_MAP_ALIGN;
 }
 
-static char *
-store_path(const char *dir, const char *name)
-{
-	return xasprintf("%s/%s", dir, name);
-}
-
 static bool
 store_little_endian(void)
 {
@@ -672,8 +666,8 @@ static int
 store_marker_write(const char *dir, char **errp)
 {
 	char *text = store_marker_text();
-	char *tmp = store_path(dir, STORE_MARKER ".tmp");
-	char *path = store_path(dir, STORE_MARKER);
+	char *tmp = util_path(dir, STORE_MARKER ".tmp");
+	char *path = util_path(dir, STORE_MARKER);
 	int fd, e, r = CX_ERR;
 
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -866,27 +860,6 @@ store_dir_empty(const char *dir)
 	return empty;
 }
 
-static bool
-store_file_exists(const char *dir, const char *name)
-{
-	char *p = store_path(dir, name);
-	struct stat sb;
-	bool yes = stat(p, &sb) == 0;
-
-	free(p);
-	return yes;
-}
-
-static bool
-store_file_writable(const char *dir, const char *name)
-{
-	char *p = store_path(dir, name);
-	bool yes = access(p, F_OK) != 0 || access(p, W_OK) == 0;
-
-	free(p);
-	return yes;
-}
-
 /* Looks at the directory before LMDB touches it: it must exist (or be
  * created), carry our marker (or be empty and be initialised), and the
  * marker must describe data this build can read. */
@@ -922,11 +895,11 @@ store_prepare_dir(const char *dir, int flags, bool *readonly, bool *nolock,
 	 * is off; a read-only open by choice keeps it, so that a cxzy writing
 	 * at the same time does not reuse pages this one is reading. */
 	*nolock = access(dir, W_OK) != 0 ||
-	    !store_file_writable(dir, "data.mdb") ||
-	    !store_file_writable(dir, "lock.mdb");
+	    !util_path_writable(dir, "data.mdb") ||
+	    !util_path_writable(dir, "lock.mdb");
 	*readonly = *nolock || (flags & STORE_READONLY);
 
-	marker = store_path(dir, STORE_MARKER);
+	marker = util_path(dir, STORE_MARKER);
 	if (access(marker, F_OK) == 0) {
 		r = store_marker_check(dir, marker, errp);
 		free(marker);
@@ -934,7 +907,7 @@ store_prepare_dir(const char *dir, int flags, bool *readonly, bool *nolock,
 	}
 	free(marker);
 
-	if (store_file_exists(dir, "data.mdb")) {
+	if (util_path_exists(dir, "data.mdb")) {
 		return err_set(errp, "“%s”不是 cxzy 的数据目录（缺少 %s）。如果这是"
 		    "别的程序的数据，请另选一个目录；如果确是 cxzy 的数据，请从"
 		    "备份恢复。", dir, STORE_MARKER);
@@ -1357,7 +1330,7 @@ store_open(const char *dir, const struct formset *fs, int flags,
 	want = store_round_up(want);
 	if (want > st->maxmap)
 		want = st->maxmap;
-	data = store_path(dir, "data.mdb");
+	data = util_path(dir, "data.mdb");
 	if (stat(data, &sb) == 0 && (uintmax_t)sb.st_size > want)
 		want = store_round_up((size_t)sb.st_size);
 	free(data);
@@ -1457,7 +1430,7 @@ store_copy(struct store *st, const char *dir, char **errp)
 	/* LMDB allows one read transaction per thread: the copy needs the
 	 * slot the cached one holds. */
 	store_drop_rtxn(st);
-	data = store_path(dir, "data.mdb");
+	data = util_path(dir, "data.mdb");
 	rc = mdb_env_copy2(st->env, dir, MDB_CP_COMPACT);
 	if (rc == 0) {
 		/* mdb_env_copy2 does not flush; a copy that is not on the

@@ -271,20 +271,9 @@ textarea_insert_wcs(struct textarea *ta, const wchar_t *s, size_t n,
 size_t
 textarea_insert_utf8(struct textarea *ta, const char *s, bool *cut)
 {
-	wchar_t *w;
-	size_t n = 0, count;
-	uint32_t uc;
-	int k;
+	size_t n, count;
+	wchar_t *w = edit_paste_to_wcs(s, &n);
 
-	if (s == NULL)
-		s = "";
-	w = xmalloc((strlen(s) + 1) * sizeof *w);
-	while (*s != '\0') {
-		k = text_utf8_decode(s, &uc);
-		if (uc != 0xfffd || k != 1)	/* not a bad byte */
-			w[n++] = (wchar_t)uc;
-		s += k;
-	}
 	count = textarea_insert_wcs(ta, w, n, cut);
 	free(w);
 	return count;

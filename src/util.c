@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -244,6 +246,33 @@ strlist_addf(struct strlist *l, const char *fmt, ...)
 	va_start(ap, fmt);
 	strlist_take(l, xvasprintf(fmt, ap));
 	va_end(ap);
+}
+
+char *
+util_path(const char *dir, const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+bool
+util_path_exists(const char *dir, const char *name)
+{
+	char *p = util_path(dir, name);
+	struct stat sb;
+	bool yes = stat(p, &sb) == 0;
+
+	free(p);
+	return yes;
+}
+
+bool
+util_path_writable(const char *dir, const char *name)
+{
+	char *p = util_path(dir, name);
+	bool yes = access(p, F_OK) != 0 || access(p, W_OK) == 0;
+
+	free(p);
+	return yes;
 }
 
 int

@@ -73,6 +73,13 @@ void strlist_add(struct strlist *l, const char *s);
 void strlist_take(struct strlist *l, char *s);
 void strlist_addf(struct strlist *l, const char *fmt, ...) CX_PRINTF(2, 3);
 
+/* "dir/name", newly allocated. */
+char *util_path(const char *dir, const char *name);
+/* Whether dir/name exists (following symbolic links). */
+bool util_path_exists(const char *dir, const char *name);
+/* Whether dir/name is missing or may be written by this user. */
+bool util_path_writable(const char *dir, const char *name);
+
 /* Reads a whole file into a NUL-terminated buffer. */
 int util_read_file(const char *path, char **out, size_t *len, char **errp);
 
