@@ -1271,14 +1271,200 @@ archive_decide(struct archive_ctx *c, size_t k, char **errp)
 	return CX_OK;
 }
 
+/* ---- Rows stored as records ("store KIND FIELD") ------------------ */
+
+/* The child records an owner's rows field holds after the import, as
+ * ledger_get would see them: the archive's added and updated copies,
+ * and the copies here that the archive does not replace; for an owner
+ * in the recycle bin, those in the bin. */
+struct archive_children {
+	const struct record	**v;
+	size_t			  n, cap;
+};
+
+static void
+archive_children_add(struct archive_children *ch, const struct record *r)
+{
+	ch->v = xgrow(ch->v, &ch->cap, ch->n + 1, sizeof *ch->v);
+	ch->v[ch->n++] = r;
+}
+
+static long long
+archive_seq(const struct record *r)
+{
+	const char *s = record_get(r, "seq");
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return LLONG_MAX;
+	v = strtoll(s, &end, 10);
+	return *end == '\0' ? v : LLONG_MAX;
+}
+
+/* Row order: the children's seq, then id (as ledger_get). */
+static int
+archive_cmp_child(const void *a, const void *b)
+{
+	const struct record *x = *(const struct record *const *)a;
+	const struct record *y = *(const struct record *const *)b;
+	long long sx = archive_seq(x), sy = archive_seq(y);
+
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static bool
+archive_links(const struct record *r, const char *field, const char *link)
+{
+	const char *v = record_get(r, field);
+
+	return v != NULL && strcmp(v, link) == 0;
+}
+
+/* Fills ch with the children of kind cf whose field lf is link. */
+static int
+archive_children_of(struct archive_ctx *c, const struct form *cf,
+    const char *lf, const char *link, bool trash, struct archive_children *ch,
+    struct record ***keep, size_t *nkeep, size_t *keepcap)
+{
+	size_t lo = 0, hi = c->nplanned, i, n = 0;
+	uint64_t *ids = NULL;
+
+	/* The archive's added and updated copies of that kind. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(c->planned[mid].kind, cf->kind) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (i = lo; i < c->nplanned &&
+	    strcmp(c->planned[i].kind, cf->kind) == 0; i++) {
+		const struct archive_item *it = &c->a->items[c->planned[i].k];
+
+		if (c->rep->v[c->planned[i].k].outcome != ARCHIVE_REJECTED &&
+		    it->trash == trash && archive_links(it->rec, lf, link))
+			archive_children_add(ch, it->rec);
+	}
+	/* The copies here that the archive leaves as they are. */
+	if (trash) {
+		for (i = 0; i < c->nbin; i++)
+			if (strcmp(c->bin[i].kind, cf->kind) == 0 &&
+			    archive_planned_find(c, cf->kind, c->bin[i].id) ==
+			    NULL && archive_links(c->bin[i].rec, lf, link))
+				archive_children_add(ch, c->bin[i].rec);
+		return CX_OK;
+	}
+	if (!store_field_indexed(c->st, cf, lf) ||
+	    store_find(c->st, cf, lf, link, &ids, &n, NULL) != CX_OK)
+		return CX_OK;
+	for (i = 0; i < n; i++) {
+		struct record *r = NULL;
+
+		if (archive_planned_find(c, cf->kind, ids[i]) != NULL ||
+		    store_get(c->st, cf, ids[i], &r, NULL) != CX_OK)
+			continue;
+		*keep = xgrow(*keep, keepcap, *nkeep + 1, sizeof **keep);
+		(*keep)[(*nkeep)++] = r;
+		archive_children_add(ch, r);
+	}
+	free(ids);
+	return CX_OK;
+}
+
+/* A copy of owner rec of f with its stored rows filled in from the
+ * children present after the import, or NULL when f has none. */
+static struct record *
+archive_with_rows(struct archive_ctx *c, const struct form *f,
+    const struct archive_item *it)
+{
+	struct record *full = NULL, **keep = NULL;
+	size_t i, j, r, nkeep = 0, keepcap = 0;
+	char *link = NULL;
+
+	for (i = 0; i < f->nfields; i++) {
+		const struct form_field *ff = &f->fields[i];
+		const struct form *cf;
+		struct archive_children ch;
+
+		if (ff->type != FT_ROWS || ff->store_kind == NULL ||
+		    ff->store_field == NULL ||
+		    (cf = formset_find(c->fs, ff->store_kind)) == NULL)
+			continue;
+		if (full == NULL) {
+			full = record_copy(it->rec);
+			full->id = it->rec->id;
+			link = xasprintf("%s:%llu", f->kind,
+			    (unsigned long long)it->rec->id);
+		}
+		memset(&ch, 0, sizeof ch);
+		archive_children_of(c, cf, ff->store_field, link, it->trash, &ch,
+		    &keep, &nkeep, &keepcap);
+		if (ch.n > 1)
+			qsort(ch.v, ch.n, sizeof *ch.v, archive_cmp_child);
+		record_remove(full, ff->id);
+		for (r = 0; r < ch.n; r++) {
+			struct record *row = record_new();
+			size_t ncol = ff->ncolumns > 0 ? ff->ncolumns : ff->nsub;
+
+			for (j = 0; j < ncol; j++) {
+				const char *col = ff->ncolumns > 0 ?
+				    ff->columns[j] : ff->sub[j].id;
+				const char *v = record_get(ch.v[r], col);
+
+				if (v != NULL)
+					record_set(row, col, v);
+			}
+			record_set_take(row, "_id", xasprintf("%llu",
+			    (unsigned long long)ch.v[r]->id));
+			record_append_row(full, ff->id, row);
+		}
+		free(ch.v);
+	}
+	for (i = 0; i < nkeep; i++)
+		record_free(keep[i]);
+	free(keep);
+	free(link);
+	return full;
+}
+
+/* Settings for the checks: those of the data as it will be after the
+ * import (settings record 1). */
+struct archive_settings {
+	struct record	*rec;
+};
+
+static const char *
+archive_setting(void *arg, const char *name)
+{
+	struct archive_settings *s = arg;
+	const char *v = s->rec != NULL ? record_get(s->rec, name) : NULL;
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
 /* Validates the planned records until no more are rejected: rejecting
- * one can break a record that points at it. */
+ * one can break a record that points at it, or leave an owner short of
+ * the rows it keeps as records. */
 static void
 archive_validate(struct archive_ctx *c)
 {
+	struct archive_settings set;
+	struct form_ctx ctx;
 	bool again = true;
 	size_t i;
 
+	memset(&set, 0, sizeof set);
+	memset(&ctx, 0, sizeof ctx);
+	model_today(&ctx.today);
+	ctx.setting = archive_setting;
+	ctx.arg = &set;
+	if (formset_find(c->fs, "settings") != NULL &&
+	    archive_lookup(c, "settings", 1, &set.rec, NULL) != CX_OK)
+		set.rec = NULL;
 	while (again) {
 		again = false;
 		for (i = 0; i < c->nplanned; i++) {
@@ -1286,13 +1472,18 @@ archive_validate(struct archive_ctx *c)
 			const struct archive_item *it = &c->a->items[k];
 			struct archive_result *res = &c->rep->v[k];
 			const struct form *f = formset_find(c->fs, it->kind);
+			struct record *full;
+			const struct record *r;
 			struct strlist pr;
 
 			if (res->outcome == ARCHIVE_REJECTED)
 				continue;
 			strlist_init(&pr);
-			form_validate(f, it->rec, archive_lookup, c, &pr);
-			model_check(c->fs, f->kind, it->rec, archive_lookup, c, &pr);
+			full = archive_with_rows(c, f, it);
+			r = full != NULL ? full : it->rec;
+			form_validate_ctx(f, r, &ctx, archive_lookup, c, &pr);
+			model_check(c->fs, f->kind, r, archive_lookup, c, &pr);
+			record_free(full);
 			if (pr.n > 0) {
 				c->rep->count[res->outcome]--;
 				c->rep->count[ARCHIVE_REJECTED]++;
@@ -1304,6 +1495,7 @@ archive_validate(struct archive_ctx *c)
 				strlist_free(&pr);
 		}
 	}
+	record_free(set.rec);
 }
 
 int

@@ -132,6 +132,8 @@ check_db_label(const struct formset *fs, const char *name)
 		return xstrdup("设置（meta）");
 	if (strcmp(name, "trash") == 0)
 		return xstrdup("回收站（trash）");
+	if (strcmp(name, "hist") == 0)
+		return xstrdup("历史版本（hist）");
 	if (strncmp(name, "rec:", 4) == 0 &&
 	    (f = formset_find(fs, name + 4)) != NULL)
 		return xasprintf("%s记录（%s）", f->label, name);

@@ -28,13 +28,17 @@
 #include "date.h"
 #include "demo.h"
 #include "formdef.h"
+#include "ledger.h"
 #include "model.h"
 #include "report.h"
+#include "rollup.h"
 #include "roster.h"
+#include "sheet.h"
 #include "store.h"
 #include "text.h"
 #include "tui.h"
 #include "util.h"
+#include "workbench.h"
 
 enum {
 	EXIT_OK = 0,
@@ -48,6 +52,10 @@ struct cli {
 	bool			 ascii;
 	struct formset		*fs;
 	struct store		*st;
+	/* Loads and saves records with their stored rows, auto fields,
+	 * the period lock and history: set up once the store is open. */
+	struct ledger		 lg;
+	bool			 lg_ready;
 	/* A small cache for references shown in lists. */
 	struct cli_cached {
 		const char	*kind;
@@ -219,7 +227,8 @@ cli_load_forms(struct cli *c)
 {
 	char *dir = cli_forms_dir(), *err = NULL;
 
-	if (formset_load_dir(dir, &c->fs, &err) != CX_OK) {
+	if (formset_load_dir(dir, &c->fs, &err) != CX_OK ||
+	    sheet_check_set(c->fs, &err) != CX_OK) {
 		cli_error("无法读取表单定义（%s）：%s", dir, err);
 		free(err);
 		free(dir);
@@ -257,6 +266,18 @@ cli_open_store(struct cli *c)
 	return CX_OK;
 }
 
+/* The ledger over the open store, set up on first use (it reads the
+ * settings). */
+static struct ledger *
+cli_ledger(struct cli *c)
+{
+	if (!c->lg_ready) {
+		ledger_init(&c->lg, c->st, c->fs);
+		c->lg_ready = true;
+	}
+	return &c->lg;
+}
+
 /* Finds a record kind by its id (member) or its Chinese name (党员). */
 static const struct form *
 cli_kind(struct cli *c, const char *name)
@@ -268,6 +289,18 @@ cli_kind(struct cli *c, const char *name)
 		if (strcmp(c->fs->forms[i]->kind, name) == 0 ||
 		    strcmp(c->fs->forms[i]->label, name) == 0)
 			return c->fs->forms[i];
+	/* "党支部公开承诺书（附件一）" may be typed as either part. */
+	for (i = 0; i < c->fs->n; i++) {
+		const char *l = c->fs->forms[i]->label, *paren = strstr(l, "（");
+		size_t n = strlen(name);
+
+		if (paren == NULL || n == 0)
+			continue;
+		if (((size_t)(paren - l) == n && strncmp(l, name, n) == 0) ||
+		    (strncmp(paren + strlen("（"), name, n) == 0 &&
+		    strcmp(paren + strlen("（") + n, "）") == 0))
+			return c->fs->forms[i];
+	}
 	buf_init(&b);
 	for (i = 0; i < c->fs->n; i++)
 		buf_addf(&b, "%s%s（%s）", i ? "、" : "",
@@ -445,9 +478,20 @@ cli_assign(struct cli *c, const struct form *f, struct record *r,
 			    (unsigned long long)rowno);
 			goto out;
 		}
-		row = rowno > record_nrows(r, ff->id) ?
-		    record_add_row(r, ff->id) :
-		    record_row(r, ff->id, (size_t)rowno - 1);
+		if (rowno > record_nrows(r, ff->id)) {
+			size_t k;
+
+			/* A new row starts with its columns' defaults, as
+			 * on the entry screen. */
+			row = record_add_row(r, ff->id);
+			for (k = 0; k < ff->nsub; k++)
+				if (ff->sub[k].def != NULL &&
+				    !form_field_derived(&ff->sub[k]) &&
+				    strcmp(ff->sub[k].def, "today") != 0)
+					record_set(row, ff->sub[k].id,
+					    ff->sub[k].def);
+		} else
+			row = record_row(r, ff->id, (size_t)rowno - 1);
 		record_set_take(row, sf->id, *val ? val : NULL);
 		if (*val == '\0')
 			free(val);
@@ -473,31 +517,38 @@ out:
 	return rc;
 }
 
-/* Applies every assignment, then validates the whole record.  Prints all
- * problems at once; returns CX_OK only when the record may be stored. */
+/* Applies every assignment, then validates and saves the whole record
+ * through the ledger (stored rows, auto fields, the period lock, history).
+ * Prints all problems at once; returns CX_OK only when the record was
+ * stored, and then nothing else is left to do. */
 static int
 cli_fill(struct cli *c, const struct form *f, struct record *r, int argc,
     char **argv, const char *what)
 {
 	struct strlist problems;
+	char *err = NULL;
 	size_t i;
 	int k;
 
 	strlist_init(&problems);
 	for (k = 0; k < argc; k++) {
-		char *err = NULL;
-
 		if (cli_assign(c, f, r, argv[k], &err) != CX_OK)
 			strlist_take(&problems, err);
+		err = NULL;
 	}
-	if (problems.n == 0) {
-		form_validate(f, r, cli_lookup, c, &problems);
-		model_check(c->fs, f->kind, r, cli_lookup, c, &problems);
-	}
-	if (problems.n == 0) {
+	if (problems.n == 0 &&
+	    ledger_save(cli_ledger(c), f, r, &problems, &err) == CX_OK) {
 		strlist_free(&problems);
 		return CX_OK;
 	}
+	if (problems.n == 0) {
+		/* Refused as a whole: a locked period, a unique value, a
+		 * read-only directory. */
+		strlist_free(&problems);
+		cli_fail(err);
+		return CX_ERR;
+	}
+	free(err);
 	cli_error("%s，共 %zu 处问题，没有保存：", what, problems.n);
 	for (i = 0; i < problems.n; i++)
 		cli_write(stderr, "  %s\n", problems.v[i]);
@@ -505,12 +556,18 @@ cli_fill(struct cli *c, const struct form *f, struct record *r, int argc,
 	return CX_ERR;
 }
 
-static const char *
-cli_title(const struct form *f, const struct record *r)
+/* How a record is named in messages: its title field as a person reads
+ * it (a reference shows the record it names). */
+static char *
+cli_title(struct cli *c, const struct form *f, const struct record *r)
 {
-	const char *t = f->title ? record_get(r, f->title) : NULL;
+	const struct form_field *tf = f->title ? form_field_find(f, f->title) :
+	    NULL;
+	const char *t = tf ? record_get(r, tf->id) : NULL;
 
-	return t ? t : "";
+	if (t == NULL || *t == '\0')
+		return xstrdup("");
+	return form_value_display(c->fs, tf, t, cli_lookup_cached, c);
 }
 
 static int
@@ -529,7 +586,7 @@ static int
 cli_get(struct cli *c, const struct form *f, uint64_t id, struct record **r)
 {
 	char *err = NULL;
-	int rc = store_get(c->st, f, id, r, &err);
+	int rc = ledger_get(cli_ledger(c), f, id, r, &err);
 
 	if (rc == CX_NOTFOUND) {
 		cli_error("没有编号为 %llu 的%s记录。", (unsigned long long)id,
@@ -553,6 +610,7 @@ struct cli_list {
 	const struct form_field	 *filter;
 	const char		 *filter_value;
 	size_t			  shown;
+	bool			  full;	/* computed columns read stored rows */
 };
 
 static void
@@ -580,6 +638,7 @@ static int
 cli_list_row(void *arg, const struct form *f, const struct record *r)
 {
 	struct cli_list *l = arg;
+	struct record *full = NULL;
 	struct buf line;
 	char idbuf[24];
 	size_t i;
@@ -590,13 +649,20 @@ cli_list_row(void *arg, const struct form *f, const struct record *r)
 		if (v == NULL || strcmp(v, l->filter_value) != 0)
 			return 0;
 	}
-	(void)f;
+	/* Computed columns see the record as show does, with its stored
+	 * rows loaded (e.g. the number of 承诺事项). */
+	if (l->full && ledger_get(cli_ledger(l->c), f, r->id, &full,
+	    NULL) == CX_OK)
+		r = full;
 	buf_init(&line);
 	snprintf(idbuf, sizeof idbuf, "%llu", (unsigned long long)r->id);
 	cli_list_cell(idbuf, l->idwidth, TEXT_RIGHT, l->ncols == 0, &line);
 	for (i = 0; i < l->ncols; i++) {
 		const char *v = record_get(r, l->cols[i]->id);
-		char *d = form_value_display(l->c->fs, l->cols[i], v ? v : "",
+		char *d = l->cols[i]->compute != NULL ?
+		    form_compute(l->cols[i], f, r, NULL,
+		    &cli_ledger(l->c)->ctx) :
+		    form_value_display(l->c->fs, l->cols[i], v ? v : "",
 		    cli_lookup_cached, l->c);
 
 		cli_list_cell(d, l->cols[i]->list_width,
@@ -606,6 +672,7 @@ cli_list_row(void *arg, const struct form *f, const struct record *r)
 	}
 	cli_list_emit(&line);
 	buf_free(&line);
+	record_free(full);
 	l->shown++;
 	return 0;
 }
@@ -628,6 +695,16 @@ cli_cmd_list(struct cli *c, int argc, char **argv)
 	for (i = 0; i < f->nfields; i++)
 		if (f->fields[i].list_width > 0 && f->fields[i].type != FT_ROWS)
 			l.cols[l.ncols++] = &f->fields[i];
+	for (i = 0; i < f->nfields; i++)
+		if (f->fields[i].type == FT_ROWS &&
+		    f->fields[i].store_kind != NULL)
+			l.full = true;
+	if (l.full) {
+		l.full = false;
+		for (i = 0; i < l.ncols; i++)
+			if (l.cols[i]->compute != NULL)
+				l.full = true;
+	}
 	if (argc > 1) {
 		const char *eq = strchr(argv[1], '=');
 		char *name = eq ? xstrndup(argv[1], (size_t)(eq - argv[1])) : NULL;
@@ -689,9 +766,12 @@ cli_label_width(const struct form_field *fields, size_t n)
 	return (int)w;
 }
 
+/* Shows fields of r (a record of f, or a row of parent).  Computed
+ * fields are shown as the entry screen shows them. */
 static void
-cli_show_fields(struct cli *c, const struct form_field *fields, size_t n,
-    const struct record *r, const char *indent)
+cli_show_fields(struct cli *c, const struct form *f,
+    const struct form_field *fields, size_t n, const struct record *r,
+    const struct record *parent, const char *indent)
 {
 	int lw = cli_label_width(fields, n);
 	size_t i, j;
@@ -704,20 +784,31 @@ cli_show_fields(struct cli *c, const struct form_field *fields, size_t n,
 
 		if (ff->type == FT_ROWS) {
 			size_t nr = record_nrows(r, ff->id);
+			const struct form *sf = ff->store_form;
 
-			cli_print("%s%s%s\n", indent, label, nr ? "" : "（无）");
+			if (ff->store_kind != NULL && sf == NULL)
+				sf = formset_find(c->fs, ff->store_kind);
+			cli_print("%s%s%s\n", indent, nr ? colon : label,
+			    nr ? "" : "（无）");
 			for (j = 0; j < nr; j++) {
+				const struct record *row = record_row(r, ff->id, j);
+				const char *rid = record_get(row, "_id");
 				char *sub = xasprintf("%s    ", indent);
 
-				cli_print("%s  第%zu行\n", indent, j + 1);
-				cli_show_fields(c, ff->sub, ff->nsub,
-				    record_row(r, ff->id, j), sub);
+				/* A stored row is a record of its own kind. */
+				if (sf != NULL && rid != NULL)
+					cli_print("%s  第%zu行：%s 编号 %s\n", indent,
+					    j + 1, sf->label, rid);
+				else
+					cli_print("%s  第%zu行\n", indent, j + 1);
+				cli_show_fields(c, f, ff->sub, ff->nsub, row, r, sub);
 				free(sub);
 			}
 		} else {
 			const char *v = record_get(r, ff->id);
-			char *d = form_value_display(c->fs, ff, v ? v : "",
-			    cli_lookup, c);
+			char *d = ff->compute != NULL ?
+			    form_compute(ff, f, r, parent, &cli_ledger(c)->ctx) :
+			    form_value_display(c->fs, ff, v ? v : "", cli_lookup, c);
 			char **lines = text_wrap(d, 1000, TEXT_SCREEN, NULL);
 			char *pad = xasprintf("%s%*s", indent, lw + 2, "");
 
@@ -735,12 +826,124 @@ cli_show_fields(struct cli *c, const struct form_field *fields, size_t n,
 	}
 }
 
+static void
+cli_show_times(const struct record *r)
+{
+	const char *created = record_get(r, "_created");
+	const char *modified = record_get(r, "_modified");
+
+	if (created != NULL)
+		cli_print("  （%s 创建", created);
+	if (modified != NULL)
+		cli_print("%s%s 修改", created ? "，" : "  （", modified);
+	if (created != NULL || modified != NULL)
+		cli_print("）\n");
+}
+
+/* One old version of a record, found by store_history. */
+struct cli_version {
+	unsigned	 want;
+	unsigned	 count;
+	struct record	*rec;
+};
+
+static int
+cli_version_find(void *arg, unsigned version, const struct record *rec)
+{
+	struct cli_version *v = arg;
+
+	v->count++;
+	if (version == v->want && v->rec == NULL)
+		v->rec = record_copy(rec);
+	return 0;
+}
+
 static int
 cli_cmd_show(struct cli *c, int argc, char **argv)
 {
 	const struct form *f = cli_kind(c, argv[0]);
 	struct record *r = NULL;
-	const char *created, *modified;
+	uint64_t id, ver = 0;
+
+	if (argc == 3 || (argc == 4 && strcmp(argv[2], "--version") != 0)) {
+		cli_error("命令 show 的参数不对。用法：cxzy show 种类 编号 "
+		    "[--version 版本号]");
+		return EXIT_USAGE;
+	}
+	if (argc == 4) {
+		char *h = text_to_halfwidth(argv[3]);
+		bool ok = util_parse_id(h, &ver) && ver <= UINT_MAX;
+
+		free(h);
+		if (!ok) {
+			cli_error("“%s”不是有效的版本号。版本号是正整数，可用“cxzy history"
+			    " %s %s”查看。", argv[3], argv[0], argv[1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (f == NULL || cli_parse_id(argv[1], &id) != CX_OK)
+		return EXIT_FAIL;
+	if (cli_get(c, f, id, &r) != CX_OK)
+		return EXIT_FAIL;
+	if (ver > 0) {
+		struct cli_version v;
+		char *err = NULL;
+
+		memset(&v, 0, sizeof v);
+		v.want = (unsigned)ver;
+		if (store_history(c->st, f, id, cli_version_find, &v,
+		    &err) != CX_OK) {
+			record_free(r);
+			return cli_fail(err);
+		}
+		if (v.rec == NULL) {
+			cli_error("%s（编号 %llu）没有第 %llu 版。%s", f->label,
+			    (unsigned long long)id, (unsigned long long)ver,
+			    v.count ? "用“cxzy history”查看有哪些版本。" :
+			    "这条记录没有保留过旧版本。");
+			record_free(r);
+			return EXIT_FAIL;
+		}
+		record_free(r);
+		r = v.rec;
+		cli_print("%s 编号 %llu 第 %llu 版（共 %u 个旧版本；这是后来被修改"
+		    "之前的内容）\n", f->label, (unsigned long long)id,
+		    (unsigned long long)ver, v.count);
+	} else
+		cli_print("%s 编号 %llu\n", f->label, (unsigned long long)id);
+	cli_show_fields(c, f, f->fields, f->nfields, r, NULL, "  ");
+	cli_show_times(r);
+	record_free(r);
+	return cli_lookup_status(c, EXIT_OK);
+}
+
+/* ------------------------------------------------------------- history */
+
+struct cli_hist_list {
+	struct cli	*c;
+	unsigned	 n;
+};
+
+static int
+cli_hist_row(void *arg, unsigned version, const struct record *rec)
+{
+	struct cli_hist_list *h = arg;
+	const char *m = record_get(rec, "_modified");
+
+	cli_print("  第 %u 版  %s 保存\n", version, m ? m : "（时间不详）");
+	h->n++;
+	return 0;
+}
+
+/* The old versions kept of a signed record. */
+static int
+cli_cmd_history(struct cli *c, int argc, char **argv)
+{
+	const struct form *f = cli_kind(c, argv[0]);
+	struct cli_hist_list h;
+	struct record *r = NULL;
+	char *err = NULL, *title;
+	const char *m;
 	uint64_t id;
 
 	(void)argc;
@@ -748,33 +951,84 @@ cli_cmd_show(struct cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	if (cli_get(c, f, id, &r) != CX_OK)
 		return EXIT_FAIL;
-	cli_print("%s 编号 %llu\n", f->label, (unsigned long long)id);
-	cli_show_fields(c, f->fields, f->nfields, r, "  ");
-	created = record_get(r, "_created");
-	modified = record_get(r, "_modified");
-	if (created != NULL)
-		cli_print("  （%s 创建", created);
-	if (modified != NULL)
-		cli_print("%s%s 修改", created ? "，" : "  （", modified);
-	if (created != NULL || modified != NULL)
-		cli_print("）\n");
+	title = cli_title(c, f, r);
+	cli_print("%s“%s”（编号 %llu）的修改记录：\n", f->label, title,
+	    (unsigned long long)id);
+	free(title);
+	memset(&h, 0, sizeof h);
+	h.c = c;
+	if (store_history(c->st, f, id, cli_hist_row, &h, &err) != CX_OK) {
+		record_free(r);
+		return cli_fail(err);
+	}
+	m = record_get(r, "_modified");
+	cli_print("  当前版本  %s 保存\n", m ? m : "（时间不详）");
+	if (h.n == 0)
+		cli_print("没有保留旧版本。%s\n", f->sign_field != NULL ?
+		    "签署以后的每次修改都会保留修改前的版本。" :
+		    "这种记录不保留旧版本。");
+	else
+		cli_print("共 %u 个旧版本。查看某一版：cxzy show %s %llu --version 版本号\n",
+		    h.n, f->kind, (unsigned long long)id);
 	record_free(r);
-	return cli_lookup_status(c, EXIT_OK);
+	return EXIT_OK;
 }
 
 /* ------------------------------------------------------- add, set, ... */
 
-static int
-cli_store_record(struct cli *c, const struct form *f, struct record *r,
+/* Says what was stored, and where the rows stored as records went. */
+static void
+cli_report_saved(struct cli *c, const struct form *f, const struct record *r,
     const char *verb)
 {
-	char *err = NULL;
+	char *title = cli_title(c, f, r);
+	size_t i, j;
 
-	if (store_put(c->st, f, r, &err) != CX_OK)
-		return cli_fail(err);
-	cli_print("已%s%s“%s”（编号 %llu）。\n", verb, f->label, cli_title(f, r),
+	cli_print("已%s%s“%s”（编号 %llu）。\n", verb, f->label, title,
 	    (unsigned long long)r->id);
-	return EXIT_OK;
+	free(title);
+	for (i = 0; i < f->nfields; i++) {
+		const struct form_field *ff = &f->fields[i];
+		const struct form *sf = ff->store_form;
+		size_t nr = record_nrows(r, ff->id);
+		struct buf ids;
+
+		if (ff->type != FT_ROWS || ff->store_kind == NULL || nr == 0)
+			continue;
+		if (sf == NULL)
+			sf = formset_find(c->fs, ff->store_kind);
+		buf_init(&ids);
+		for (j = 0; j < nr; j++) {
+			const char *rid = record_get(record_row(r, ff->id, j),
+			    "_id");
+
+			buf_addf(&ids, "%s%s", j ? "、" : "", rid ? rid : "?");
+		}
+		cli_print("%s %zu 行，即%s编号 %s。\n", ff->label, nr,
+		    sf ? sf->label : ff->store_kind, ids.s);
+		buf_free(&ids);
+	}
+}
+
+/* A period field whose default is "current" starts as the period the
+ * user works in (cxzy period), not the period of today's date. */
+static void
+cli_default_period(struct cli *c, const struct form *f, struct record *r)
+{
+	struct period p;
+	char code[16];
+	size_t i;
+
+	for (i = 0; i < f->nfields; i++) {
+		const struct form_field *ff = &f->fields[i];
+
+		if (ff->type != FT_PERIOD || ff->def == NULL ||
+		    strcmp(ff->def, "current") != 0)
+			continue;
+		ledger_current_period(cli_ledger(c), &p);
+		model_period_code(&p, code);
+		record_set(r, ff->id, code);
+	}
 }
 
 static int
@@ -790,10 +1044,13 @@ cli_cmd_add(struct cli *c, int argc, char **argv)
 	r = record_new();
 	model_today(&today);
 	form_apply_defaults(f, r, &today);
+	cli_default_period(c, f, r);
 	if (cli_fill(c, f, r, argc - 1, argv + 1, "无法添加") != CX_OK)
 		rc = EXIT_FAIL;
-	else
-		rc = cli_store_record(c, f, r, "添加");
+	else {
+		cli_report_saved(c, f, r, "添加");
+		rc = EXIT_OK;
+	}
 	record_free(r);
 	return rc;
 }
@@ -812,8 +1069,10 @@ cli_cmd_set(struct cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	if (cli_fill(c, f, r, argc - 2, argv + 2, "无法修改") != CX_OK)
 		rc = EXIT_FAIL;
-	else
-		rc = cli_store_record(c, f, r, "修改");
+	else {
+		cli_report_saved(c, f, r, "修改");
+		rc = EXIT_OK;
+	}
 	record_free(r);
 	return rc;
 }
@@ -823,7 +1082,7 @@ cli_cmd_delete(struct cli *c, int argc, char **argv)
 {
 	const struct form *f = cli_kind(c, argv[0]);
 	struct record *r = NULL;
-	char *err = NULL;
+	char *err = NULL, *title;
 	uint64_t id;
 
 	(void)argc;
@@ -831,66 +1090,89 @@ cli_cmd_delete(struct cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	if (cli_get(c, f, id, &r) != CX_OK)
 		return EXIT_FAIL;
-	if (store_delete(c->st, f, id, &err) != CX_OK) {
+	if (ledger_delete(cli_ledger(c), f, id, &err) != CX_OK) {
 		record_free(r);
 		return cli_fail(err);
 	}
+	title = cli_title(c, f, r);
 	cli_print("已把%s“%s”（编号 %llu）移入回收站。需要时可用“cxzy restore %s %llu”恢复。\n",
-	    f->label, cli_title(f, r), (unsigned long long)id, f->kind,
+	    f->label, title, (unsigned long long)id, f->kind,
 	    (unsigned long long)id);
+	free(title);
 	record_free(r);
 	return EXIT_OK;
 }
 
+/* A record deleted with its stored rows comes back with them (see
+ * ledger_restore). */
 static int
 cli_cmd_restore(struct cli *c, int argc, char **argv)
 {
 	const struct form *f = cli_kind(c, argv[0]);
 	struct record *r = NULL;
-	char *err = NULL;
+	char *err = NULL, *title;
+	size_t i, back = 0;
 	uint64_t id;
 
 	(void)argc;
 	if (f == NULL || cli_parse_id(argv[1], &id) != CX_OK)
 		return EXIT_FAIL;
-	if (store_restore(c->st, f, id, &err) != CX_OK)
+	if (ledger_restore(cli_ledger(c), f, id, &err) != CX_OK)
 		return cli_fail(err);
 	if (cli_get(c, f, id, &r) != CX_OK)
 		return EXIT_FAIL;
-	cli_print("已从回收站恢复%s“%s”（编号 %llu）。\n", f->label,
-	    cli_title(f, r), (unsigned long long)id);
+	for (i = 0; i < f->nfields; i++)
+		if (f->fields[i].type == FT_ROWS &&
+		    f->fields[i].store_kind != NULL)
+			back += record_nrows(r, f->fields[i].id);
+	title = cli_title(c, f, r);
+	cli_print("已从回收站恢复%s“%s”（编号 %llu）", f->label,
+	    title, (unsigned long long)id);
+	if (back > 0)
+		cli_print("和它的 %zu 行记录", back);
+	cli_print("。\n");
+	free(title);
 	record_free(r);
 	return EXIT_OK;
 }
 
+struct cli_trash {
+	struct cli	*c;
+	size_t		 n;
+};
+
 static int
 cli_trash_row(void *arg, const struct form *f, const struct record *r)
 {
-	size_t *n = arg;
+	struct cli_trash *t = arg;
 	const char *when = record_get(r, "_deleted");
 	char *kind = text_pad(f->label, 8, TEXT_LEFT, TEXT_SCREEN);
-	char *title = text_pad(cli_title(f, r), 24, TEXT_LEFT, TEXT_SCREEN);
+	char *name = cli_title(t->c, f, r);
+	char *title = text_pad(name, 24, TEXT_LEFT, TEXT_SCREEN);
 
 	cli_print("%s  %4llu  %s  %s\n", kind, (unsigned long long)r->id,
 	    title, when ? when : "");
 	free(kind);
+	free(name);
 	free(title);
-	(*n)++;
+	t->n++;
 	return 0;
 }
 
 static int
 cli_cmd_trash(struct cli *c, int argc, char **argv)
 {
+	struct cli_trash t;
 	char *err = NULL;
-	size_t n = 0;
 
 	(void)argc;
 	(void)argv;
+	t.c = c;
+	t.n = 0;
 	cli_print("种类      编号  名称                      删除时间\n");
-	if (store_trash_foreach(c->st, cli_trash_row, &n, &err) != CX_OK)
+	if (store_trash_foreach(c->st, cli_trash_row, &t, &err) != CX_OK)
 		return cli_fail(err);
-	cli_print("回收站共 %zu 条\n", n);
+	cli_print("回收站共 %zu 条\n", t.n);
 	return EXIT_OK;
 }
 
@@ -935,17 +1217,36 @@ cli_cmd_check(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The widest kind id and label of the forms, in screen columns, so that
+ * listings of kinds never cut one off. */
+static void
+cli_kind_widths(const struct formset *fs, size_t *kindw, size_t *labelw)
+{
+	size_t i, w;
+
+	*kindw = *labelw = 0;
+	for (i = 0; i < fs->n; i++) {
+		w = text_width(fs->forms[i]->kind, TEXT_SCREEN);
+		if (w > *kindw)
+			*kindw = w;
+		w = text_width(fs->forms[i]->label, TEXT_SCREEN);
+		if (w > *labelw)
+			*labelw = w;
+	}
+}
+
 static int
 cli_cmd_kinds(struct cli *c, int argc, char **argv)
 {
-	size_t i;
+	size_t i, kindw, labelw;
 
 	(void)argc;
 	(void)argv;
+	cli_kind_widths(c->fs, &kindw, &labelw);
 	for (i = 0; i < c->fs->n; i++) {
-		char *label = text_pad(c->fs->forms[i]->label, 12, TEXT_LEFT,
-		    TEXT_SCREEN);
-		char *kind = text_pad(c->fs->forms[i]->kind, 10, TEXT_LEFT,
+		char *label = text_pad(c->fs->forms[i]->label, labelw,
+		    TEXT_LEFT, TEXT_SCREEN);
+		char *kind = text_pad(c->fs->forms[i]->kind, kindw, TEXT_LEFT,
 		    TEXT_SCREEN);
 
 		cli_print("%s  %s  %zu 个字段\n", kind, label,
@@ -1008,9 +1309,10 @@ cli_cmd_init(struct cli *c, int argc, char **argv)
 		rc = cli_fill(c, forg, r, 1, &assign, "无法创建");
 		free(assign);
 	}
-	if (rc == CX_OK)
-		rc = cli_store_record(c, forg, r, "创建");
-	else
+	if (rc == CX_OK) {
+		cli_report_saved(c, forg, r, "创建");
+		rc = EXIT_OK;
+	} else
 		rc = EXIT_FAIL;
 	record_free(r);
 	if (rc == EXIT_OK)
@@ -1420,8 +1722,8 @@ out:
 
 /* -------------------------------------------------------------- report */
 
-/* A printed list of every record of a kind (roster.c).  The per-annex
- * paper forms come later. */
+/* Everything printable (rollup.h): each kind's paper forms (sheet.c),
+ * the roll-ups, the 备案报告 and each kind's 名册 (roster.c). */
 
 static int
 cli_report_write(const char *path, const struct buf *b)
@@ -1455,27 +1757,69 @@ cli_report_write(const char *path, const struct buf *b)
 	return CX_OK;
 }
 
+static int cli_period_arg(const char *s, struct period *p);
+
+/* The branch field to resolve a --branch name with: the printout's own,
+ * else the first of any form (the roll-ups span kinds). */
+static const struct form_field *
+cli_report_branch_field(struct cli *c, const struct printout *po)
+{
+	const struct form_field *bf;
+	size_t i;
+
+	if (po->f != NULL && (bf = roster_branch_field(po->f)) != NULL)
+		return bf;
+	for (i = 0; i < c->fs->n; i++)
+		if ((bf = roster_branch_field(c->fs->forms[i])) != NULL)
+			return bf;
+	return NULL;
+}
+
+static void
+cli_report_list(const struct printouts *pl)
+{
+	size_t i, nw = 0, tw = 0, w;
+
+	for (i = 0; i < pl->n; i++) {
+		if ((w = text_width(pl->v[i].name, TEXT_SCREEN)) > nw)
+			nw = w;
+		if ((w = text_width(pl->v[i].title, TEXT_SCREEN)) > tw)
+			tw = w;
+	}
+	for (i = 0; i < pl->n; i++) {
+		char *name = text_pad(pl->v[i].name, nw, TEXT_LEFT, TEXT_SCREEN);
+		char *title = text_pad(pl->v[i].title, tw, TEXT_LEFT,
+		    TEXT_SCREEN);
+
+		if (i > 0 && pl->v[i].what != pl->v[i - 1].what &&
+		    !(pl->v[i].what == PRINT_PACKAGE &&
+		    pl->v[i - 1].what == PRINT_ROLLUP))
+			cli_print("\n");
+		cli_print("%s  %s  %s\n", name, title, pl->v[i].about);
+		free(name);
+		free(title);
+	}
+}
+
 static int
 cli_cmd_report(struct cli *c, int argc, char **argv)
 {
-	const struct form *f;
-	struct report *r = NULL;
+	struct printouts pl;
+	const struct printout *po;
+	const struct form_field *bf;
+	struct sheet_doc *doc = NULL;
 	struct report_opts ro;
+	struct period per;
 	struct buf out;
-	char *err = NULL, *val = NULL, *title;
-	const char *path = NULL, *branch = NULL;
-	bool width_given = false;
-	size_t i;
-	int k, rc = EXIT_FAIL;
+	char *err = NULL, *val = NULL, *name = NULL;
+	const char *path = NULL, *branch = NULL, *period = NULL;
+	bool width_given = false, roster = false;
+	int k, rc = EXIT_FAIL, brc;
 
+	printout_list(c->fs, &pl);
 	if (strcmp(argv[0], "--list") == 0) {
-		for (i = 0; i < c->fs->n; i++) {
-			char *name = text_pad(c->fs->forms[i]->kind, 10,
-			    TEXT_LEFT, TEXT_SCREEN);
-
-			cli_print("%s  %s名册\n", name, c->fs->forms[i]->label);
-			free(name);
-		}
+		cli_report_list(&pl);
+		printouts_free(&pl);
 		return EXIT_OK;
 	}
 	report_opts_init(&ro);
@@ -1492,6 +1836,8 @@ cli_cmd_report(struct cli *c, int argc, char **argv)
 			ro.border = REPORT_BORDER_BOX;
 		else if (strcmp(a, "--no-formfeed") == 0)
 			ro.formfeed = false;
+		else if (strcmp(a, "--roster") == 0)
+			roster = true;
 		else if (next != NULL && strcmp(a, "--encoding") == 0) {
 			k++;
 			if (strcasecmp(next, "utf-8") == 0 ||
@@ -1504,7 +1850,7 @@ cli_cmd_report(struct cli *c, int argc, char **argv)
 			else {
 				cli_error("不认识的编码“%s”。可用：gb18030、gbk、utf-8。",
 				    next);
-				return EXIT_USAGE;
+				goto usage;
 			}
 		} else if (next != NULL && (strcmp(a, "--width") == 0 ||
 		    strcmp(a, "--lines") == 0)) {
@@ -1515,7 +1861,7 @@ cli_cmd_report(struct cli *c, int argc, char **argv)
 			    (a[2] == 'w' && v < 40) || (a[2] == 'l' && v < 10)) {
 				cli_error("“%s %s”不对：宽度应是 40 以上的列数（常用 80 或 136），"
 				    "页长应是 10 以上的行数（常用 66）。", a, next);
-				return EXIT_USAGE;
+				goto usage;
 			}
 			if (a[2] == 'w') {
 				ro.width = (size_t)v;
@@ -1527,52 +1873,286 @@ cli_cmd_report(struct cli *c, int argc, char **argv)
 			branch = argv[++k];
 		else if (next != NULL && strcmp(a, "-o") == 0)
 			path = argv[++k];
-		else if (next != NULL && strcmp(a, "--period") == 0) {
-			cli_error("这份报表列出全部记录，不分周期；请去掉 --period。");
-			return EXIT_USAGE;
-		} else {
-			cli_error("报表选项“%s”不对。用法：cxzy report 种类 [--branch 党支部] "
-			    "[--encoding gb18030|gbk|utf-8] [--width 80|136] [--lines 66] "
-			    "[--box] [--crlf] [--bom] [-o 文件]", a);
-			return EXIT_USAGE;
+		else if (next != NULL && strcmp(a, "--period") == 0)
+			period = argv[++k];
+		else {
+			cli_error("报表选项“%s”不对。用法：cxzy report 报表 [--period 2026H2] "
+			    "[--branch 党支部] [--encoding gb18030|gbk|utf-8] "
+			    "[--width 80|136] [--lines 66] [--box] [--crlf] [--bom] "
+			    "[--roster] [-o 文件]；cxzy report --list 列出可以打印的报表。",
+			    a);
+			goto usage;
 		}
 	}
-	if ((f = cli_kind(c, argv[0])) == NULL)
-		return EXIT_FAIL;
+	name = roster && strncmp(argv[0], "名册:", strlen("名册:")) != 0 ?
+	    xasprintf("名册:%s", argv[0]) : xstrdup(argv[0]);
+	if ((po = printout_find(&pl, c->fs, name)) == NULL) {
+		cli_error("没有“%s”这种报表。用 cxzy report --list 查看可以打印的报表"
+		    "（种类可写英文名或中文名，如 branch_pledge 或 附件一）。",
+		    argv[0]);
+		goto out;
+	}
+	if (period != NULL && !po->period) {
+		cli_error("%s列出全部记录，不分周期；请去掉 --period。", po->title);
+		goto usage;
+	}
+	if (branch != NULL && !po->branch) {
+		cli_error("%s不能按党支部分开打印；请去掉 --branch。", po->title);
+		goto usage;
+	}
+	if (period != NULL && cli_period_arg(period, &per) != CX_OK)
+		goto out;
 	if (cli_open_store(c) != CX_OK)
-		return EXIT_FAIL;
+		goto out;
 	if (branch != NULL) {
-		const struct form_field *bf = roster_branch_field(f);
-
+		bf = cli_report_branch_field(c, po);
 		if (bf == NULL) {
-			cli_error("%s名册不能按党支部分开打印。", f->label);
-			return EXIT_USAGE;
+			cli_error("%s不能按党支部分开打印。", po->title);
+			goto usage;
 		}
-		if (cli_input(c, bf, branch, &val, &err) != CX_OK)
-			return cli_fail(err);
+		if (cli_input(c, bf, branch, &val, &err) != CX_OK) {
+			rc = cli_fail(err);
+			goto out;
+		}
 	}
-	if (roster_build(c->st, c->fs, f, val, &ro, width_given, &r,
-	    &err) != CX_OK) {
-		free(val);
-		return cli_fail(err);
+	brc = printout_build(cli_ledger(c), po, period != NULL ? &per : NULL,
+	    val, &ro, width_given, &doc, &err);
+	if (brc != CX_OK) {
+		rc = cli_fail(err);
+		goto out;
 	}
-	title = xasprintf("%s名册", f->label);
 	buf_init(&out);
-	if (report_render(r, &out, &err) != CX_OK) {
+	if (sheet_doc_render(doc, &out, &err) != CX_OK) {
 		buf_free(&out);
 		rc = cli_fail(err);
 		goto out;
 	}
 	rc = cli_report_write(path, &out) == CX_OK ? EXIT_OK : EXIT_FAIL;
 	if (rc == EXIT_OK && path != NULL)
-		cli_write(stderr, "已把%s（%zu 页）保存到“%s”。\n", title,
-		    report_page_count(r), path);
+		cli_write(stderr, "已把%s（%zu 页）保存到“%s”。\n", doc->title,
+		    doc->pages, path);
 	buf_free(&out);
+	goto out;
+usage:
+	rc = EXIT_USAGE;
 out:
-	report_free(r);
-	free(title);
+	sheet_doc_free(doc);
+	printouts_free(&pl);
+	free(name);
 	free(val);
 	return rc;
+}
+
+/* ------------------------------------------------- 工作台 and the cycle */
+
+/* "2026年下半年（2026H2）" */
+static void
+cli_period_name(const struct period *p, char out[64])
+{
+	char label[32], code[16];
+
+	model_period_label(p, label);
+	model_period_code(p, code);
+	snprintf(out, 64, "%s（%s）", label, code);
+}
+
+static int
+cli_period_arg(const char *s, struct period *p)
+{
+	char *err = NULL;
+
+	if (model_period_parse(s, p, &err) != CX_OK) {
+		cli_fail(err);
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+static void
+cli_print_due(const struct period *p, const struct date *today)
+{
+	struct date due;
+	char duebuf[32];
+	long left;
+
+	model_period_due(p, &due);
+	date_format_cn(&due, duebuf);
+	left = date_to_days(&due) - date_to_days(today);
+	if (left > 0)
+		cli_print("备案截止 %s，还有 %ld 天", duebuf, left);
+	else if (left == 0)
+		cli_print("备案截止 %s，就是今天", duebuf);
+	else
+		cli_print("备案截止 %s，已超过 %ld 天", duebuf, -left);
+}
+
+/* What is missing or late, per branch (workbench.h). */
+static int
+cli_cmd_todo(struct cli *c, int argc, char **argv)
+{
+	struct ledger *lg = cli_ledger(c);
+	struct workbench wb;
+	struct period p;
+	char *err = NULL, name[64];
+	size_t i, j, nbranch = 0;
+
+	if (argc == 1 || (argc == 2 && strcmp(argv[0], "--period") != 0)) {
+		cli_error("命令 todo 的参数不对。用法：cxzy todo [--period 2026H2]");
+		return EXIT_USAGE;
+	}
+	if (argc == 2) {
+		if (cli_period_arg(argv[1], &p) != CX_OK)
+			return EXIT_FAIL;
+	} else
+		ledger_current_period(lg, &p);
+	if (workbench_build(lg, &p, &wb, &err) != CX_OK)
+		return cli_fail(err);
+	cli_period_name(&wb.period, name);
+	cli_print("工作台：%s，", name);
+	cli_print_due(&wb.period, &lg->ctx.today);
+	cli_print("%s\n", ledger_locked(lg, &wb.period) ? "（已锁定）" : "");
+	for (i = 0; i < wb.n; i = j) {
+		for (j = i; j < wb.n && wb.items[j].branch_id ==
+		    wb.items[i].branch_id; j++)
+			;
+		cli_print("\n%s（%zu 项）\n", wb.items[i].branch, j - i);
+		nbranch++;
+		for (; i < j; i++) {
+			const struct wb_item *it = &wb.items[i];
+
+			if (it->id != 0)
+				cli_print("  %s（见 %s %llu）\n", it->text, it->kind,
+				    (unsigned long long)it->id);
+			else
+				cli_print("  %s\n", it->text);
+		}
+	}
+	if (wb.n == 0)
+		cli_print("没有待办事项。\n");
+	else
+		cli_print("\n共 %zu 项待办，涉及 %zu 个党组织。\n", wb.n, nbranch);
+	workbench_free(&wb);
+	return EXIT_OK;
+}
+
+/* Shows or sets the period the user works in. */
+static int
+cli_cmd_period(struct cli *c, int argc, char **argv)
+{
+	struct ledger *lg = cli_ledger(c);
+	struct period p;
+	char *err = NULL, name[64];
+
+	if (argc == 1) {
+		if (cli_period_arg(argv[0], &p) != CX_OK)
+			return EXIT_FAIL;
+		if (ledger_set_current_period(lg, &p, &err) != CX_OK)
+			return cli_fail(err);
+		cli_period_name(&p, name);
+		cli_print("当前周期已设为 %s。\n", name);
+		return EXIT_OK;
+	}
+	ledger_current_period(lg, &p);
+	cli_period_name(&p, name);
+	cli_print("当前周期：%s，", name);
+	cli_print_due(&p, &lg->ctx.today);
+	cli_print("%s\n", ledger_locked(lg, &p) ?
+	    "。这个周期已锁定，只能填写批注栏目。" : "");
+	return EXIT_OK;
+}
+
+/* 新周期: the next half-year becomes current and what is unfinished
+ * comes along. */
+static int
+cli_cmd_cycle(struct cli *c, int argc, char **argv)
+{
+	struct ledger *lg = cli_ledger(c);
+	struct period from, next;
+	struct buf counts;
+	char *err = NULL, fname[64], nname[64], ncode[16];
+	size_t carried = 0, i, k;
+
+	(void)argc;
+	(void)argv;
+	ledger_current_period(lg, &from);
+	next = from;
+	model_period_next(&next);
+	if (ledger_new_cycle(lg, &from, &next, &carried, &err) != CX_OK)
+		return cli_fail(err);
+	cli_period_name(&from, fname);
+	cli_period_name(&next, nname);
+	model_period_code(&next, ncode);
+	/* By kind: records now in the new period that were made in an
+	 * earlier one. */
+	buf_init(&counts);
+	for (i = 0; i < c->fs->n; i++) {
+		const struct form *f = c->fs->forms[i];
+		uint64_t *ids = NULL;
+		size_t n = 0, moved = 0;
+
+		if (form_field_find(f, "current_period") == NULL ||
+		    !store_field_indexed(c->st, f, "current_period"))
+			continue;
+		if (store_find(c->st, f, "current_period", ncode, &ids, &n,
+		    &err) != CX_OK) {
+			buf_free(&counts);
+			return cli_fail(err);
+		}
+		for (k = 0; k < n; k++) {
+			struct record *r = NULL;
+			const char *per;
+
+			if (store_get(c->st, f, ids[k], &r, NULL) != CX_OK)
+				continue;
+			per = record_get(r, "period");
+			if (per != NULL && strcmp(per, ncode) != 0)
+				moved++;
+			record_free(r);
+		}
+		free(ids);
+		if (moved > 0)
+			buf_addf(&counts, "%s%s %zu 条", counts.len ? "，" : "",
+			    f->label, moved);
+	}
+	cli_print("已进入新周期 %s。\n", nname);
+	cli_print("从 %s带入未完成的事项 %zu 条%s%s。\n", fname, carried,
+	    counts.len ? "：" : "", counts.len ? counts.s : "");
+	buf_free(&counts);
+	return EXIT_OK;
+}
+
+static int
+cli_lock_cmd(struct cli *c, const char *arg, bool lock)
+{
+	struct ledger *lg = cli_ledger(c);
+	struct period p;
+	char *err = NULL, name[64];
+
+	if (cli_period_arg(arg, &p) != CX_OK)
+		return EXIT_FAIL;
+	if (ledger_lock(lg, &p, lock, &err) != CX_OK)
+		return cli_fail(err);
+	cli_period_name(&p, name);
+	if (lock)
+		cli_print("已锁定 %s：这个周期的记录不能再添加，已有记录只能填写"
+		    "评价、备注等批注栏目。需要更正时用“cxzy unlock”解锁。\n", name);
+	else
+		cli_print("已解锁 %s，这个周期的记录又可以修改了。\n", name);
+	return EXIT_OK;
+}
+
+static int
+cli_cmd_lock(struct cli *c, int argc, char **argv)
+{
+	(void)argc;
+	return cli_lock_cmd(c, argv[0], true);
+}
+
+static int
+cli_cmd_unlock(struct cli *c, int argc, char **argv)
+{
+	(void)argc;
+	return cli_lock_cmd(c, argv[0], false);
 }
 
 /* ------------------------------------------------------------- driver */
@@ -1580,8 +2160,10 @@ out:
 static const struct cli_command cli_commands[] = {
 	{ "list", "种类 [字段=值]", "列出某种记录，可按一个字段筛选", 1, 2,
 	    NEEDS_STORE, cli_cmd_list },
-	{ "show", "种类 编号", "显示一条记录的全部内容", 2, 2, NEEDS_STORE,
-	    cli_cmd_show },
+	{ "show", "种类 编号 [--version N]", "显示一条记录的全部内容（或它的第 N 个旧版本）",
+	    2, 4, NEEDS_STORE, cli_cmd_show },
+	{ "history", "种类 编号", "列出一条已签署记录保留的旧版本", 2, 2,
+	    NEEDS_STORE, cli_cmd_history },
 	{ "add", "种类 字段=值 ...", "添加一条记录（与录入界面同样校验）", 1, -1,
 	    NEEDS_STORE, cli_cmd_add },
 	{ "set", "种类 编号 字段=值 ...", "修改一条记录", 3, -1, NEEDS_STORE,
@@ -1591,13 +2173,22 @@ static const struct cli_command cli_commands[] = {
 	{ "restore", "种类 编号", "从回收站恢复一条记录", 2, 2, NEEDS_STORE,
 	    cli_cmd_restore },
 	{ "trash", "", "列出回收站里的记录", 0, 0, NEEDS_STORE, cli_cmd_trash },
+	{ "todo", "[--period 2026H2]", "工作台：各党支部缺少或逾期的事项", 0, 2,
+	    NEEDS_STORE, cli_cmd_todo },
+	{ "period", "[2026H2]", "显示或设置当前周期", 0, 1, NEEDS_STORE,
+	    cli_cmd_period },
+	{ "cycle", "", "开始新周期：未完成的承诺和整改事项带入下一个半年", 0, 0,
+	    NEEDS_STORE, cli_cmd_cycle },
+	{ "lock", "周期", "备案后锁定一个周期（只能再填批注）", 1, 1, NEEDS_STORE,
+	    cli_cmd_lock },
+	{ "unlock", "周期", "解锁一个周期", 1, 1, NEEDS_STORE, cli_cmd_unlock },
 	{ "check", "", "检查全部记录、校验和与索引", 0, 0, NEEDS_FORMS,
 	    cli_cmd_check },
 	{ "export", "文件 [--force]", "把全部记录（含回收站）导出为文本文件", 1, 2,
 	    NEEDS_STORE, cli_cmd_export },
 	{ "import", "文件 [--dry-run]", "导入导出文件（--dry-run 只显示会有的变化）",
 	    1, 2, NEEDS_FORMS, cli_cmd_import },
-	{ "report", "种类 [选项]", "打印名册（--list 列出可打印的名册，选项见 docs/cli.md）",
+	{ "report", "报表 [选项]", "打印报表：附件、统计表、备案报告、名册（--list 列出全部，选项见 docs/cli.md）",
 	    1, -1, NEEDS_FORMS, cli_cmd_report },
 	{ "kinds", "", "列出可用的记录种类", 0, 0, NEEDS_FORMS, cli_cmd_kinds },
 	{ "init", "目录 单位名称", "新建一个空的数据目录", 2, 2, NEEDS_FORMS,
@@ -1628,7 +2219,7 @@ cli_usage(FILE *fp)
 	for (i = 0; i < CLI_NCOMMANDS; i++) {
 		char *head = xasprintf("%s %s", cli_commands[i].name,
 		    cli_commands[i].args);
-		char *p = text_pad(head, 26, TEXT_LEFT, TEXT_SCREEN);
+		char *p = text_pad(head, 30, TEXT_LEFT, TEXT_SCREEN);
 
 		cli_write(fp, "  %s %s\n", p, cli_commands[i].summary);
 		free(p);
@@ -1636,7 +2227,8 @@ cli_usage(FILE *fp)
 	}
 	cli_write(fp, "\n种类可写英文名或中文名（member 或 党员），字段也一样（name=张三 或 姓名=张三）。\n"
 	    "引用其他记录的字段可填编号或名称，例如 所属党支部=办公室党支部。\n"
-	    "多行表格写成 字段.行号.列=值，例如 items.1.content=…。\n\n"
+	    "多行表格写成 字段.行号.列=值，例如 items.1.content=…。\n"
+	    "周期写成 2026H2 或 2026年下半年。\n\n"
 	    "退出状态：0 成功，1 失败，2 用法错误，3 检查发现数据损坏，\n"
 	    "4 导入时有记录因冲突等原因没有导入。\n");
 }
@@ -1688,6 +2280,8 @@ cli_cleanup(struct cli *c)
 		record_free(c->cache[i].rec);
 	free(c->cache);
 	free(c->lookup_err);
+	if (c->lg_ready)
+		ledger_fini(&c->lg);
 	if (c->st != NULL)
 		store_close(c->st);
 	if (c->fs != NULL)

@@ -10,11 +10,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "date.h"
+#include "expr.h"
 #include "formdef.h"
 #include "record.h"
 #include "text.h"
@@ -35,12 +38,25 @@
 
 static const char *const type_keywords[] = {
 	"text", "longtext", "date", "month", "int",
-	"enum", "multienum", "bool", "ref", "rows"
+	"enum", "multienum", "bool", "ref", "rows",
+	"period", "time", "link"
 };
 
 static const char *const type_names[] = {
 	"文本", "长文本", "日期", "年月", "整数",
-	"单选", "多选", "是否", "引用", "多行表格"
+	"单选", "多选", "是否", "引用", "多行表格",
+	"周期", "时间", "关联"
+};
+
+/* The derivation functions of "auto" (implemented in ledger.c) and how
+ * many field ids each takes. */
+static const struct {
+	const char	*name;
+	size_t		 nargs;
+} auto_fns[] = {
+	{ "period_due", 1 }, { "period_of", 1 }, { "initial", 1 },
+	{ "from", 2 }, { "parent", 2 }, { "linkkind", 1 },
+	{ "secretary", 1 }, { "members", 1 }, { "meeting_expected", 3 }
 };
 
 const char *
@@ -120,10 +136,45 @@ form_is_enum(enum field_type t)
 /* ------------------------------------------------------------------ */
 
 static void
+form_strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void
+form_checks_free(struct form_check *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(c[i].text);
+		expr_free(c[i].expr);
+		free(c[i].message);
+	}
+	free(c);
+}
+
+static void
 form_field_clear(struct form_field *f)
 {
 	size_t i;
 
+	form_strv_free(f->link_kinds, f->nlink_kinds);
+	free(f->store_kind);
+	free(f->store_field);
+	form_strv_free(f->columns, f->ncolumns);
+	free(f->req_if_field);
+	form_strv_free(f->req_if_values, f->nreq_if);
+	free(f->auto_fn);
+	form_strv_free(f->auto_args, f->nauto_args);
+	free(f->compute);
+	expr_free(f->compute_expr);
+	free(f->flag_text);
+	form_checks_free(f->checks, f->nchecks);
 	free(f->id);
 	free(f->label);
 	free(f->def);
@@ -158,6 +209,11 @@ form_free(struct form *f)
 	for (i = 0; i < f->nfields; i++)
 		form_field_clear(&f->fields[i]);
 	free(f->fields);
+	form_checks_free(f->checks, f->nchecks);
+	free(f->sign_field);
+	free(f->closed_field);
+	form_strv_free(f->closed_values, f->nclosed);
+	free(f->sheet);
 	free(f);
 }
 
@@ -528,6 +584,126 @@ form_input_ref(const char *name, const char *in, char **out, char **errp)
 	return CX_OK;
 }
 
+/* Reads a half-year as people write it (already half-width and
+ * trimmed): 2026H2, 2026h2, 2026-2, 2026年下半年, 2026下半年, 2026年H2.
+ * Years run from 1900 to 2099 like dates. */
+static bool
+form_period_parse(const char *s, int *year, int *half)
+{
+	static const char *const words[][3] = {
+		{ "H1", "h1", "上半年" }, { "H2", "h2", "下半年" }
+	};
+	const char *p;
+	int y = 0, i, j;
+
+	for (i = 0; i < 4; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		y = y * 10 + (s[i] - '0');
+	}
+	if (y < 1900 || y > 2099)
+		return false;
+	p = s + 4;
+	if (*p == '-') {
+		if ((p[1] != '1' && p[1] != '2') || p[2] != '\0')
+			return false;
+		*year = y;
+		*half = p[1] - '0';
+		return true;
+	}
+	p += strspn(p, " ");
+	if (strncmp(p, "年", strlen("年")) == 0)
+		p += strlen("年");
+	p += strspn(p, " ");
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 3; j++)
+			if (strcmp(p, words[i][j]) == 0) {
+				*year = y;
+				*half = i + 1;
+				return true;
+			}
+	return false;
+}
+
+static int
+form_input_period(const char *name, const char *in, char **out, char **errp)
+{
+	char *s = form_halfwidth_trim(in);
+	int y, h;
+
+	if (!form_period_parse(s, &y, &h)) {
+		err_set(errp, "%s：“%s”不是有效的周期。请写成 2026H2 或 "
+		    "2026年下半年（年份 1900 到 2099）。", name, s);
+		free(s);
+		return CX_ERR;
+	}
+	free(s);
+	*out = xasprintf("%04dH%d", y, h);
+	return CX_OK;
+}
+
+/* A time of day: H:MM or HH:MM (full-width digits and colon too),
+ * 0:00 to 23:59. */
+static int
+form_input_time(const char *name, const char *in, char **out, char **errp)
+{
+	char *s = form_halfwidth_trim(in);
+	const char *p = s;
+	int h = 0, m, n = 0;
+
+	while (*p >= '0' && *p <= '9' && n < 3) {
+		h = h * 10 + (*p++ - '0');
+		n++;
+	}
+	if (n < 1 || n > 2 || *p != ':' || p[1] < '0' || p[1] > '9' ||
+	    p[2] < '0' || p[2] > '9' || p[3] != '\0' || h > 23 ||
+	    (m = (p[1] - '0') * 10 + (p[2] - '0')) > 59) {
+		err_set(errp, "%s：“%s”不是有效的时间。请按 09:30 的格式填写"
+		    "（0:00 到 23:59）。", name, s);
+		free(s);
+		return CX_ERR;
+	}
+	free(s);
+	*out = xasprintf("%02d:%02d", h, m);
+	return CX_OK;
+}
+
+/* A link: "KIND:ID" with KIND one of the field's kinds. */
+static int
+form_input_link(const struct form_field *f, const char *name,
+    const char *in, char **out, char **errp)
+{
+	char *s = form_halfwidth_trim(in), *colon;
+	struct buf b;
+	uint64_t id;
+	size_t i;
+
+	colon = strchr(s, ':');
+	if (colon != NULL) {
+		*colon = '\0';
+		for (i = 0; i < f->nlink_kinds; i++)
+			if (strcmp(s, f->link_kinds[i]) == 0)
+				break;
+		if (i < f->nlink_kinds && util_parse_id(colon + 1, &id)) {
+			*out = xasprintf("%s:%llu", s, (unsigned long long)id);
+			free(s);
+			return CX_OK;
+		}
+	}
+	free(s);
+	buf_init(&b);
+	for (i = 0; i < f->nlink_kinds; i++) {
+		if (i > 0)
+			buf_addstr(&b, "、");
+		buf_addstr(&b, f->link_kinds[i]);
+	}
+	err_set(errp, "%s：应写成“表单名:编号”，表单名可以是%s，例如“%s:1”。",
+	    name, b.s != NULL ? b.s : "", f->nlink_kinds > 0 ?
+	    f->link_kinds[0] : "form");
+	buf_free(&b);
+	return CX_ERR;
+}
+
 /* form_input_value with the name messages start with: the label, or
  * "承诺事项第2行“内容”" for a sub-field. */
 static int
@@ -575,6 +751,15 @@ form_input_named(const struct form_field *f, const char *name,
 	case FT_REF:
 		rc = form_input_ref(name, t, out, errp);
 		break;
+	case FT_PERIOD:
+		rc = form_input_period(name, t, out, errp);
+		break;
+	case FT_TIME:
+		rc = form_input_time(name, t, out, errp);
+		break;
+	case FT_LINK:
+		rc = form_input_link(f, name, t, out, errp);
+		break;
 	default:
 		rc = err_set(errp, "%s：未知的字段类型。", name);
 		break;
@@ -599,6 +784,10 @@ enum form_kw {
 	KW_FIELD, KW_END,
 	KW_TYPE, KW_REQUIRED, KW_INDEX, KW_UNIQUE, KW_DEFAULT, KW_HELP,
 	KW_LIST, KW_PRINT, KW_OPTION, KW_WHERE,
+	KW_STORE, KW_COLUMNS, KW_REQUIRED_IF, KW_ANNOTATION, KW_AUTO,
+	KW_COMPUTE, KW_FORMAT,
+	/* form level, allowed anywhere (check: per row inside rows) */
+	KW_CHECK, KW_MESSAGE, KW_SIGN, KW_CLOSED,
 	KW_COUNT
 };
 
@@ -606,7 +795,10 @@ static const char *const kw_names[KW_COUNT] = {
 	"form", "label", "version", "title", "order", "menu",
 	"field", "end",
 	"type", "required", "index", "unique", "default", "help",
-	"list", "print", "option", "where"
+	"list", "print", "option", "where",
+	"store", "columns", "required_if", "annotation", "auto",
+	"compute", "format",
+	"check", "message", "sign", "closed"
 };
 
 /* Parse state of one field: the line of each keyword seen (0 = none), to
@@ -614,6 +806,16 @@ static const char *const kw_names[KW_COUNT] = {
  * only be made once the whole field has been read. */
 struct field_state {
 	int	kwline[KW_COUNT];
+};
+
+/* A field attribute checked once the whole form is known (it names other
+ * fields), with the line to report.  sub is (size_t)-1 for a top-level
+ * field. */
+struct deferred {
+	size_t		top;
+	size_t		sub;
+	enum form_kw	kw;
+	int		line;
 };
 
 /* A growable array of fields: the top level, or the rows being read. */
@@ -643,10 +845,16 @@ struct parser {
 	struct field_vec	 sub;
 	struct field_state	 subst;
 	bool			 rows_open;	/* current top field is rows */
+	struct form_check	*pending;	/* check awaiting its message */
+	struct deferred		*defer;
+	size_t			 ndefer;
+	size_t			 defercap;
 	char			**args;
 	size_t			 nargs;
 	size_t			 argcap;
 	const char		*rest;		/* the line after the keyword */
+	bool			 in_sheet;	/* inside "sheet" ... "end" */
+	struct buf		 sheet;
 };
 
 static int
@@ -811,7 +1019,7 @@ parse_type(struct parser *p, struct form_field *fl, bool is_sub)
 	if (i == sizeof type_keywords / sizeof type_keywords[0])
 		return parse_here(p, "未知的类型“%s”。可用的类型：text、"
 		    "longtext、date、month、int、enum、multienum、bool、ref、"
-		    "rows。", t);
+		    "rows、period、time、link。", t);
 	fl->type = (enum field_type)i;
 
 	switch (fl->type) {
@@ -878,7 +1086,29 @@ parse_type(struct parser *p, struct form_field *fl, bool is_sub)
 			    "多于最多 %lld 行。", a, b);
 		fl->min_rows = (size_t)a;
 		fl->max_rows = (size_t)b;
-		p->rows_open = true;
+		/* Stored rows take their columns from another form: no
+		 * block of sub-fields follows. */
+		p->rows_open = fl->store_kind == NULL;
+		break;
+	case FT_LINK:
+		if (p->nargs < 2)
+			return parse_here(p, "关联类型要写可关联的表单名，"
+			    "例如“type link branch_pledge member_pledge”。");
+		for (i = 1; i < p->nargs; i++) {
+			size_t j;
+
+			if (parse_check_id(p, "表单名", p->args[i]) != CX_OK)
+				return CX_ERR;
+			for (j = 1; j < i; j++)
+				if (strcmp(p->args[j], p->args[i]) == 0)
+					return parse_here(p, "关联的表单“%s”"
+					    "重复。", p->args[i]);
+		}
+		fl->nlink_kinds = p->nargs - 1;
+		fl->link_kinds = xcalloc(fl->nlink_kinds,
+		    sizeof *fl->link_kinds);
+		for (i = 1; i < p->nargs; i++)
+			fl->link_kinds[i - 1] = xstrdup(p->args[i]);
 		break;
 	default:
 		if (p->nargs > 1)
@@ -940,6 +1170,205 @@ parse_where_kw(struct parser *p, struct form_field *fl)
 	return CX_OK;
 }
 
+/* A copy of the arguments from index first on. */
+static char **
+parse_copy_args(struct parser *p, size_t first, size_t *n)
+{
+	char **v;
+	size_t i;
+
+	*n = p->nargs - first;
+	v = xcalloc(*n + 1, sizeof *v);
+	for (i = first; i < p->nargs; i++)
+		v[i - first] = xstrdup(p->args[i]);
+	return v;
+}
+
+static int
+parse_store_kw(struct parser *p, struct form_field *fl, bool is_sub)
+{
+	if (is_sub)
+		return parse_here(p, "多行表格里的字段不能设“store”。");
+	if (p->nargs != 2)
+		return parse_here(p, "“store”要写表单名和关联字段名，"
+		    "例如“store pledge_ledger pledge”。");
+	if (parse_check_id(p, "表单名", p->args[0]) != CX_OK ||
+	    parse_check_id(p, "字段名", p->args[1]) != CX_OK)
+		return CX_ERR;
+	fl->store_kind = xstrdup(p->args[0]);
+	fl->store_field = xstrdup(p->args[1]);
+	/* "type rows" may have come first and opened a block. */
+	p->rows_open = false;
+	return CX_OK;
+}
+
+static int
+parse_columns_kw(struct parser *p, struct form_field *fl)
+{
+	size_t i, j;
+
+	if (p->nargs == 0)
+		return parse_here(p, "“columns”后面缺少字段名。");
+	for (i = 0; i < p->nargs; i++) {
+		if (parse_check_id(p, "字段名", p->args[i]) != CX_OK)
+			return CX_ERR;
+		for (j = 0; j < i; j++)
+			if (strcmp(p->args[i], p->args[j]) == 0)
+				return parse_here(p, "“columns”里的字段“%s”"
+				    "重复。", p->args[i]);
+	}
+	fl->columns = parse_copy_args(p, 0, &fl->ncolumns);
+	return CX_OK;
+}
+
+static int
+parse_auto_kw(struct parser *p, struct form_field *fl, bool is_sub)
+{
+	size_t i;
+
+	if (is_sub)
+		return parse_here(p, "多行表格里的字段不能设“auto”。");
+	if (p->nargs == 0)
+		return parse_here(p, "“auto”后面缺少函数名。");
+	for (i = 0; i < sizeof auto_fns / sizeof auto_fns[0]; i++)
+		if (strcmp(p->args[0], auto_fns[i].name) == 0)
+			break;
+	if (i == sizeof auto_fns / sizeof auto_fns[0])
+		return parse_here(p, "未知的自动取值函数“%s”。可用的函数："
+		    "period_due、period_of、initial、from、parent、linkkind、"
+		    "secretary、members、meeting_expected。", p->args[0]);
+	if (p->nargs - 1 != auto_fns[i].nargs)
+		return parse_here(p, "“auto %s”后面要写 %zu 个字段名"
+		    "（现有 %zu 个）。", p->args[0], auto_fns[i].nargs,
+		    p->nargs - 1);
+	for (i = 1; i < p->nargs; i++)
+		if (parse_check_id(p, "字段名", p->args[i]) != CX_OK)
+			return CX_ERR;
+	fl->auto_fn = xstrdup(p->args[0]);
+	fl->auto_args = parse_copy_args(p, 1, &fl->nauto_args);
+	return CX_OK;
+}
+
+static int
+parse_compute_kw(struct parser *p, struct form_field *fl)
+{
+	char *err = NULL;
+
+	if (parse_rest(p, "compute", "计算式") != CX_OK)
+		return CX_ERR;
+	if (expr_parse(p->rest, &fl->compute_expr, &err) != CX_OK) {
+		parse_here(p, "计算式有误：%s", err);
+		free(err);
+		return CX_ERR;
+	}
+	fl->compute = xstrdup(p->rest);
+	return CX_OK;
+}
+
+static int
+parse_format_kw(struct parser *p, struct form_field *fl)
+{
+	static const char *const names[] = { "int", "percent", "decimal" };
+	static const enum field_format fmts[] = { FMT_INT, FMT_PERCENT,
+	    FMT_DECIMAL };
+	const char *text;
+	size_t i;
+
+	if (p->nargs == 0)
+		return parse_here(p, "“format”后面缺少格式：int、percent、"
+		    "decimal 或 flag 文字。");
+	if (strcmp(p->args[0], "flag") == 0) {
+		text = p->rest + strlen("flag");
+		text += strspn(text, " \t");
+		if (*text == '\0')
+			return parse_here(p, "“format flag”后面要写条件成立时"
+			    "显示的文字，例如“format flag 逾期”。");
+		fl->format = FMT_FLAG;
+		fl->flag_text = xstrdup(text);
+		return CX_OK;
+	}
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(p->args[0], names[i]) == 0)
+			break;
+	if (i == sizeof names / sizeof names[0])
+		return parse_here(p, "未知的格式“%s”。可用的格式：int、"
+		    "percent、decimal、flag。", p->args[0]);
+	if (p->nargs > 1)
+		return parse_here(p, "“format %s”后面不应有内容（多了“%s”）。",
+		    p->args[0], p->args[1]);
+	fl->format = fmts[i];
+	return CX_OK;
+}
+
+/* check EXPR: form level, except inside a top-level field, where it is
+ * kept with the field until the field is finished (a rows field keeps
+ * it as a per-row check, any other gives it to the form). */
+static int
+parse_check_kw(struct parser *p, enum form_kw kw)
+{
+	struct form_check **v;
+	struct expr *e = NULL;
+	size_t *n;
+	char *err = NULL;
+
+	if (kw == KW_MESSAGE) {
+		if (p->pending == NULL)
+			return parse_here(p, "“message”前面没有“check”。");
+		if (parse_rest(p, "message", "提示文字") != CX_OK)
+			return CX_ERR;
+		p->pending->message = xstrdup(p->rest);
+		p->pending = NULL;
+		return CX_OK;
+	}
+	if (parse_rest(p, "check", "条件") != CX_OK)
+		return CX_ERR;
+	if (expr_parse(p->rest, &e, &err) != CX_OK) {
+		parse_here(p, "检查条件有误：%s", err);
+		free(err);
+		return CX_ERR;
+	}
+	if (p->where == IN_FIELD || p->where == IN_SUB) {
+		v = &p->top.v[p->top.n - 1].checks;
+		n = &p->top.v[p->top.n - 1].nchecks;
+	} else {
+		v = &p->form->checks;
+		n = &p->form->nchecks;
+	}
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	memset(&(*v)[*n], 0, sizeof **v);
+	(*v)[*n].text = xstrdup(p->rest);
+	(*v)[*n].expr = e;
+	(*v)[*n].line = p->line;
+	p->pending = &(*v)[(*n)++];
+	return CX_OK;
+}
+
+/* sign FIELD, closed FIELD CODE...: form attributes that may be written
+ * anywhere; the fields they name are checked at the end. */
+static int
+parse_form_extra(struct parser *p, enum form_kw kw)
+{
+	struct form *f = p->form;
+
+	if (parse_once(p, p->formkw, kw) != CX_OK)
+		return CX_ERR;
+	if (kw == KW_SIGN) {
+		if (parse_one_arg(p, "sign", "字段名") != CX_OK ||
+		    parse_check_id(p, "字段名", p->args[0]) != CX_OK)
+			return CX_ERR;
+		f->sign_field = xstrdup(p->args[0]);
+		return CX_OK;
+	}
+	if (p->nargs < 2)
+		return parse_here(p, "“closed”要写字段名和至少一个选项代码，"
+		    "例如“closed status done”。");
+	if (parse_check_id(p, "字段名", p->args[0]) != CX_OK)
+		return CX_ERR;
+	f->closed_field = xstrdup(p->args[0]);
+	f->closed_values = parse_copy_args(p, 1, &f->nclosed);
+	return CX_OK;
+}
+
 static int
 parse_field_kw(struct parser *p, enum form_kw kw)
 {
@@ -998,9 +1427,121 @@ parse_field_kw(struct parser *p, enum form_kw kw)
 		return parse_option(p, fl);
 	case KW_WHERE:
 		return parse_where_kw(p, fl);
+	case KW_STORE:
+		return parse_store_kw(p, fl, is_sub);
+	case KW_COLUMNS:
+		return parse_columns_kw(p, fl);
+	case KW_REQUIRED_IF:
+		if (p->nargs < 2)
+			return parse_here(p, "“required_if”要写字段名和至少一个"
+			    "代码，例如“required_if status done”。");
+		if (parse_check_id(p, "字段名", p->args[0]) != CX_OK)
+			return CX_ERR;
+		fl->req_if_field = xstrdup(p->args[0]);
+		fl->req_if_values = parse_copy_args(p, 1, &fl->nreq_if);
+		break;
+	case KW_ANNOTATION:
+		fl->annotation = true;
+		return parse_no_args(p, "annotation");
+	case KW_AUTO:
+		return parse_auto_kw(p, fl, is_sub);
+	case KW_COMPUTE:
+		return parse_compute_kw(p, fl);
+	case KW_FORMAT:
+		return parse_format_kw(p, fl);
 	default:
 		break;
 	}
+	return CX_OK;
+}
+
+static void
+parse_defer(struct parser *p, enum form_kw kw, int line, bool is_sub)
+{
+	struct deferred *d;
+
+	p->defer = xgrow(p->defer, &p->defercap, p->ndefer + 1,
+	    sizeof *p->defer);
+	d = &p->defer[p->ndefer++];
+	d->top = p->top.n - 1;
+	d->sub = is_sub ? p->sub.n - 1 : (size_t)-1;
+	d->kw = kw;
+	d->line = line;
+}
+
+/* The keywords added for the annexes: what goes together, once the
+ * field has been read.  Names of other fields wait for the whole form
+ * (parse_defer). */
+static int
+parse_finish_extra(struct parser *p, struct form_field *fl,
+    const struct field_state *st, bool is_sub)
+{
+	static const enum form_kw not_computed[] = { KW_REQUIRED,
+	    KW_REQUIRED_IF, KW_DEFAULT, KW_INDEX, KW_UNIQUE, KW_AUTO,
+	    KW_WHERE };
+	const int *kl = st->kwline;
+	struct form *f = p->form;
+	size_t i;
+
+	if (fl->compute != NULL) {
+		if (kl[KW_TYPE] == 0) {
+			fl->type = FT_TEXT;
+			fl->maxlen = 0;
+		}
+		if (fl->type == FT_ROWS)
+			return parse_error(p, kl[KW_COMPUTE], "计算字段"
+			    "（compute）不能是多行表格。");
+		for (i = 0; i < sizeof not_computed / sizeof not_computed[0];
+		    i++)
+			if (kl[not_computed[i]] != 0)
+				return parse_error(p, kl[not_computed[i]],
+				    "计算字段（compute）不能设“%s”。",
+				    kw_names[not_computed[i]]);
+	}
+	if (kl[KW_FORMAT] != 0 && fl->compute == NULL)
+		return parse_error(p, kl[KW_FORMAT], "只有计算字段（compute）"
+		    "才能有“format”。");
+	if (fl->auto_fn != NULL && fl->type == FT_ROWS)
+		return parse_error(p, kl[KW_AUTO], "多行表格不能设“auto”。");
+	if (kl[KW_REQUIRED_IF] != 0 && fl->type == FT_ROWS)
+		return parse_error(p, kl[KW_REQUIRED_IF], "多行表格不能设"
+		    "“required_if”。");
+	if (kl[KW_STORE] != 0 && fl->type != FT_ROWS)
+		return parse_error(p, kl[KW_STORE], "只有多行表格（type rows）"
+		    "才能有“store”。");
+	if (kl[KW_COLUMNS] != 0 && kl[KW_STORE] == 0)
+		return parse_error(p, kl[KW_COLUMNS], "“columns”要和“store”"
+		    "一起用。");
+	if (kl[KW_STORE] != 0 && kl[KW_COLUMNS] == 0)
+		return parse_error(p, kl[KW_STORE], "“store”之后要用“columns”"
+		    "列出表格里显示的字段。");
+	if (fl->store_kind != NULL) {
+		for (i = 0; i < fl->ncolumns; i++)
+			if (strcmp(fl->columns[i], fl->store_field) == 0)
+				return parse_error(p, kl[KW_COLUMNS], "“columns”"
+				    "里不能有关联字段“%s”本身。",
+				    fl->store_field);
+	}
+	/* Children find their parent through a link: always indexed. */
+	if (fl->type == FT_LINK && !is_sub)
+		fl->index = true;
+	/* A check written in a field that is not a table is the form's. */
+	if (!is_sub && fl->type != FT_ROWS && fl->nchecks > 0) {
+		f->checks = xrealloc(f->checks, (f->nchecks + fl->nchecks) *
+		    sizeof *f->checks);
+		memcpy(&f->checks[f->nchecks], fl->checks,
+		    fl->nchecks * sizeof *fl->checks);
+		f->nchecks += fl->nchecks;
+		free(fl->checks);
+		fl->checks = NULL;
+		fl->nchecks = 0;
+	}
+	if (kl[KW_REQUIRED_IF] != 0)
+		parse_defer(p, KW_REQUIRED_IF, kl[KW_REQUIRED_IF], is_sub);
+	if (kl[KW_AUTO] != 0)
+		parse_defer(p, KW_AUTO, kl[KW_AUTO], is_sub);
+	if (kl[KW_COMPUTE] != 0)
+		parse_defer(p, KW_COMPUTE, kl[KW_COMPUTE], is_sub);
 	return CX_OK;
 }
 
@@ -1016,8 +1557,10 @@ parse_finish_field(struct parser *p, struct form_field *fl,
 	if (fl->label == NULL)
 		return parse_error(p, fl->line, "字段“%s”缺少“label”。",
 		    fl->id);
-	if (kl[KW_TYPE] == 0)
+	if (kl[KW_TYPE] == 0 && fl->compute == NULL)
 		return parse_error(p, fl->line, "字段“%s”缺少“type”。", fl->id);
+	if (parse_finish_extra(p, fl, st, is_sub) != CX_OK)
+		return CX_ERR;
 	if (kl[KW_OPTION] != 0 && !form_is_enum(fl->type))
 		return parse_error(p, kl[KW_OPTION], "只有单选（enum）和多选"
 		    "（multienum）字段才能有“option”。");
@@ -1048,7 +1591,8 @@ parse_finish_field(struct parser *p, struct form_field *fl,
 	if (fl->def != NULL && fl->type == FT_ROWS)
 		return parse_error(p, kl[KW_DEFAULT], "多行表格不能设默认值。");
 	if (fl->def != NULL && !(strcmp(fl->def, "today") == 0 &&
-	    (fl->type == FT_DATE || fl->type == FT_MONTH))) {
+	    (fl->type == FT_DATE || fl->type == FT_MONTH)) &&
+	    !(strcmp(fl->def, "current") == 0 && fl->type == FT_PERIOD)) {
 		if (form_input_value(fl, fl->def, &canon, &err) != CX_OK) {
 			parse_error(p, kl[KW_DEFAULT], "默认值有误：%s", err);
 			free(err);
@@ -1188,11 +1732,28 @@ parse_line(struct parser *p, char *s)
 	}
 	free(a);
 
+	if (p->pending != NULL && kw != KW_MESSAGE)
+		return parse_error(p, p->pending->line, "“check”之后应紧跟"
+		    "“message”（条件不成立时显示的提示）。");
+	if (kw == KW_CHECK || kw == KW_MESSAGE)
+		return parse_check_kw(p, kw);
+	if (kw == KW_SIGN || kw == KW_CLOSED)
+		return parse_form_extra(p, kw);
 	if (kw == KW_FIELD)
 		return parse_kw_field(p);
 	if (kw == KW_END) {
 		if (parse_no_args(p, "end") != CX_OK)
 			return CX_ERR;
+		/* Stored rows have no sub-fields; an "end" may still close
+		 * them, after their per-row checks. */
+		if (p->where == IN_FIELD && !p->rows_open &&
+		    p->top.v[p->top.n - 1].store_kind != NULL) {
+			if (parse_finish_field(p, &p->top.v[p->top.n - 1],
+			    &p->topst, false) != CX_OK)
+				return CX_ERR;
+			p->where = AFTER_END;
+			return CX_OK;
+		}
 		if (!p->rows_open)
 			return parse_here(p, "多余的“end”：前面没有"
 			    "未结束的多行表格（type rows）。");
@@ -1216,6 +1777,48 @@ parse_line(struct parser *p, char *s)
 	return parse_field_kw(p, kw);
 }
 
+/* The "sheet" block belongs to sheet.c: its lines are kept as they are
+ * (only "end" is looked for) so that this parser never has to know that
+ * language.  Sets *kept when line is part of the block. */
+static int
+parse_sheet_line(struct parser *p, const char *line, bool *kept)
+{
+	const char *s = line + strspn(line, " \t");
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	*kept = false;
+	if (p->in_sheet) {
+		*kept = true;
+		if (n == 3 && memcmp(s, "end", 3) == 0) {
+			p->in_sheet = false;
+			p->form->sheet = xstrndup(p->sheet.s ? p->sheet.s : "",
+			    p->sheet.len);
+			return CX_OK;
+		}
+		buf_add(&p->sheet, line, strlen(line));
+		buf_addc(&p->sheet, '\n');
+		return CX_OK;
+	}
+	if (n < 5 || memcmp(s, "sheet", 5) != 0 ||
+	    (n > 5 && s[5] != ' ' && s[5] != '\t'))
+		return CX_OK;
+	*kept = true;
+	if (n > 5)
+		return parse_here(p, "“sheet”后面不应有内容，打印版式写在"
+		    "“sheet”与“end”之间的各行里。");
+	if (p->form->sheet_line != 0)
+		return parse_here(p, "“sheet”重复（第 %d 行已写过）。",
+		    p->form->sheet_line);
+	if (p->pending != NULL)
+		return parse_error(p, p->pending->line, "“check”之后应紧跟"
+		    "“message”（条件不成立时显示的提示）。");
+	p->form->sheet_line = p->line;
+	p->in_sheet = true;
+	return CX_OK;
+}
+
 static void
 parser_free(struct parser *p)
 {
@@ -1230,6 +1833,8 @@ parser_free(struct parser *p)
 	for (i = 0; i < p->sub.n; i++)
 		form_field_clear(&p->sub.v[i]);
 	free(p->sub.v);
+	free(p->defer);
+	buf_free(&p->sheet);
 	form_free(p->form);
 }
 
@@ -1243,6 +1848,195 @@ parser_clear_args(struct parser *p)
 	p->nargs = 0;
 }
 
+/* A field named by another field's attribute: in a row, the row's
+ * fields come first. */
+static const struct form_field *
+parse_scope_find(const struct form *f, const struct form_field *rows,
+    const char *id)
+{
+	const struct form_field *ff = NULL;
+
+	if (rows != NULL)
+		ff = form_subfield_find(rows, id);
+	return ff != NULL ? ff : form_field_find(f, id);
+}
+
+/* The codes of "required_if" or "closed" against the field they name. */
+static int
+parse_check_codes(struct parser *p, int line, const struct form_field *t,
+    char *const *codes, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (form_is_enum(t->type) &&
+		    form_option_code(t, codes[i]) == NULL)
+			return parse_error(p, line, "字段“%s”没有选项代码“%s”。",
+			    t->id, codes[i]);
+		if (t->type == FT_BOOL && strcmp(codes[i], "1") != 0 &&
+		    strcmp(codes[i], "0") != 0)
+			return parse_error(p, line, "字段“%s”是“是否”字段，"
+			    "代码只能写 1（是）或 0（否）。", t->id);
+	}
+	return CX_OK;
+}
+
+/* The field types the arguments of each auto function must have
+ * (FT_COUNT_ANY: any but rows; FT_COUNT_OTHER: a field of another
+ * form, checked by formset_load_dir). */
+#define AUTO_ANY	(-1)
+#define AUTO_OTHER	(-2)
+
+static int
+parse_auto_arg_type(const char *fn, size_t i)
+{
+	if (strcmp(fn, "period_due") == 0)
+		return FT_PERIOD;
+	if (strcmp(fn, "period_of") == 0)
+		return FT_DATE;
+	if (strcmp(fn, "from") == 0)
+		return i == 0 ? FT_REF : AUTO_OTHER;
+	if (strcmp(fn, "parent") == 0)
+		return i == 0 ? FT_LINK : AUTO_OTHER;
+	if (strcmp(fn, "linkkind") == 0)
+		return FT_LINK;
+	if (strcmp(fn, "secretary") == 0 || strcmp(fn, "members") == 0)
+		return FT_REF;
+	return AUTO_ANY;
+}
+
+static int
+parse_resolve_auto(struct parser *p, const struct deferred *d,
+    const struct form_field *fl)
+{
+	const struct form_field *t;
+	size_t i;
+	int want;
+
+	for (i = 0; i < fl->nauto_args; i++) {
+		want = parse_auto_arg_type(fl->auto_fn, i);
+		if (want == AUTO_OTHER)
+			continue;
+		t = form_field_find(p->form, fl->auto_args[i]);
+		if (t == NULL)
+			return parse_error(p, d->line, "“auto %s”用到的字段“%s”"
+			    "不存在。", fl->auto_fn, fl->auto_args[i]);
+		if (t == fl)
+			return parse_error(p, d->line, "“auto %s”不能用字段"
+			    "“%s”自己。", fl->auto_fn, fl->id);
+		if (t->type == FT_ROWS)
+			return parse_error(p, d->line, "“auto %s”用到的字段“%s”"
+			    "是多行表格。", fl->auto_fn, t->id);
+		if (want != AUTO_ANY && t->type != (enum field_type)want)
+			return parse_error(p, d->line, "“auto %s”用到的字段“%s”"
+			    "应是%s字段（现为%s）。", fl->auto_fn, t->id,
+			    form_type_name((enum field_type)want),
+			    form_type_name(t->type));
+	}
+	return CX_OK;
+}
+
+static int
+parse_resolve(struct parser *p, const struct deferred *d)
+{
+	struct form *f = p->form;
+	const struct form_field *top = &f->fields[d->top], *rows, *fl, *t;
+	char *err = NULL;
+
+	rows = d->sub == (size_t)-1 ? NULL : top;
+	fl = rows != NULL ? &top->sub[d->sub] : top;
+	switch (d->kw) {
+	case KW_REQUIRED_IF:
+		t = parse_scope_find(f, rows, fl->req_if_field);
+		if (t == NULL)
+			return parse_error(p, d->line, "“required_if”指定的字段"
+			    "“%s”不存在。", fl->req_if_field);
+		if (t == fl)
+			return parse_error(p, d->line, "“required_if”不能指定"
+			    "字段“%s”自己。", fl->id);
+		if (t->type == FT_ROWS)
+			return parse_error(p, d->line, "“required_if”指定的字段"
+			    "“%s”是多行表格。", t->id);
+		return parse_check_codes(p, d->line, t, fl->req_if_values,
+		    fl->nreq_if);
+	case KW_AUTO:
+		return parse_resolve_auto(p, d, fl);
+	case KW_COMPUTE:
+		if (expr_bind(fl->compute_expr, f, rows, NULL, &err) !=
+		    CX_OK) {
+			parse_error(p, d->line, "计算式有误：%s", err);
+			free(err);
+			return CX_ERR;
+		}
+		return CX_OK;
+	default:
+		return CX_OK;
+	}
+}
+
+static int
+parse_bind_checks(struct parser *p, const struct form_check *c, size_t n,
+    const struct form_field *rows)
+{
+	char *err = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (expr_bind(c[i].expr, p->form, rows, NULL, &err) == CX_OK)
+			continue;
+		parse_error(p, c[i].line, "检查条件有误：%s", err);
+		free(err);
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+/* What names other fields, once the form is complete: required_if,
+ * auto, compute, checks (except those of stored rows, whose columns
+ * formset_load_dir brings), sign and closed. */
+static int
+parse_finish_form(struct parser *p)
+{
+	struct form *f = p->form;
+	const struct form_field *t;
+	size_t i;
+
+	for (i = 0; i < p->ndefer; i++)
+		if (parse_resolve(p, &p->defer[i]) != CX_OK)
+			return CX_ERR;
+	if (parse_bind_checks(p, f->checks, f->nchecks, NULL) != CX_OK)
+		return CX_ERR;
+	for (i = 0; i < f->nfields; i++) {
+		t = &f->fields[i];
+		if (t->type == FT_ROWS && t->store_kind == NULL &&
+		    parse_bind_checks(p, t->checks, t->nchecks, t) != CX_OK)
+			return CX_ERR;
+	}
+	if (f->sign_field != NULL) {
+		t = form_field_find(f, f->sign_field);
+		if (t == NULL)
+			return parse_error(p, p->formkw[KW_SIGN], "“sign”指定的"
+			    "字段“%s”不存在。", f->sign_field);
+		if (t->type != FT_DATE)
+			return parse_error(p, p->formkw[KW_SIGN], "“sign”指定的"
+			    "字段“%s”应是日期字段（现为%s）。", t->id,
+			    form_type_name(t->type));
+	}
+	if (f->closed_field != NULL) {
+		t = form_field_find(f, f->closed_field);
+		if (t == NULL)
+			return parse_error(p, p->formkw[KW_CLOSED], "“closed”指定"
+			    "的字段“%s”不存在。", f->closed_field);
+		if (t->type != FT_ENUM)
+			return parse_error(p, p->formkw[KW_CLOSED], "“closed”指定"
+			    "的字段“%s”应是单选字段（现为%s）。", t->id,
+			    form_type_name(t->type));
+		return parse_check_codes(p, p->formkw[KW_CLOSED], t,
+		    f->closed_values, f->nclosed);
+	}
+	return CX_OK;
+}
+
 /* Checks the end of the file and moves the fields into the form. */
 static int
 parse_finish(struct parser *p)
@@ -1251,6 +2045,9 @@ parse_finish(struct parser *p)
 
 	if (p->line == 0)
 		p->line = 1;	/* an empty file */
+	if (p->pending != NULL)
+		return parse_error(p, p->pending->line, "“check”之后应紧跟"
+		    "“message”（条件不成立时显示的提示）。");
 	switch (p->where) {
 	case IN_HEADER:
 		if (parse_finish_header(p) != CX_OK)
@@ -1284,7 +2081,7 @@ parse_finish(struct parser *p)
 			return parse_error(p, p->title_line, "“title”指定的字段"
 			    "“%s”是多行表格，不能作为标题。", p->form->title);
 	}
-	return CX_OK;
+	return parse_finish_form(p);
 }
 
 /* Reads the file line by line; each line is checked for valid UTF-8
@@ -1297,6 +2094,7 @@ form_parse(const char *path, const char *text, size_t len, struct form **out,
 	const char *s = text, *end = text + len, *nl;
 	char *line;
 	size_t n;
+	bool kept;
 	int rc = CX_OK;
 
 	*out = NULL;
@@ -1323,11 +2121,16 @@ form_parse(const char *path, const char *text, size_t len, struct form **out,
 			break;
 		}
 		line = xstrndup(s, n);
-		rc = parse_line(&p, line);
+		rc = parse_sheet_line(&p, line, &kept);
+		if (rc == CX_OK && !kept)
+			rc = parse_line(&p, line);
 		free(line);
 		parser_clear_args(&p);
 		s = nl != NULL ? nl + 1 : end;
 	}
+	if (rc == CX_OK && p.in_sheet)
+		rc = parse_error(&p, p.form->sheet_line, "打印版式“sheet”缺少"
+		    "“end”。");
 	if (rc == CX_OK)
 		rc = parse_finish(&p);
 	if (rc == CX_OK) {
@@ -1439,25 +2242,271 @@ formset_check_ref(const struct formset *fs, const struct form *f,
 	return CX_OK;
 }
 
+/* Every kind a link field may name must be in the set. */
+static int
+formset_check_link(const struct formset *fs, const struct form *f,
+    const struct form_field *fl, char **errp)
+{
+	size_t i;
+
+	if (fl->type != FT_LINK)
+		return CX_OK;
+	for (i = 0; i < fl->nlink_kinds; i++)
+		if (formset_find(fs, fl->link_kinds[i]) == NULL)
+			return err_set(errp, "%s:%d: 关联的表单“%s”不存在。",
+			    f->path, fl->line, fl->link_kinds[i]);
+	return CX_OK;
+}
+
+static char *
+form_strdup0(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+static char **
+form_strv_copy(char *const *v, size_t n)
+{
+	char **c = xcalloc(n + 1, sizeof *c);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c[i] = xstrdup(v[i]);
+	return c;
+}
+
+/* A deep copy of a field that is not a table (a column of stored rows).
+ * The copy has no index: only top-level fields have one. */
+static void
+form_field_copy(struct form_field *dst, const struct form_field *src)
+{
+	size_t i;
+
+	*dst = *src;
+	dst->id = xstrdup(src->id);
+	dst->label = xstrdup(src->label);
+	dst->def = form_strdup0(src->def);
+	dst->help = form_strdup0(src->help);
+	dst->opts = xcalloc(src->nopts + 1, sizeof *dst->opts);
+	for (i = 0; i < src->nopts; i++) {
+		dst->opts[i].code = xstrdup(src->opts[i].code);
+		dst->opts[i].label = xstrdup(src->opts[i].label);
+	}
+	dst->ref_kind = form_strdup0(src->ref_kind);
+	dst->where_field = form_strdup0(src->where_field);
+	dst->where_values = form_strv_copy(src->where_values, src->nwhere);
+	dst->sub = NULL;
+	dst->nsub = 0;
+	dst->index = dst->unique = false;
+	dst->link_kinds = form_strv_copy(src->link_kinds, src->nlink_kinds);
+	dst->store_kind = NULL;
+	dst->store_form = NULL;
+	dst->store_field = NULL;
+	dst->columns = NULL;
+	dst->ncolumns = 0;
+	dst->req_if_field = form_strdup0(src->req_if_field);
+	dst->req_if_values = form_strv_copy(src->req_if_values,
+	    src->nreq_if);
+	dst->auto_fn = form_strdup0(src->auto_fn);
+	dst->auto_args = form_strv_copy(src->auto_args, src->nauto_args);
+	dst->compute = form_strdup0(src->compute);
+	dst->compute_expr = NULL;
+	if (src->compute != NULL &&
+	    expr_parse(src->compute, &dst->compute_expr, NULL) != CX_OK)
+		dst->compute_expr = NULL;	/* parsed once already */
+	dst->flag_text = form_strdup0(src->flag_text);
+	dst->checks = NULL;
+	dst->nchecks = 0;
+}
+
+/* "store KIND FIELD" + "columns": KIND exists, its FIELD links to this
+ * form's kind, and the columns are its fields, copied into sub. */
+static int
+formset_resolve_store(const struct formset *fs, const struct form *f,
+    struct form_field *fl, char **errp)
+{
+	const struct form *target;
+	const struct form_field *lf, *cf;
+	size_t i;
+
+	if (fl->type != FT_ROWS || fl->store_kind == NULL)
+		return CX_OK;
+	target = formset_find(fs, fl->store_kind);
+	if (target == NULL)
+		return err_set(errp, "%s:%d: 多行表格“%s”要存放的表单“%s”"
+		    "不存在。", f->path, fl->line, fl->id, fl->store_kind);
+	lf = form_field_find(target, fl->store_field);
+	if (lf == NULL)
+		return err_set(errp, "%s:%d: 表单“%s”（%s）没有字段“%s”。",
+		    f->path, fl->line, target->kind, target->label,
+		    fl->store_field);
+	for (i = 0; lf->type == FT_LINK && i < lf->nlink_kinds; i++)
+		if (strcmp(lf->link_kinds[i], f->kind) == 0)
+			break;
+	if (lf->type != FT_LINK || i == lf->nlink_kinds)
+		return err_set(errp, "%s:%d: 表单“%s”的字段“%s”应是能关联到"
+		    "“%s”的关联（link）字段。", f->path, fl->line,
+		    target->kind, lf->id, f->kind);
+	for (i = 0; i < fl->ncolumns; i++) {
+		cf = form_field_find(target, fl->columns[i]);
+		if (cf == NULL)
+			return err_set(errp, "%s:%d: 表单“%s”（%s）没有字段"
+			    "“%s”。", f->path, fl->line, target->kind,
+			    target->label, fl->columns[i]);
+		if (cf->type == FT_ROWS)
+			return err_set(errp, "%s:%d: 表单“%s”的字段“%s”是多行"
+			    "表格，不能作为“columns”。", f->path, fl->line,
+			    target->kind, cf->id);
+	}
+	fl->sub = xcalloc(fl->ncolumns, sizeof *fl->sub);
+	for (i = 0; i < fl->ncolumns; i++) {
+		form_field_copy(&fl->sub[i],
+		    form_field_find(target, fl->columns[i]));
+		fl->nsub++;
+	}
+	fl->store_form = target;
+	return CX_OK;
+}
+
+/* The FIELD of "auto from REF FIELD" and "auto parent LINK FIELD" is a
+ * field of another form: of the referenced one, or of at least one of
+ * the linked ones (the others give nothing). */
+static int
+formset_check_auto(const struct formset *fs, const struct form *f,
+    const struct form_field *fl, char **errp)
+{
+	const struct form_field *src;
+	const struct form *t;
+	struct buf b;
+	size_t i;
+
+	if (fl->auto_fn == NULL || fl->nauto_args != 2)
+		return CX_OK;
+	src = form_field_find(f, fl->auto_args[0]);
+	if (src == NULL)
+		return CX_OK;
+	if (strcmp(fl->auto_fn, "from") == 0 && src->ref_form != NULL) {
+		if (form_field_find(src->ref_form, fl->auto_args[1]) == NULL)
+			return err_set(errp, "%s:%d: “auto from”：表单“%s”（%s）"
+			    "没有字段“%s”。", f->path, fl->line,
+			    src->ref_form->kind, src->ref_form->label,
+			    fl->auto_args[1]);
+		return CX_OK;
+	}
+	if (strcmp(fl->auto_fn, "parent") != 0)
+		return CX_OK;
+	for (i = 0; i < src->nlink_kinds; i++) {
+		t = formset_find(fs, src->link_kinds[i]);
+		if (t != NULL && form_field_find(t, fl->auto_args[1]) != NULL)
+			return CX_OK;
+	}
+	buf_init(&b);
+	for (i = 0; i < src->nlink_kinds; i++) {
+		if (i > 0)
+			buf_addstr(&b, "、");
+		buf_addstr(&b, src->link_kinds[i]);
+	}
+	err_set(errp, "%s:%d: “auto parent”：可关联的表单（%s）都没有字段"
+	    "“%s”。", f->path, fl->line, b.s != NULL ? b.s : "",
+	    fl->auto_args[1]);
+	buf_free(&b);
+	return CX_ERR;
+}
+
+static int
+formset_bind_checks(const struct form *f, const struct form_check *c,
+    size_t n, const struct form_field *rows, char **errp)
+{
+	char *err = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (expr_bind(c[i].expr, f, rows, f->settings, &err) == CX_OK)
+			continue;
+		err_set(errp, "%s:%d: 检查条件有误：%s", f->path, c[i].line,
+		    err);
+		free(err);
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+static int
+formset_bind_compute(const struct form *f, const struct form_field *fl,
+    const struct form_field *rows, char **errp)
+{
+	char *err = NULL;
+
+	if (fl->compute_expr == NULL ||
+	    expr_bind(fl->compute_expr, f, rows, f->settings, &err) == CX_OK)
+		return CX_OK;
+	err_set(errp, "%s:%d: 计算式有误：%s", f->path, fl->line, err);
+	free(err);
+	return CX_ERR;
+}
+
+/* Binds every expression again, now that stored rows have their columns
+ * and setting() names can be checked against the settings form. */
+static int
+formset_bind(const struct form *f, char **errp)
+{
+	const struct form_field *fl;
+	size_t j, k;
+
+	if (formset_bind_checks(f, f->checks, f->nchecks, NULL, errp) !=
+	    CX_OK)
+		return CX_ERR;
+	for (j = 0; j < f->nfields; j++) {
+		fl = &f->fields[j];
+		if (formset_bind_compute(f, fl, NULL, errp) != CX_OK ||
+		    formset_bind_checks(f, fl->checks, fl->nchecks, fl,
+		    errp) != CX_OK)
+			return CX_ERR;
+		for (k = 0; k < fl->nsub; k++)
+			if (formset_bind_compute(f, &fl->sub[k], fl, errp) !=
+			    CX_OK)
+				return CX_ERR;
+	}
+	return CX_OK;
+}
+
 static int
 formset_check(const struct formset *fs, char **errp)
 {
-	const struct form *f;
+	struct form *f;
 	struct form_field *fl;
+	const struct form *settings = formset_find(fs, "settings");
 	size_t i, j, k;
 
 	for (i = 0; i < fs->n; i++) {
 		f = fs->forms[i];
+		f->settings = settings;
 		for (j = 0; j < f->nfields; j++) {
 			fl = &f->fields[j];
-			if (formset_check_ref(fs, f, fl, errp) != CX_OK)
+			if (formset_check_ref(fs, f, fl, errp) != CX_OK ||
+			    formset_check_link(fs, f, fl, errp) != CX_OK)
 				return CX_ERR;
 			for (k = 0; k < fl->nsub; k++)
 				if (formset_check_ref(fs, f, &fl->sub[k],
+				    errp) != CX_OK ||
+				    formset_check_link(fs, f, &fl->sub[k],
 				    errp) != CX_OK)
 					return CX_ERR;
 		}
 	}
+	/* Columns are copied once every ref knows its form. */
+	for (i = 0; i < fs->n; i++) {
+		f = fs->forms[i];
+		for (j = 0; j < f->nfields; j++) {
+			fl = &f->fields[j];
+			if (formset_resolve_store(fs, f, fl, errp) != CX_OK ||
+			    formset_check_auto(fs, f, fl, errp) != CX_OK)
+				return CX_ERR;
+		}
+	}
+	for (i = 0; i < fs->n; i++)
+		if (formset_bind(fs->forms[i], errp) != CX_OK)
+			return CX_ERR;
 	return CX_OK;
 }
 
@@ -1630,79 +2679,152 @@ form_validate_ref(const struct form_field *fl,
 	return n;
 }
 
-static size_t form_validate_fields(const struct form *f,
+/* What validating one record needs at every level. */
+struct vctx {
+	const struct form	*f;
+	const struct record	*rec;		/* the whole record */
+	const struct form_ctx	*ctx;
+	form_lookup_fn		 lookup;
+	void			*arg;
+	struct strlist		*problems;
+};
+
+static size_t form_validate_fields(const struct vctx *vc,
     const struct form_field *fields, size_t nfields, const char *prefix,
-    const struct record *r, form_lookup_fn lookup, void *arg,
-    struct strlist *problems);
+    const struct record *r, const struct form_field *rowf);
+
+/* A check fails when its value is false (or a zero number); unknown
+ * passes. */
+static bool
+form_check_fails(const struct expr_val *v)
+{
+	return (v->kind == EV_BOOL && !v->b) ||
+	    (v->kind == EV_NUM && v->num == 0);
+}
 
 static size_t
-form_validate_rows(const struct form *f, const struct form_field *fl,
-    const char *name, const struct rvalue *v, form_lookup_fn lookup,
-    void *arg, struct strlist *problems)
+form_validate_rows(const struct vctx *vc, const struct form_field *fl,
+    const char *name, const struct rvalue *v)
 {
-	size_t nrows = v != NULL ? v->nrows : 0, min, i, n = 0;
+	size_t nrows = v != NULL ? v->nrows : 0, min, i, j, n = 0;
+	struct expr_val val;
 	char *prefix;
 
 	min = fl->min_rows;
 	if (fl->required && min == 0)
 		min = 1;
 	if (nrows < min) {
-		strlist_addf(problems, "%s：至少需要 %zu 行。", name, min);
+		strlist_addf(vc->problems, "%s：至少需要 %zu 行。", name, min);
 		n++;
 	}
 	if (fl->max_rows != 0 && nrows > fl->max_rows) {
-		strlist_addf(problems, "%s：最多只能有 %zu 行（现有 %zu 行）。",
-		    name, fl->max_rows, nrows);
+		strlist_addf(vc->problems, "%s：最多只能有 %zu 行（现有 %zu "
+		    "行）。", name, fl->max_rows, nrows);
 		n++;
 	}
 	for (i = 0; i < nrows; i++) {
 		prefix = xasprintf("%s第%zu行", name, i + 1);
-		n += form_validate_fields(f, fl->sub, fl->nsub, prefix,
-		    v->rows[i], lookup, arg, problems);
+		n += form_validate_fields(vc, fl->sub, fl->nsub, prefix,
+		    v->rows[i], fl);
+		for (j = 0; vc->ctx != NULL && j < fl->nchecks; j++) {
+			expr_eval(fl->checks[j].expr, vc->f, vc->rec, fl,
+			    v->rows[i], vc->f->settings, vc->ctx, &val);
+			if (!form_check_fails(&val))
+				continue;
+			strlist_addf(vc->problems, "%s：%s", prefix,
+			    fl->checks[j].message != NULL ?
+			    fl->checks[j].message : fl->checks[j].text);
+			n++;
+		}
 		free(prefix);
 	}
 	return n;
 }
 
+/* When fl's "required_if" holds for this record (or row), the reason in
+ * words, e.g. 完成情况为“已完成”; else NULL.  In a row the row's fields
+ * come first. */
+static char *
+form_required_if_reason(const struct vctx *vc, const struct form_field *fl,
+    const struct form_field *rowf, const struct record *r)
+{
+	const struct form_field *t = NULL;
+	const char *v;
+	bool in_row = false;
+	char *shown, *reason;
+
+	if (rowf != NULL) {
+		t = form_subfield_find(rowf, fl->req_if_field);
+		if (t == NULL && rowf->store_form != NULL)
+			t = form_field_find(rowf->store_form,
+			    fl->req_if_field);
+		in_row = t != NULL;
+	}
+	if (t == NULL)
+		t = form_field_find(vc->f, fl->req_if_field);
+	if (t == NULL)
+		return NULL;
+	v = record_get(in_row ? r : vc->rec, t->id);
+	if (v == NULL || v[0] == '\0' ||
+	    !form_where_match(v, fl->req_if_values, fl->nreq_if))
+		return NULL;
+	shown = form_value_display(NULL, t, v, NULL, NULL);
+	reason = xasprintf("%s为“%s”", t->label, shown);
+	free(shown);
+	return reason;
+}
+
 /* Validates the fields of a record or of one row.  prefix is NULL at the
  * top level (messages start with the label) or "承诺事项第2行" in a row
- * (messages start with 承诺事项第2行“内容”). */
+ * (messages start with 承诺事项第2行“内容”); rowf is then the rows
+ * field.  Computed fields are never stored and so never checked; auto
+ * fields are never "required". */
 static size_t
-form_validate_fields(const struct form *f, const struct form_field *fields,
+form_validate_fields(const struct vctx *vc, const struct form_field *fields,
     size_t nfields, const char *prefix, const struct record *r,
-    form_lookup_fn lookup, void *arg, struct strlist *problems)
+    const struct form_field *rowf)
 {
 	const struct form_field *fl;
 	const struct rvalue *v;
-	char *name, *canon, *err;
+	char *name, *canon, *err, *reason;
 	size_t i, n = 0;
 
 	for (i = 0; i < nfields; i++) {
 		fl = &fields[i];
+		if (fl->compute != NULL)
+			continue;
 		v = record_find(r, fl->id);
 		name = prefix == NULL ? xstrdup(fl->label) :
 		    xasprintf("%s“%s”", prefix, fl->label);
 		if (fl->type == FT_ROWS) {
 			if (v != NULL && !v->is_rows) {
-				strlist_addf(problems, "%s：存储的值类型不对"
-				    "（应是多行表格）。", name);
+				strlist_addf(vc->problems, "%s：存储的值类型"
+				    "不对（应是多行表格）。", name);
 				n++;
 			} else
-				n += form_validate_rows(f, fl, name, v, lookup,
-				    arg, problems);
+				n += form_validate_rows(vc, fl, name, v);
 			free(name);
 			continue;
 		}
 		if (v != NULL && v->is_rows) {
-			strlist_addf(problems, "%s：存储的值类型不对（应是%s，"
-			    "不是多行表格）。", name, form_type_name(fl->type));
+			strlist_addf(vc->problems, "%s：存储的值类型不对（应是"
+			    "%s，不是多行表格）。", name,
+			    form_type_name(fl->type));
 			n++;
 			free(name);
 			continue;
 		}
 		if (v == NULL || v->text == NULL || v->text[0] == '\0') {
-			if (fl->required) {
-				strlist_addf(problems, "%s：必须填写。", name);
+			if (fl->required && fl->auto_fn == NULL) {
+				strlist_addf(vc->problems, "%s：必须填写。",
+				    name);
+				n++;
+			} else if (fl->req_if_field != NULL &&
+			    fl->auto_fn == NULL && (reason =
+			    form_required_if_reason(vc, fl, rowf, r)) != NULL) {
+				strlist_addf(vc->problems, "%s：%s时必须填写。",
+				    name, reason);
+				free(reason);
 				n++;
 			}
 			free(name);
@@ -1711,15 +2833,15 @@ form_validate_fields(const struct form *f, const struct form_field *fields,
 		canon = err = NULL;
 		if (form_input_named(fl, name, v->text, &canon, &err) !=
 		    CX_OK) {
-			strlist_take(problems, err);
+			strlist_take(vc->problems, err);
 			n++;
 		} else if (strcmp(canon, v->text) != 0) {
-			strlist_addf(problems, "%s：“%s”不是规范的存储格式"
+			strlist_addf(vc->problems, "%s：“%s”不是规范的存储格式"
 			    "（应为“%s”）。", name, v->text, canon);
 			n++;
 		} else if (fl->type == FT_REF)
-			n += form_validate_ref(fl, name, canon, lookup, arg,
-			    problems);
+			n += form_validate_ref(fl, name, canon, vc->lookup,
+			    vc->arg, vc->problems);
 		free(canon);
 		free(name);
 	}
@@ -1727,11 +2849,170 @@ form_validate_fields(const struct form *f, const struct form_field *fields,
 }
 
 size_t
+form_validate_ctx(const struct form *f, const struct record *r,
+    const struct form_ctx *ctx, form_lookup_fn lookup, void *arg,
+    struct strlist *problems)
+{
+	struct vctx vc;
+	struct expr_val val;
+	size_t i, n;
+
+	vc.f = f;
+	vc.rec = r;
+	vc.ctx = ctx;
+	vc.lookup = lookup;
+	vc.arg = arg;
+	vc.problems = problems;
+	n = form_validate_fields(&vc, f->fields, f->nfields, NULL, r, NULL);
+	for (i = 0; ctx != NULL && i < f->nchecks; i++) {
+		expr_eval(f->checks[i].expr, f, r, NULL, NULL, f->settings,
+		    ctx, &val);
+		if (!form_check_fails(&val))
+			continue;
+		strlist_add(problems, f->checks[i].message != NULL ?
+		    f->checks[i].message : f->checks[i].text);
+		n++;
+	}
+	return n;
+}
+
+/* Today by the system clock, or CXZY_NOW ("YYYY-MM-DD...") when set, as
+ * model_today() reads it (model.c sits above this module). */
+static void
+form_today(struct date *out)
+{
+	const char *s = getenv("CXZY_NOW");
+	struct tm tm;
+	time_t t;
+	char buf[11];
+
+	if (s != NULL && strlen(s) >= 10) {
+		memcpy(buf, s, 10);
+		buf[10] = '\0';
+		if (date_parse(buf, out, NULL) == CX_OK)
+			return;
+	}
+	t = time(NULL);
+	if (localtime_r(&t, &tm) == NULL) {
+		out->y = 2000;
+		out->m = out->d = 1;
+		return;
+	}
+	out->y = tm.tm_year + 1900;
+	out->m = tm.tm_mon + 1;
+	out->d = tm.tm_mday;
+}
+
+size_t
 form_validate(const struct form *f, const struct record *r,
     form_lookup_fn lookup, void *arg, struct strlist *problems)
 {
-	return form_validate_fields(f, f->fields, f->nfields, NULL, r, lookup,
-	    arg, problems);
+	struct form_ctx ctx;
+
+	memset(&ctx, 0, sizeof ctx);
+	form_today(&ctx.today);
+	return form_validate_ctx(f, r, &ctx, lookup, arg, problems);
+}
+
+/* ------------------------------------------------------------------ */
+/* Computed fields                                                      */
+/* ------------------------------------------------------------------ */
+
+bool
+form_field_derived(const struct form_field *ff)
+{
+	return ff != NULL && (ff->auto_fn != NULL || ff->compute != NULL);
+}
+
+/* The rows field of f whose sub-fields hold ff, or NULL. */
+static const struct form_field *
+form_rows_of(const struct form *f, const struct form_field *ff)
+{
+	size_t i, j;
+
+	for (i = 0; i < f->nfields; i++)
+		for (j = 0; j < f->fields[i].nsub; j++)
+			if (&f->fields[i].sub[j] == ff)
+				return &f->fields[i];
+	return NULL;
+}
+
+/* A number as a format says; rounding half away from zero, and never
+ * "-0". */
+static char *
+form_format_num(double v, enum field_format fmt)
+{
+	char buf[64];
+
+	switch (fmt) {
+	case FMT_PERCENT:
+		snprintf(buf, sizeof buf, "%.1f%%", v * 100);
+		break;
+	case FMT_DECIMAL:
+		snprintf(buf, sizeof buf, "%.2f", v);
+		break;
+	case FMT_INT:
+		snprintf(buf, sizeof buf, "%.0f", v);
+		break;
+	default:
+		if (v == (double)(long long)v && v > -1e15 && v < 1e15)
+			snprintf(buf, sizeof buf, "%lld", (long long)v);
+		else
+			snprintf(buf, sizeof buf, "%.2f", v);
+		break;
+	}
+	if (strncmp(buf, "-0", 2) == 0 && strspn(buf + 1, "0.%") ==
+	    strlen(buf + 1))
+		memmove(buf, buf + 1, strlen(buf));
+	return xstrdup(buf);
+}
+
+char *
+form_compute(const struct form_field *ff, const struct form *f,
+    const struct record *r, const struct record *parent,
+    const struct form_ctx *ctx)
+{
+	const struct form_field *rowf = NULL;
+	struct expr_val v;
+	char buf[11];
+	struct date d;
+
+	if (ff == NULL || ff->compute_expr == NULL || f == NULL)
+		return xstrdup("");
+	if (parent != NULL)
+		rowf = form_rows_of(f, ff);
+	if (rowf != NULL)
+		expr_eval(ff->compute_expr, f, parent, rowf, r, f->settings,
+		    ctx, &v);
+	else
+		expr_eval(ff->compute_expr, f, parent != NULL ? parent : r,
+		    NULL, NULL, f->settings, ctx, &v);
+	if (ff->format == FMT_FLAG) {
+		bool on = (v.kind == EV_BOOL && v.b) ||
+		    (v.kind == EV_NUM && v.num != 0);
+
+		return xstrdup(on && ff->flag_text != NULL ? ff->flag_text :
+		    "");
+	}
+	switch (v.kind) {
+	case EV_NUM:
+		return form_format_num(v.num, ff->format);
+	case EV_BOOL:
+		if (ff->format != FMT_NONE)
+			return form_format_num(v.b ? 1 : 0, ff->format);
+		return xstrdup(v.b ? "是" : "否");
+	case EV_DATE:
+		date_from_days(v.days, &d);
+		date_format(&d, buf);
+		return xstrdup(buf);
+	case EV_STR:
+		if (ff->type == FT_ENUM || ff->type == FT_MULTIENUM ||
+		    ff->type == FT_PERIOD)
+			return form_value_display(NULL, ff, v.str, NULL, NULL);
+		return xstrdup(v.str);
+	default:
+		return xstrdup("");
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -1769,6 +3050,10 @@ form_defaults_fields(const struct form_field *fields, size_t nfields,
 				d.d = 0;
 			date_format(&d, buf);
 			record_set(r, fl->id, buf);
+		} else if (strcmp(fl->def, "current") == 0 &&
+		    fl->type == FT_PERIOD) {
+			record_set_take(r, fl->id, xasprintf("%04dH%d",
+			    today->y, today->m <= 6 ? 1 : 2));
 		} else
 			record_set(r, fl->id, fl->def);
 	}
@@ -1821,6 +3106,53 @@ form_display_ref(const struct formset *fs, const struct form_field *f,
 	return s;
 }
 
+/* A link reads as the kind's label and the linked record's title:
+ * "党支部公开承诺书：机关第一党支部". */
+static char *
+form_display_link(const struct formset *fs, const char *text,
+    form_lookup_fn lookup, void *arg, int depth)
+{
+	const struct form *target;
+	const struct form_field *tf;
+	struct record *rec = NULL;
+	const char *title, *colon = strchr(text, ':');
+	char *kind, *err = NULL, *shown, *s;
+	uint64_t id;
+	int rc;
+
+	if (colon == NULL || !util_parse_id(colon + 1, &id))
+		return xstrdup(text);
+	kind = xstrndup(text, (size_t)(colon - text));
+	target = fs != NULL ? formset_find(fs, kind) : NULL;
+	if (lookup == NULL || depth >= FORM_DISPLAY_DEPTH) {
+		s = xasprintf("%s：（编号%s）", target != NULL ? target->label :
+		    kind, colon + 1);
+		free(kind);
+		return s;
+	}
+	rc = lookup(arg, kind, id, &rec, &err);
+	free(err);
+	if (rc == CX_NOTFOUND || (rc == CX_OK && rec == NULL))
+		shown = xasprintf("（编号%s，已不存在）", colon + 1);
+	else if (rc != CX_OK)
+		shown = xasprintf("（编号%s，无法读取）", colon + 1);
+	else {
+		tf = target != NULL ? form_field_find(target, target->title) :
+		    NULL;
+		title = tf != NULL ? record_get(rec, tf->id) : NULL;
+		if (title != NULL && title[0] != '\0')
+			shown = form_display(fs, tf, title, lookup, arg,
+			    depth + 1);
+		else
+			shown = xasprintf("（编号%s）", colon + 1);
+	}
+	s = xasprintf("%s：%s", target != NULL ? target->label : kind, shown);
+	free(shown);
+	free(kind);
+	record_free(rec);
+	return s;
+}
+
 static char *
 form_display(const struct formset *fs, const struct form_field *f,
     const char *text, form_lookup_fn lookup, void *arg, int depth)
@@ -1860,6 +3192,15 @@ form_display(const struct formset *fs, const struct form_field *f,
 		return xstrdup(text);
 	case FT_REF:
 		return form_display_ref(fs, f, text, lookup, arg, depth);
+	case FT_LINK:
+		return form_display_link(fs, text, lookup, arg, depth);
+	case FT_PERIOD: {
+		int y, h;
+
+		if (!form_period_parse(text, &y, &h))
+			return xstrdup(text);
+		return xasprintf("%d年%s", y, h == 1 ? "上半年" : "下半年");
+	}
 	default:
 		return xstrdup(text);
 	}

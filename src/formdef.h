@@ -32,6 +32,34 @@
  *     field content ...    sub-fields of each row
  *     end                  closes the rows field
  *
+ * Added for the annexes (docs/forms.md §13–§17):
+ *
+ *   type period            half-year, stored "2026H2"; default "current"
+ *   type time              time of day, stored "HH:MM"
+ *   type link KIND...      a record of one of the KINDs, stored "KIND:ID";
+ *                          always indexed (children find their parent)
+ *   type rows [MIN [MAX]]  with "store KIND FIELD" instead of a field
+ *     store KIND FIELD     block: each row IS a record of KIND whose link
+ *     columns ID...        field FIELD names this record; the columns are
+ *                          fields of KIND shown (and typed) in this table
+ *   required_if FIELD CODE...  required when FIELD holds one of CODEs
+ *   annotation             flag: may still change in a locked period
+ *   auto FN ARG...         filled in by the program on every save (and
+ *                          shown, never typed); FN is one of the derivation
+ *                          functions listed in docs/forms.md §15
+ *   compute EXPR           derived, never stored: shown and printed
+ *   format FMT [TEXT]      how a computed value reads: int | percent |
+ *                          decimal | flag TEXT (TEXT when true, else empty)
+ *   check EXPR             (form level, or inside a rows block for each row)
+ *   message 中文           the message when the preceding check is false
+ *   closed FIELD CODE...   form level: records whose FIELD holds one of
+ *                          the CODEs are finished
+ *   sign FIELD             form level: once FIELD is filled the record is
+ *                          signed, and each later change keeps the old
+ *                          version (store history)
+ *   sheet ... end          the printed form (docs/forms.md §18): kept as
+ *                          text in struct form for sheet.c
+ *
  * Leading white space is ignored; the parser reports errors as
  * "PATH:LINE: message" in Chinese.
  */
@@ -56,7 +84,29 @@ enum field_type {
 	FT_MULTIENUM,
 	FT_BOOL,
 	FT_REF,
-	FT_ROWS
+	FT_ROWS,
+	FT_PERIOD,	/* "2026H2" */
+	FT_TIME,	/* "HH:MM" */
+	FT_LINK		/* "KIND:ID" */
+};
+
+enum field_format {
+	FMT_NONE,	/* stored fields: as the type says */
+	FMT_INT,	/* "12" */
+	FMT_PERCENT,	/* "85.7%" (one decimal) */
+	FMT_DECIMAL,	/* "8.65" (two decimals) */
+	FMT_FLAG	/* flag_text when true, "" otherwise */
+};
+
+struct expr;		/* expr.h */
+
+/* A check: expr must not be false (an unknown value, e.g. from an empty
+ * field, passes: emptiness is what "required" is for). */
+struct form_check {
+	char		*text;		/* the expression as written */
+	struct expr	*expr;
+	char		*message;	/* Chinese */
+	int		 line;
 };
 
 struct form_option {
@@ -88,6 +138,36 @@ struct form_field {
 	int			 list_width;
 	int			 print_width;
 	int			 line;		/* where it was defined */
+
+	/* FT_LINK: the kinds it may name. */
+	char		       **link_kinds;
+	size_t			 nlink_kinds;
+	/* FT_ROWS with "store": rows are records of store_kind whose
+	 * FT_LINK field store_field names the owner.  sub/nsub are then deep
+	 * copies of the columns' definitions in store_form, made by
+	 * formset_load_dir. */
+	char			*store_kind;
+	const struct form	*store_form;
+	char			*store_field;
+	char		       **columns;
+	size_t			 ncolumns;
+	/* required_if */
+	char			*req_if_field;
+	char		       **req_if_values;
+	size_t			 nreq_if;
+	bool			 annotation;
+	/* auto: function name and arguments (field ids). */
+	char			*auto_fn;
+	char		       **auto_args;
+	size_t			 nauto_args;
+	/* compute */
+	char			*compute;	/* the expression as written */
+	struct expr		*compute_expr;
+	enum field_format	 format;
+	char			*flag_text;
+	/* checks inside a rows block, for each row */
+	struct form_check	*checks;
+	size_t			 nchecks;
 };
 
 struct form {
@@ -100,6 +180,32 @@ struct form {
 	char			*path;
 	struct form_field	*fields;
 	size_t			 nfields;
+	struct form_check	*checks;	/* form-level checks */
+	size_t			 nchecks;
+	char			*sign_field;	/* or NULL */
+	/* "closed FIELD CODE...": a record whose FIELD holds one of the
+	 * CODEs is finished (not overdue, not carried forward). */
+	char			*closed_field;
+	char		       **closed_values;
+	size_t			 nclosed;
+	const struct form	*settings;	/* the set's "settings" form, or
+						 * NULL: set by formset_load_dir */
+	/* "sheet" ... "end": how a record prints as its paper form.  Not
+	 * parsed here: the lines between the two are kept as written (joined
+	 * by "\n", comments included) for sheet.c (docs/forms.md §18).
+	 * sheet_line is the line of "sheet" (0: no sheet). */
+	char			*sheet;
+	int			 sheet_line;
+};
+
+/* What checks and computed fields need besides the record: today's date
+ * and the settings (the single "settings" record; see docs/forms.md §16).
+ * setting() returns the stored text of a setting, or NULL for the
+ * default written in forms/settings.form. */
+struct form_ctx {
+	struct date	  today;
+	const char	*(*setting)(void *arg, const char *name);
+	void		 *arg;
 };
 
 struct formset {
@@ -147,6 +253,21 @@ typedef int (*form_lookup_fn)(void *arg, const char *kind, uint64_t id,
  * are not checked.  Returns the number of problems found. */
 size_t form_validate(const struct form *f, const struct record *r,
     form_lookup_fn lookup, void *arg, struct strlist *problems);
+/* The same, also running required_if, the rows' checks and the form's
+ * checks with ctx (form_validate uses today's date and default
+ * settings). */
+size_t form_validate_ctx(const struct form *f, const struct record *r,
+    const struct form_ctx *ctx, form_lookup_fn lookup, void *arg,
+    struct strlist *problems);
+
+/* True for fields that are never typed: auto and compute. */
+bool form_field_derived(const struct form_field *ff);
+/* The text of a computed field for record r (row: the row record, with
+ * parent the record; top level: parent NULL), formatted as the field's
+ * format says; "" when unknown.  Newly allocated. */
+char *form_compute(const struct form_field *ff, const struct form *f,
+    const struct record *r, const struct record *parent,
+    const struct form_ctx *ctx);
 
 /* Sets the default of every field that has one and no value yet.
  * "today" becomes the given date. */

@@ -43,12 +43,25 @@
  * width (the renderer checks it).  Control characters in the text
  * (tabs, CR, FF...) become spaces; "\n" forces a line break in cells and
  * paragraphs.
+ *
+ * Streaming.  A table's rows may come from a row source instead of
+ * report_table_row(), and report_write() hands the bytes to a sink as the
+ * pages are made.  The report then holds one row, one page and at most
+ * 64 KiB waiting for the sink, whatever the number of rows: a
+ * 1,000,000-row ledger prints in the memory of a one-page one.  The rows
+ * are read in passes: the first measures each row's height to count the
+ * pages (the footer needs M) and checks that every character can be
+ * encoded; the second writes the pages.
+ * When a character cannot be encoded, a third pass finds the pages to
+ * name in the message; nothing has been written by then.  The output is
+ * byte for byte the output report_render() gives for the same rows.
  */
 #ifndef CXZY_REPORT_H
 #define CXZY_REPORT_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "text.h"
 #include "util.h"
@@ -115,6 +128,28 @@ void report_table_begin(struct report *r, size_t ncols,
 /* Adds a row of ncols cells (NULL cells are empty). */
 void report_table_row(struct report *r, const char *const *cells);
 void report_table_end(struct report *r);
+/* Where a streamed table's rows come from.  The source is read once for
+ * each pass of report_render() or report_write() (two, or three when GBK
+ * refuses a character), and must give the same rows every time: rewind()
+ * goes back before the first row and is called before each pass (it may
+ * be NULL when next() starts over by itself after the last row); next()
+ * stores the next row's ncols cells in cells[0..ncols) (a NULL cell, or
+ * one left unset, is empty) and returns CX_OK, or CX_NOTFOUND after the
+ * last row, or CX_ERR with a message in *errp, which stops the report.
+ * The cells must stay valid until the following call. */
+struct report_source {
+	int	(*rewind)(void *arg, char **errp);
+	int	(*next)(void *arg, const char **cells, char **errp);
+	void	*arg;
+};
+
+/* Adds a whole table of ncols columns (copied) whose rows come from src
+ * (copied; src->arg must live until the report is rendered).  Cells are
+ * cleaned like report_table_row()'s; a cell that is not valid UTF-8 makes
+ * the report fail. */
+void report_table_source(struct report *r, size_t ncols,
+    const struct report_col *cols, const struct report_source *src);
+
 /* Adds a paragraph wrapped to the page width; its lines may fall on
  * different pages. */
 void report_paragraph(struct report *r, const char *text);
@@ -122,6 +157,10 @@ void report_paragraph(struct report *r, const char *text);
  * A run of signature lines is preceded by an empty line; a signature
  * line is never split across pages. */
 void report_signature(struct report *r, const char *text);
+
+/* Starts a new page (nothing when the page is still empty): the next
+ * block goes to the top of the body of a fresh page. */
+void report_page_break(struct report *r);
 
 /* Lays the report out and appends its bytes to out: the BOM when asked
  * (UTF-8 only), lines ended by LF or CRLF, pages separated as described
@@ -133,7 +172,29 @@ void report_signature(struct report *r, const char *text);
  * more than once. */
 int report_render(struct report *r, struct buf *out, char **errp);
 
-/* The number of pages of the last successful report_render(). */
+/* A sink for report_write(): takes n bytes; returns CX_OK, or CX_ERR
+ * with a message in *errp, which stops the report. */
+typedef int (*report_write_fn)(void *arg, const char *p, size_t n,
+    char **errp);
+
+/* Lays the report out and writes the bytes report_render() would give
+ * to fn, in pieces of 64 KiB or a little more (the last one smaller).
+ * Everything that makes a report fail (a misuse, a layout that does not
+ * fit, invalid UTF-8 in a cell, a character the encoding cannot take, a
+ * source error in the first pass) fails before the first byte is
+ * written.  Once writing has started it
+ * can still fail on an error of the sink or the source, or when the
+ * source gives other rows than in the first pass ("报表数据在排版期间发生了
+ * 变化"); what was written is then incomplete and should be discarded.
+ * Returns CX_OK or CX_ERR with a message in *errp. */
+int report_write(struct report *r, report_write_fn fn, void *arg,
+    char **errp);
+
+/* report_write() to a stdio stream (not flushed or closed). */
+int report_write_file(struct report *r, FILE *fp, char **errp);
+
+/* The number of pages of the last successful report_render() or
+ * report_write(). */
 size_t report_page_count(const struct report *r);
 
 #endif

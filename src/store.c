@@ -71,8 +71,8 @@ struct store {
 	bool			 readonly;
 	bool			 fs_capped;	/* FAT-like file system */
 	size_t			 maxmap;
-	MDB_dbi			 meta, trash;
-	bool			 meta_open, trash_open;
+	MDB_dbi			 meta, trash, hist;
+	bool			 meta_open, trash_open, hist_open;
 	struct store_kind	*kinds;
 	size_t			 nkinds;
 	MDB_txn			*rtxn;		/* cached read transaction */
@@ -938,8 +938,8 @@ store_prepare_dir(const char *dir, int flags, bool *readonly, bool *nolock,
 static bool
 store_ff_indexed(const struct form_field *ff)
 {
-	return ff->type != FT_ROWS &&
-	    (ff->index || ff->unique || ff->type == FT_REF);
+	return ff->type != FT_ROWS && (ff->index || ff->unique ||
+	    ff->type == FT_REF || ff->type == FT_LINK);
 }
 
 static void
@@ -974,7 +974,7 @@ store_close_dbs(struct store *st)
 {
 	size_t i, j;
 
-	st->meta_open = st->trash_open = false;
+	st->meta_open = st->trash_open = st->hist_open = false;
 	for (i = 0; i < st->nkinds; i++) {
 		st->kinds[i].open = false;
 		for (j = 0; j < st->kinds[i].nidx; j++)
@@ -1142,6 +1142,9 @@ store_open_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 	if ((rc = mdb_dbi_open(txn, "trash", MDB_CREATE, &st->trash)) != 0)
 		goto fail;
 	st->trash_open = true;
+	if ((rc = mdb_dbi_open(txn, "hist", MDB_CREATE, &st->hist)) != 0)
+		goto fail;
+	st->hist_open = true;
 	for (i = 0; i < st->nkinds; i++) {
 		struct store_kind *k = &st->kinds[i];
 
@@ -1211,6 +1214,10 @@ store_open_ro(struct store *st, char **errp)
 	if (rc == 0 || rc == MDB_NOTFOUND) {
 		rc = mdb_dbi_open(txn, "trash", 0, &st->trash);
 		st->trash_open = rc == 0;
+	}
+	if (rc == 0 || rc == MDB_NOTFOUND) {
+		rc = mdb_dbi_open(txn, "hist", 0, &st->hist);
+		st->hist_open = rc == 0;
 	}
 	for (i = 0; i < st->nkinds && (rc == 0 || rc == MDB_NOTFOUND); i++) {
 		struct store_kind *k = &st->kinds[i];
@@ -1335,7 +1342,7 @@ store_open(const char *dir, const struct formset *fs, int flags,
 		want = store_round_up((size_t)sb.st_size);
 	free(data);
 
-	ndbs = 2;
+	ndbs = 3;
 	for (i = 0; i < st->nkinds; i++)
 		ndbs += 1 + st->kinds[i].nidx;
 	if (ndbs < STORE_MAXDBS)
@@ -1482,6 +1489,20 @@ size_t
 store_mapsize(const struct store *st)
 {
 	return store_cur_mapsize(st);
+}
+
+int
+store_bulk(struct store *st, bool on, char **errp)
+{
+	int rc;
+
+	if (st->readonly)
+		return CX_OK;
+	if ((rc = mdb_env_set_flags(st->env, MDB_NOSYNC, on ? 1 : 0)) != 0)
+		return store_mdb_err(st, rc, errp);
+	if (!on && (rc = mdb_env_sync(st->env, 1)) != 0)
+		return store_mdb_err(st, rc, errp);
+	return CX_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1670,22 +1691,91 @@ store_seq_write(struct store *st, MDB_txn *txn, struct store_kind *k,
 	return r;
 }
 
-struct store_put_arg {
-	struct store_kind	 *k;
-	struct record		**recs;
-	size_t			  n;
-	uint64_t		 *ids;		/* ids given out, set on commit */
-	const char		 *now;
-	struct buf		  enc;
+/* What the record writes of one transaction share: the time, an encoding
+ * buffer and each kind's id counter, read when first needed and written
+ * back once at the end. */
+struct store_batch {
+	const char	*now;
+	struct buf	 enc;
+	uint64_t	*seq;		/* per kind of st: last id given out */
+	uint64_t	*seq0;		/* as read */
+	bool		*seq_read;
 };
+
+static void
+store_batch_init(struct store *st, struct store_batch *b, const char *now)
+{
+	b->now = now;
+	buf_init(&b->enc);
+	b->seq = xcalloc(st->nkinds + 1, sizeof *b->seq);
+	b->seq0 = xcalloc(st->nkinds + 1, sizeof *b->seq0);
+	b->seq_read = xcalloc(st->nkinds + 1, sizeof *b->seq_read);
+}
+
+/* Forgets the counters: a transaction redone after the map grew reads
+ * them again. */
+static void
+store_batch_reset(struct store *st, struct store_batch *b)
+{
+	memset(b->seq_read, 0, (st->nkinds + 1) * sizeof *b->seq_read);
+}
+
+static void
+store_batch_free(struct store_batch *b)
+{
+	buf_free(&b->enc);
+	free(b->seq);
+	free(b->seq0);
+	free(b->seq_read);
+}
+
+/* The id a put uses: a new one (rec->id 0) or rec->id, which raises the
+ * counter when it is beyond it. */
+static int
+store_batch_id(struct store *st, MDB_txn *txn, struct store_batch *b,
+    struct store_kind *k, const struct record *rec, uint64_t *id,
+    bool *fresh, int *mdbrc)
+{
+	size_t i = (size_t)(k - st->kinds);
+
+	if (!b->seq_read[i]) {
+		if (store_seq_read(st, txn, k, &b->seq[i], mdbrc) != CX_OK)
+			return CX_ERR;
+		b->seq0[i] = b->seq[i];
+		b->seq_read[i] = true;
+	}
+	*fresh = rec->id == 0;
+	if (*fresh)
+		*id = ++b->seq[i];
+	else {
+		*id = rec->id;
+		if (*id > b->seq[i])
+			b->seq[i] = *id;
+	}
+	return CX_OK;
+}
+
+static int
+store_batch_finish(struct store *st, MDB_txn *txn, struct store_batch *b,
+    int *mdbrc)
+{
+	size_t i;
+
+	for (i = 0; i < st->nkinds; i++)
+		if (b->seq_read[i] && b->seq[i] != b->seq0[i] &&
+		    store_seq_write(st, txn, &st->kinds[i], b->seq[i],
+		    mdbrc) != CX_OK)
+			return CX_ERR;
+	return CX_OK;
+}
 
 /* Stores one record with the given id, replacing an older copy and moving
  * its index entries. */
 static int
-store_put_one(struct store *st, MDB_txn *txn, struct store_put_arg *a,
-    struct record *rec, uint64_t id, bool fresh, int *mdbrc, char **errp)
+store_put_one(struct store *st, MDB_txn *txn, struct store_batch *b,
+    struct store_kind *k, struct record *rec, uint64_t id, bool fresh,
+    int *mdbrc, char **errp)
 {
-	struct store_kind *k = a->k;
 	struct record *old = NULL;
 	unsigned char kb[8];
 	MDB_val key, val;
@@ -1708,7 +1798,7 @@ store_put_one(struct store *st, MDB_txn *txn, struct store_put_arg *a,
 	if (record_find(rec, "_created") == NULL) {
 		const char *c = old != NULL ? record_get(old, "_created") : NULL;
 
-		record_set(rec, "_created", c != NULL ? c : a->now);
+		record_set(rec, "_created", c != NULL ? c : b->now);
 	}
 
 	for (j = 0; j < k->nidx; j++) {
@@ -1735,10 +1825,10 @@ store_put_one(struct store *st, MDB_txn *txn, struct store_put_arg *a,
 			goto fail;
 	}
 
-	buf_reset(&a->enc);
-	codec_encode(rec, &a->enc);
-	val.mv_data = a->enc.s;
-	val.mv_size = a->enc.len;
+	buf_reset(&b->enc);
+	codec_encode(rec, &b->enc);
+	val.mv_data = b->enc.s;
+	val.mv_size = b->enc.len;
 	if (fresh) {
 		/* New ids are ascending: appending skips the page search. */
 		rc = mdb_put(txn, k->dbi, &key, &val, MDB_APPEND);
@@ -1762,81 +1852,6 @@ fail:
 	return CX_ERR;
 }
 
-static int
-store_put_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
-    char **errp)
-{
-	struct store_put_arg *a = arg;
-	uint64_t seq, seq0;
-	size_t i;
-
-	if (store_seq_read(st, txn, a->k, &seq, mdbrc) != CX_OK)
-		return CX_ERR;
-	seq0 = seq;
-	for (i = 0; i < a->n; i++) {
-		struct record *rec = a->recs[i];
-		uint64_t id = rec->id;
-		bool fresh = id == 0;
-
-		if (fresh)
-			id = ++seq;
-		else if (id > seq)
-			seq = id;
-		a->ids[i] = id;
-		if (store_put_one(st, txn, a, rec, id, fresh, mdbrc,
-		    errp) != CX_OK)
-			return CX_ERR;
-	}
-	if (seq != seq0 && store_seq_write(st, txn, a->k, seq, mdbrc) != CX_OK)
-		return CX_ERR;
-	return CX_OK;
-}
-
-int
-store_put_many(struct store *st, const struct form *f,
-    struct record **recs, size_t n, char **errp)
-{
-	struct store_put_arg a;
-	char now[20];
-	size_t i;
-	int r;
-
-	if ((a.k = store_kind_of(st, f, errp)) == NULL)
-		return CX_ERR;
-	if (n == 0)
-		return CX_OK;
-	if (st->readonly)
-		return err_set(errp, STORE_MSG_READONLY);
-	store_now(now);
-	for (i = 0; i < n; i++) {
-		record_set(recs[i], "_modified", now);
-		recs[i]->form_version = f->version;
-	}
-	a.recs = recs;
-	a.n = n;
-	a.ids = xcalloc(n, sizeof *a.ids);
-	a.now = now;
-	buf_init(&a.enc);
-	r = store_write(st, store_put_cb, &a, errp);
-	if (r == CX_OK)
-		for (i = 0; i < n; i++)
-			recs[i]->id = a.ids[i];
-	free(a.ids);
-	buf_free(&a.enc);
-	return r;
-}
-
-int
-store_put(struct store *st, const struct form *f, struct record *rec,
-    char **errp)
-{
-	return store_put_many(st, f, &rec, 1, errp);
-}
-
-/* ------------------------------------------------------------------ */
-/* Recycle bin                                                         */
-/* ------------------------------------------------------------------ */
-
 static void
 store_trash_key(struct buf *b, const char *kind, uint64_t id)
 {
@@ -1847,51 +1862,45 @@ store_trash_key(struct buf *b, const char *kind, uint64_t id)
 	buf_add(b, kb, sizeof kb);
 }
 
-struct store_move_arg {
-	struct store_kind	*k;
-	uint64_t		 id;
-	const char		*now;
-};
-
+/* Moves one record to the recycle bin, removing its index entries.
+ * CX_NOTFOUND (no message) when there is no such record. */
 static int
-store_delete_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
-    char **errp)
+store_delete_one(struct store *st, MDB_txn *txn, struct store_batch *b,
+    struct store_kind *k, uint64_t id, int *mdbrc, char **errp)
 {
-	struct store_move_arg *a = arg;
-	struct store_kind *k = a->k;
 	struct record *rec;
-	struct buf tk, enc;
+	struct buf tk;
 	unsigned char kb[8];
 	MDB_val key, val;
 	size_t j;
 	int r;
 
-	r = store_get_raw(txn, k->dbi, a->id, &val, mdbrc);
+	r = store_get_raw(txn, k->dbi, id, &val, mdbrc);
 	if (r != CX_OK)
 		return r;
-	if (store_decode(k->f, a->id, &val, "", &rec, errp) != CX_OK)
+	if (store_decode(k->f, id, &val, "", &rec, errp) != CX_OK)
 		return CX_ERR;
-	record_set(rec, "_deleted", a->now);
+	record_set(rec, "_deleted", b->now);
 
 	buf_init(&tk);
-	buf_init(&enc);
-	store_trash_key(&tk, k->f->kind, a->id);
-	codec_encode(rec, &enc);
+	store_trash_key(&tk, k->f->kind, id);
+	buf_reset(&b->enc);
+	codec_encode(rec, &b->enc);
 	key.mv_data = tk.s;
 	key.mv_size = tk.len;
-	val.mv_data = enc.s;
-	val.mv_size = enc.len;
+	val.mv_data = b->enc.s;
+	val.mv_size = b->enc.len;
 	r = CX_ERR;
 	if ((*mdbrc = mdb_put(txn, st->trash, &key, &val, 0)) != 0)
 		goto out;
 	for (j = 0; j < k->nidx; j++) {
 		const char *v = record_get(rec, k->idx[j].ff->id);
 
-		if (v != NULL && store_index_del(txn, &k->idx[j], v, a->id,
+		if (v != NULL && store_index_del(txn, &k->idx[j], v, id,
 		    mdbrc) != CX_OK)
 			goto out;
 	}
-	util_put_be64(kb, a->id);
+	util_put_be64(kb, id);
 	key.mv_data = kb;
 	key.mv_size = sizeof kb;
 	if ((*mdbrc = mdb_del(txn, k->dbi, &key, NULL)) != 0)
@@ -1900,44 +1909,113 @@ store_delete_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 out:
 	record_free(rec);
 	buf_free(&tk);
-	buf_free(&enc);
 	return r;
 }
 
-int
-store_delete(struct store *st, const struct form *f, uint64_t id,
-    char **errp)
+static void
+store_put_be32(unsigned char out[4], uint32_t v)
 {
-	struct store_move_arg a;
-	char now[20];
-
-	if ((a.k = store_kind_of(st, f, errp)) == NULL)
-		return CX_ERR;
-	if (st->readonly)
-		return err_set(errp, STORE_MSG_READONLY);
-	store_now(now);
-	a.id = id;
-	a.now = now;
-	return store_write(st, store_delete_cb, &a, errp);
+	out[0] = (unsigned char)(v >> 24);
+	out[1] = (unsigned char)(v >> 16);
+	out[2] = (unsigned char)(v >> 8);
+	out[3] = (unsigned char)v;
 }
 
+static uint32_t
+store_get_be32(const unsigned char in[4])
+{
+	return (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 |
+	    (uint32_t)in[2] << 8 | (uint32_t)in[3];
+}
+
+/* "KIND NUL id(8)", the part of a history key shared by the versions of
+ * one record; the 4-byte version follows. */
+static void
+store_hist_prefix(struct buf *b, const char *kind, uint64_t id)
+{
+	store_trash_key(b, kind, id);
+}
+
+/* Keeps rec as the next old version of its record: one more than the
+ * last version stored (a cursor seek past the record's versions and one
+ * step back). */
 static int
-store_restore_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
+store_hist_one(struct store *st, MDB_txn *txn, struct store_batch *b,
+    struct store_kind *k, const struct record *rec, int *mdbrc,
     char **errp)
 {
-	struct store_move_arg *a = arg;
-	struct store_kind *k = a->k;
+	unsigned char vb[4];
+	struct buf key;
+	MDB_cursor *cur;
+	MDB_val kv, v;
+	uint32_t version = 1;
+	size_t plen;
+	int rc, r = CX_ERR;
+
+	buf_init(&key);
+	store_hist_prefix(&key, k->f->kind, rec->id);
+	plen = key.len;
+	store_put_be32(vb, UINT32_MAX);
+	buf_add(&key, vb, sizeof vb);
+	if ((rc = mdb_cursor_open(txn, st->hist, &cur)) != 0) {
+		*mdbrc = rc;
+		goto out;
+	}
+	kv.mv_data = key.s;
+	kv.mv_size = key.len;
+	rc = mdb_cursor_get(cur, &kv, &v, MDB_SET_RANGE);
+	if (rc == 0)
+		rc = mdb_cursor_get(cur, &kv, &v, MDB_PREV);
+	else if (rc == MDB_NOTFOUND)
+		rc = mdb_cursor_get(cur, &kv, &v, MDB_LAST);
+	if (rc == 0 && kv.mv_size == plen + 4 &&
+	    memcmp(kv.mv_data, key.s, plen) == 0)
+		version = store_get_be32((const unsigned char *)kv.mv_data +
+		    plen) + 1;
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		*mdbrc = rc;
+		goto out;
+	}
+	if (version == UINT32_MAX || version == 0) {
+		err_set(errp, "%s记录（编号 %llu）的历史版本太多，无法再保存。",
+		    k->f->label, (unsigned long long)rec->id);
+		goto out;
+	}
+	key.len = plen;
+	store_put_be32(vb, version);
+	buf_add(&key, vb, sizeof vb);
+	buf_reset(&b->enc);
+	codec_encode(rec, &b->enc);
+	kv.mv_data = key.s;
+	kv.mv_size = key.len;
+	v.mv_data = b->enc.s;
+	v.mv_size = b->enc.len;
+	if ((*mdbrc = mdb_put(txn, st->hist, &kv, &v, MDB_NOOVERWRITE)) != 0)
+		goto out;
+	r = CX_OK;
+out:
+	buf_free(&key);
+	return r;
+}
+
+/* Brings record id of kind k back from the recycle bin with its index
+ * entries; the id counter is raised through the batch when the id lies
+ * beyond it.  CX_NOTFOUND (no message) when it is not in the bin. */
+static int
+store_restore_one(struct store *st, MDB_txn *txn, struct store_batch *b,
+    struct store_kind *k, uint64_t id, int *mdbrc, char **errp)
+{
 	struct record *rec;
 	struct buf tk, enc;
 	unsigned char kb[8];
 	MDB_val key, val;
-	uint64_t seq;
-	size_t j;
+	size_t j, ki = (size_t)(k - st->kinds);
 	int r;
 
 	buf_init(&tk);
 	buf_init(&enc);
-	store_trash_key(&tk, k->f->kind, a->id);
+	store_trash_key(&tk, k->f->kind, id);
 	key.mv_data = tk.s;
 	key.mv_size = tk.len;
 	r = mdb_get(txn, st->trash, &key, &val);
@@ -1948,15 +2026,15 @@ store_restore_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 		*mdbrc = r;
 		return CX_ERR;
 	}
-	if (store_decode(k->f, a->id, &val, "回收站中的", &rec, errp) != CX_OK) {
+	if (store_decode(k->f, id, &val, "回收站中的", &rec, errp) != CX_OK) {
 		buf_free(&tk);
 		return CX_ERR;
 	}
 	r = CX_ERR;
-	switch (store_get_raw(txn, k->dbi, a->id, &val, mdbrc)) {
+	switch (store_get_raw(txn, k->dbi, id, &val, mdbrc)) {
 	case CX_OK:
 		err_set(errp, "无法恢复回收站中的%s记录（编号 %llu）：已经有同一编号的"
-		    "记录。", k->f->label, (unsigned long long)a->id);
+		    "记录。", k->f->label, (unsigned long long)id);
 		goto out;
 	case CX_ERR:
 		goto out;
@@ -1966,10 +2044,10 @@ store_restore_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 		const char *v = record_get(rec, ix->ff->id);
 
 		if (ix->ff->unique && v != NULL && store_unique_check(txn, k, ix,
-		    v, a->id, mdbrc, errp) != CX_OK) {
+		    v, id, mdbrc, errp) != CX_OK) {
 			if (*mdbrc == 0) {
 				err_prefix(errp, "无法恢复回收站中的%s记录（编号 %llu）：",
-				    k->f->label, (unsigned long long)a->id);
+				    k->f->label, (unsigned long long)id);
 				if (errp != NULL) {
 					char *m = xasprintf("%s请先修改或删除那条记录。",
 					    *errp);
@@ -1983,7 +2061,7 @@ store_restore_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 	}
 	record_remove(rec, "_deleted");
 	codec_encode(rec, &enc);
-	util_put_be64(kb, a->id);
+	util_put_be64(kb, id);
 	key.mv_data = kb;
 	key.mv_size = sizeof kb;
 	val.mv_data = enc.s;
@@ -1993,7 +2071,7 @@ store_restore_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 	for (j = 0; j < k->nidx; j++) {
 		const char *v = record_get(rec, k->idx[j].ff->id);
 
-		if (v != NULL && store_index_put(txn, &k->idx[j], v, a->id,
+		if (v != NULL && store_index_put(txn, &k->idx[j], v, id,
 		    mdbrc) != CX_OK)
 			goto out;
 	}
@@ -2001,10 +2079,14 @@ store_restore_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 	key.mv_size = tk.len;
 	if ((*mdbrc = mdb_del(txn, st->trash, &key, NULL)) != 0)
 		goto out;
-	if (store_seq_read(st, txn, k, &seq, mdbrc) != CX_OK)
-		goto out;
-	if (seq < a->id && store_seq_write(st, txn, k, a->id, mdbrc) != CX_OK)
-		goto out;
+	if (!b->seq_read[ki]) {
+		if (store_seq_read(st, txn, k, &b->seq[ki], mdbrc) != CX_OK)
+			goto out;
+		b->seq0[ki] = b->seq[ki];
+		b->seq_read[ki] = true;
+	}
+	if (b->seq[ki] < id)
+		b->seq[ki] = id;
 	r = CX_OK;
 out:
 	record_free(rec);
@@ -2013,19 +2095,310 @@ out:
 	return r;
 }
 
+struct store_apply_arg {
+	struct store_op		 *ops;
+	size_t			  n;
+	struct store_kind	**kinds;	/* per op */
+	uint64_t		 *ids;		/* PUT: id used, for rec->id */
+	bool			  quiet;	/* store_delete: a missing
+						 * record is CX_NOTFOUND */
+	struct store_batch	  b;
+};
+
+static int
+store_apply_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
+    char **errp)
+{
+	struct store_apply_arg *a = arg;
+	size_t i;
+	int r;
+
+	store_batch_reset(st, &a->b);
+	for (i = 0; i < a->n; i++) {
+		struct store_op *op = &a->ops[i];
+		struct store_kind *k = a->kinds[i];
+		uint64_t id;
+		bool fresh;
+
+		switch (op->op) {
+		case STORE_OP_PUT:
+			if (op->link_field != NULL) {
+				record_set_take(op->rec, op->link_field,
+				    xasprintf("%s:%llu",
+				    a->kinds[op->link_op]->f->kind,
+				    (unsigned long long)a->ids[op->link_op]));
+			}
+			if (store_batch_id(st, txn, &a->b, k, op->rec, &id,
+			    &fresh, mdbrc) != CX_OK)
+				return CX_ERR;
+			a->ids[i] = id;
+			if (store_put_one(st, txn, &a->b, k, op->rec, id, fresh,
+			    mdbrc, errp) != CX_OK)
+				return CX_ERR;
+			break;
+		case STORE_OP_DELETE:
+			r = store_delete_one(st, txn, &a->b, k, op->id, mdbrc,
+			    errp);
+			if (r == CX_NOTFOUND && !a->quiet) {
+				return err_set(errp, "要删除的%s记录（编号 %llu）"
+				    "已经不存在（可能已被删除），没有保存任何修改。",
+				    k->f->label, (unsigned long long)op->id);
+			}
+			if (r != CX_OK)
+				return r;
+			break;
+		case STORE_OP_HISTORY:
+			if (store_hist_one(st, txn, &a->b, k, op->rec, mdbrc,
+			    errp) != CX_OK)
+				return CX_ERR;
+			break;
+		case STORE_OP_RESTORE:
+			r = store_restore_one(st, txn, &a->b, k, op->id, mdbrc,
+			    errp);
+			if (r == CX_NOTFOUND && !a->quiet) {
+				return err_set(errp, "要恢复的%s记录（编号 %llu）"
+				    "不在回收站中（可能已经恢复），没有保存任何修改。",
+				    k->f->label, (unsigned long long)op->id);
+			}
+			if (r != CX_OK)
+				return r;
+			break;
+		}
+	}
+	return store_batch_finish(st, txn, &a->b, mdbrc);
+}
+
+/* Checks what the ops ask for before a transaction starts: these are
+ * programming errors, said as such. */
+static int
+store_apply_prepare(struct store *st, struct store_op *ops, size_t n,
+    struct store_kind **kinds, char **errp)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct store_op *op = &ops[i];
+
+		if ((kinds[i] = store_kind_of(st, op->f, errp)) == NULL)
+			return CX_ERR;
+		switch (op->op) {
+		case STORE_OP_PUT:
+			if (op->rec == NULL)
+				break;
+			if (op->link_field != NULL &&
+			    (op->link_op >= i || ops[op->link_op].op !=
+			    STORE_OP_PUT)) {
+				return err_set(errp, "程序内部错误：第 %zu 项修改的"
+				    "上级不是它之前保存的记录。", i + 1);
+			}
+			continue;
+		case STORE_OP_DELETE:
+		case STORE_OP_RESTORE:
+			if (op->id != 0)
+				continue;
+			break;
+		case STORE_OP_HISTORY:
+			if (op->rec != NULL && op->rec->id != 0)
+				continue;
+			break;
+		default:
+			break;
+		}
+		return err_set(errp, "程序内部错误：第 %zu 项修改不完整。", i + 1);
+	}
+	return CX_OK;
+}
+
+static int
+store_apply_run(struct store *st, struct store_op *ops, size_t n,
+    bool quiet, char **errp)
+{
+	struct store_apply_arg a;
+	char now[20], **links;
+	size_t i;
+	int r;
+
+	if (n == 0)
+		return CX_OK;
+	memset(&a, 0, sizeof a);
+	a.kinds = xcalloc(n, sizeof *a.kinds);
+	if (store_apply_prepare(st, ops, n, a.kinds, errp) != CX_OK) {
+		free(a.kinds);
+		return CX_ERR;
+	}
+	if (st->readonly) {
+		free(a.kinds);
+		return err_set(errp, STORE_MSG_READONLY);
+	}
+	store_now(now);
+	links = xcalloc(n, sizeof *links);
+	for (i = 0; i < n; i++) {
+		if (ops[i].op != STORE_OP_PUT)
+			continue;
+		record_set(ops[i].rec, "_modified", now);
+		ops[i].rec->form_version = ops[i].f->version;
+		if (ops[i].link_field != NULL &&
+		    record_get(ops[i].rec, ops[i].link_field) != NULL)
+			links[i] = xstrdup(record_get(ops[i].rec,
+			    ops[i].link_field));
+	}
+	a.ops = ops;
+	a.n = n;
+	a.ids = xcalloc(n, sizeof *a.ids);
+	a.quiet = quiet;
+	store_batch_init(st, &a.b, now);
+	r = store_write(st, store_apply_cb, &a, errp);
+	for (i = 0; i < n; i++) {
+		if (ops[i].op != STORE_OP_PUT)
+			continue;
+		if (r == CX_OK)
+			ops[i].rec->id = a.ids[i];
+		else if (ops[i].link_field != NULL)
+			record_set(ops[i].rec, ops[i].link_field, links[i]);
+		free(links[i]);
+	}
+	free(links);
+	free(a.ids);
+	free(a.kinds);
+	store_batch_free(&a.b);
+	return r;
+}
+
+int
+store_apply(struct store *st, struct store_op *ops, size_t n, char **errp)
+{
+	return store_apply_run(st, ops, n, false, errp);
+}
+
+int
+store_put_many(struct store *st, const struct form *f,
+    struct record **recs, size_t n, char **errp)
+{
+	struct store_op *ops;
+	size_t i;
+	int r;
+
+	if (store_kind_of(st, f, errp) == NULL)
+		return CX_ERR;
+	if (n == 0)
+		return CX_OK;
+	ops = xcalloc(n, sizeof *ops);
+	for (i = 0; i < n; i++) {
+		ops[i].op = STORE_OP_PUT;
+		ops[i].f = f;
+		ops[i].rec = recs[i];
+	}
+	r = store_apply_run(st, ops, n, false, errp);
+	free(ops);
+	return r;
+}
+
+int
+store_put(struct store *st, const struct form *f, struct record *rec,
+    char **errp)
+{
+	return store_put_many(st, f, &rec, 1, errp);
+}
+
+int
+store_delete(struct store *st, const struct form *f, uint64_t id,
+    char **errp)
+{
+	struct store_op op;
+
+	memset(&op, 0, sizeof op);
+	op.op = STORE_OP_DELETE;
+	op.f = f;
+	op.id = id;
+	if (id == 0)
+		return store_kind_of(st, f, errp) == NULL ? CX_ERR :
+		    CX_NOTFOUND;
+	return store_apply_run(st, &op, 1, true, errp);
+}
+
+/* ------------------------------------------------------------------ */
+/* History                                                             */
+/* ------------------------------------------------------------------ */
+
+int
+store_history(struct store *st, const struct form *f, uint64_t id,
+    store_hist_fn fn, void *arg, char **errp)
+{
+	struct store_kind *k;
+	struct buf pre;
+	MDB_txn *txn;
+	MDB_cursor *cur;
+	MDB_val key, val;
+	int rc, op = MDB_SET_RANGE, r = CX_OK;
+
+	if ((k = store_kind_of(st, f, errp)) == NULL)
+		return CX_ERR;
+	if (!st->hist_open || id == 0)
+		return CX_OK;
+	if (store_read_begin(st, &txn, errp) != CX_OK)
+		return CX_ERR;
+	rc = mdb_cursor_open(txn, st->hist, &cur);
+	if (rc != 0) {
+		store_read_end(st);
+		return store_mdb_err(st, rc, errp);
+	}
+	buf_init(&pre);
+	store_hist_prefix(&pre, k->f->kind, id);
+	key.mv_data = pre.s;
+	key.mv_size = pre.len;
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		struct record *rec;
+		unsigned version;
+		int stop;
+
+		op = MDB_NEXT;
+		if (key.mv_size < pre.len ||
+		    memcmp(key.mv_data, pre.s, pre.len) != 0)
+			break;
+		if (key.mv_size != pre.len + 4)
+			continue;	/* store_check reports it */
+		version = store_get_be32((const unsigned char *)key.mv_data +
+		    pre.len);
+		if (codec_decode(val.mv_data, val.mv_size, &rec, NULL) !=
+		    CX_OK) {
+			r = err_set(errp, "%s记录（编号 %llu）的第 %u 个历史版本已"
+			    "损坏：%s。" STORE_MSG_CHECK, k->f->label,
+			    (unsigned long long)id, version,
+			    store_damage_cause(&val));
+			break;
+		}
+		rec->id = id;
+		stop = fn(arg, version, rec);
+		record_free(rec);
+		if (stop)
+			break;
+	}
+	if (r == CX_OK && rc != 0 && rc != MDB_NOTFOUND)
+		r = store_mdb_err(st, rc, errp);
+	buf_free(&pre);
+	mdb_cursor_close(cur);
+	store_read_end(st);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Recycle bin                                                         */
+/* ------------------------------------------------------------------ */
+
 int
 store_restore(struct store *st, const struct form *f, uint64_t id,
     char **errp)
 {
-	struct store_move_arg a;
+	struct store_op op;
 
-	if ((a.k = store_kind_of(st, f, errp)) == NULL)
-		return CX_ERR;
-	if (st->readonly)
-		return err_set(errp, STORE_MSG_READONLY);
-	a.id = id;
-	a.now = NULL;
-	return store_write(st, store_restore_cb, &a, errp);
+	memset(&op, 0, sizeof op);
+	op.op = STORE_OP_RESTORE;
+	op.f = f;
+	op.id = id;
+	if (id == 0)
+		return store_kind_of(st, f, errp) == NULL ? CX_ERR :
+		    CX_NOTFOUND;
+	return store_apply_run(st, &op, 1, true, errp);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2911,6 +3284,49 @@ store_check_trash(struct store *st, MDB_txn *txn, struct store_maxid *mx,
 	mdb_cursor_close(cur);
 }
 
+/* Every old version of a record has a well-formed key and decodes. */
+static void
+store_check_hist(struct store *st, MDB_txn *txn, struct strlist *damage)
+{
+	MDB_cursor *cur;
+	MDB_val key, val;
+	int rc, op = MDB_FIRST;
+
+	if ((rc = mdb_cursor_open(txn, st->hist, &cur)) != 0) {
+		store_check_walk_err(damage, "历史版本", rc);
+		return;
+	}
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		const char *kb = key.mv_data;
+		const char *nul = memchr(kb, '\0', key.mv_size);
+		const unsigned char *ub = key.mv_data;
+		const struct form *f;
+		struct record *rec;
+		size_t klen;
+
+		op = MDB_NEXT;
+		klen = nul != NULL ? (size_t)(nul - kb) : 0;
+		if (nul == NULL || klen == 0 || key.mv_size != klen + 13) {
+			strlist_addf(damage, "历史版本：有一个键格式不对的条目");
+			continue;
+		}
+		f = store_form_of_kind(st, kb, klen, NULL);
+		if (f == NULL)
+			continue;	/* a kind no longer in the forms */
+		if (codec_decode(val.mv_data, val.mv_size, &rec, NULL) != CX_OK) {
+			strlist_addf(damage, "历史版本：%s 编号 %llu 第 %u 版：%s",
+			    f->label, (unsigned long long)util_get_be64(ub +
+			    klen + 1), (unsigned)store_get_be32(ub + klen + 9),
+			    store_damage_cause(&val));
+			continue;
+		}
+		record_free(rec);
+	}
+	if (rc != MDB_NOTFOUND)
+		store_check_walk_err(damage, "历史版本", rc);
+	mdb_cursor_close(cur);
+}
+
 static void
 store_check_meta(struct store *st, MDB_txn *txn, struct store_maxid *mx,
     struct strlist *damage)
@@ -2992,6 +3408,8 @@ store_check(struct store *st, struct strlist *damage, char **errp)
 	}
 	if (st->trash_open)
 		store_check_trash(st, txn, mx, damage);
+	if (st->hist_open)
+		store_check_hist(st, txn, damage);
 	if (st->meta_open)
 		store_check_meta(st, txn, mx, damage);
 	else
@@ -3071,15 +3489,13 @@ store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
     char **errp)
 {
 	struct store_load_arg *a = arg;
-	struct store_put_arg pa;
+	struct store_batch b;
 	struct buf tk;
 	MDB_val key, val;
 	size_t i;
 	int r = CX_ERR, rc;
 
-	memset(&pa, 0, sizeof pa);
-	pa.now = a->now;
-	buf_init(&pa.enc);
+	store_batch_init(st, &b, a->now);
 	buf_init(&tk);
 	memset(a->maxid, 0, st->nkinds * sizeof *a->maxid);
 	for (i = 0; i < a->n; i++) {
@@ -3104,9 +3520,8 @@ store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 
 			copy->id = id;
 			copy->form_version = it->rec->form_version;
-			pa.k = k;
-			pr = store_put_one(st, txn, &pa, copy, id, false, mdbrc,
-			    errp);
+			pr = store_put_one(st, txn, &b, k, copy, id, false,
+			    mdbrc, errp);
 			record_free(copy);
 			if (pr != CX_OK) {
 				if (*mdbrc == 0)
@@ -3118,10 +3533,10 @@ store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 		}
 		if (store_load_unlive(txn, k, id, mdbrc) != CX_OK)
 			goto out;
-		buf_reset(&pa.enc);
-		codec_encode(it->rec, &pa.enc);
-		val.mv_data = pa.enc.s;
-		val.mv_size = pa.enc.len;
+		buf_reset(&b.enc);
+		codec_encode(it->rec, &b.enc);
+		val.mv_data = b.enc.s;
+		val.mv_size = b.enc.len;
 		if ((*mdbrc = mdb_put(txn, st->trash, &key, &val, 0)) != 0)
 			goto out;
 	}
@@ -3138,7 +3553,7 @@ store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 	}
 	r = CX_OK;
 out:
-	buf_free(&pa.enc);
+	store_batch_free(&b);
 	buf_free(&tk);
 	return r;
 }

@@ -14,7 +14,9 @@
  *   idx:KIND:FIELD   value bytes (at most STORE_INDEX_KEY_MAX, cut at a
  *                    character boundary) → sealed 8-byte id, MDB_DUPSORT.
  *                    One per field marked index or unique, and per ref
- *                    field, at top level.
+ *                    and link field, at top level.
+ *   hist             KIND NUL id(8) version(4) → codec-encoded record:
+ *                    the old versions of signed records
  *   trash            KIND NUL id(8) → codec-encoded record (with
  *                    _deleted set); the recycle bin.
  *
@@ -80,6 +82,12 @@ bool store_readonly(const struct store *st);
 const char *store_dir(const struct store *st);
 /* Current map size in bytes. */
 size_t store_mapsize(const struct store *st);
+/* Bulk mode, for filling a directory nobody uses yet (cxzy demo): while
+ * on, commits are not flushed to the device one by one (MDB_NOSYNC), so
+ * hundreds of small transactions do not cost a flush each on a USB
+ * stick.  Turning it off flushes everything once; a crash while it is
+ * on may lose the directory being filled, never older data. */
+int store_bulk(struct store *st, bool on, char **errp);
 
 /* Meta values (UTF-8 strings). */
 int store_meta_get(struct store *st, const char *key, char **out,
@@ -99,13 +107,48 @@ int store_put(struct store *st, const struct form *f, struct record *rec,
 int store_put_many(struct store *st, const struct form *f,
     struct record **recs, size_t n, char **errp);
 
+/* Several writes of any kinds in one write transaction, in order:
+ * either all happen or none.  STORE_OP_PUT works as store_put (rec->id
+ * set when new, only on success); STORE_OP_DELETE as store_delete (by
+ * id; a record that is not there fails the whole with a message);
+ * STORE_OP_HISTORY keeps rec (as given, with its id) as the next old
+ * version of that record in the "hist" database; STORE_OP_RESTORE brings
+ * record id back from the recycle bin as store_restore does (a record
+ * that is not in the bin fails the whole with a message).
+ *
+ * A PUT may name its parent: when link_field is not NULL, the text field
+ * link_field of rec is set to "KIND:ID" of the record that the earlier
+ * PUT ops[link_op] stores, so that a new owner and its new child records
+ * are written together (on failure the field gets its old value back).
+ * Zero the struct (or use designated initializers) for the other ops. */
+enum store_op_kind { STORE_OP_PUT, STORE_OP_DELETE, STORE_OP_HISTORY,
+	STORE_OP_RESTORE };
+struct store_op {
+	enum store_op_kind	 op;
+	const struct form	*f;
+	struct record		*rec;	/* PUT, HISTORY */
+	uint64_t		 id;	/* DELETE, RESTORE */
+	const char		*link_field;	/* PUT: or NULL */
+	size_t			 link_op;	/* PUT with link_field */
+};
+int store_apply(struct store *st, struct store_op *ops, size_t n,
+    char **errp);
+
+/* Old versions of a record, oldest first (version 1, 2, ...): each is
+ * the record as it was before a change, with its _modified time. */
+typedef int (*store_hist_fn)(void *arg, unsigned version,
+    const struct record *rec);
+int store_history(struct store *st, const struct form *f, uint64_t id,
+    store_hist_fn fn, void *arg, char **errp);
+
 /* Reads a record.  Returns CX_NOTFOUND when there is none with this id;
  * CX_ERR when it is damaged (checksum mismatch). */
 int store_get(struct store *st, const struct form *f, uint64_t id,
     struct record **out, char **errp);
 
 /* Moves a record to the recycle bin (removing its index entries), and
- * back. */
+ * back.  Both return CX_NOTFOUND (no message) when the record is not
+ * there. */
 int store_delete(struct store *st, const struct form *f, uint64_t id,
     char **errp);
 int store_restore(struct store *st, const struct form *f, uint64_t id,
@@ -138,7 +181,7 @@ int store_count(struct store *st, const struct form *f, size_t *n,
     char **errp);
 
 /* Whether the store keeps an index on field of kind f (a top-level field
- * marked index or unique, or a ref field).  Only such fields can be
+ * marked index or unique, or a ref or link field).  Only such fields can be
  * passed to store_index_scan, store_index_count and store_find. */
 bool store_field_indexed(const struct store *st, const struct form *f,
     const char *field);

@@ -814,26 +814,27 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 	struct tui t;
 	const struct form *forg = formset_find(fs, "org");
 	const char *trace = getenv("CXZY_TRACE");
-	struct date today;
 	double t0;
 
 	memset(&t, 0, sizeof t);
 	t.datadir = datadir;
 	t.fs = fs;
 	t.st = st;
+	ledger_init(&t.lg, st, fs);
 	if (opt != NULL)
 		t.opt = *opt;
 	t.unit = xstrdup("（尚未设置机关党委）");
 	if (forg != NULL)
 		(void)store_foreach(st, forg, tui_find_unit, &t, NULL);
-	model_today(&today);
-	model_period_of(&today, &t.period);
+	/* The period the user chose last (F9, 开始新周期), else today's. */
+	ledger_current_period(&t.lg, &t.period);
 	if (trace != NULL && *trace != '\0') {
 		t.trace = fopen(trace, "w");
 		if (t.trace == NULL) {
 			fprintf(stderr, "cxzy: 无法写入跟踪文件“%s”：%s\n", trace,
 			    strerror(errno));
 			free(t.unit);
+			ledger_fini(&t.lg);
 			return 1;
 		}
 	}
@@ -841,6 +842,7 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 	if (initscr() == NULL) {
 		fprintf(stderr, "cxzy: 无法初始化终端。请检查 TERM 环境变量。\n");
 		free(t.unit);
+		ledger_fini(&t.lg);
 		return 1;
 	}
 	tui_install_fatal();
@@ -854,6 +856,8 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 	tui_init_colors(&t);
 	tui_update_size(&t);
 	tui_menu_open(&t);
+	/* The 工作台 comes first; Esc leaves it for the menu below. */
+	tui_workbench_open(&t);
 	/* LMDB cannot tell a damaged file: check it in the background. */
 	if (check_start(datadir, fs, CHECK_TIMEOUT_MS, &tui_bgcheck, NULL) !=
 	    CX_OK)
@@ -938,6 +942,7 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 		fclose(t.trace);
 	free(t.status);
 	free(t.unit);
+	ledger_fini(&t.lg);
 	tui_exit_backup(&t);
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include <wchar.h>
 
 #include "formdef.h"
+#include "ledger.h"
 #include "model.h"
 #include "store.h"
 #include "text.h"
@@ -72,6 +73,9 @@ struct tui_screen_ops {
 	 * waits longer than one step.  May be NULL. */
 	bool		 (*idle)(struct tui *t, void *self);
 	void		 (*free)(void *self);
+	/* What this screen is for, a few sentences for the help screen
+	 * (UTF-8), or NULL. */
+	const char	*about;
 };
 
 struct tui_options {
@@ -87,9 +91,10 @@ struct tui {
 	const char		*datadir;
 	const struct formset	*fs;
 	struct store		*st;
+	struct ledger		 lg;		/* every load and save of records */
 	struct tui_options	 opt;
 	char			*unit;		/* the 机关党委's name */
-	struct period		 period;	/* current half-year */
+	struct period		 period;	/* ledger's current period (F9) */
 	int			 rows, cols;
 	bool			 too_small;
 	bool			 color;
@@ -152,6 +157,13 @@ bool tui_confirm(struct tui *t, const char *message);
 /* Shows a message until a key is pressed. */
 void tui_message(struct tui *t, const char *title, const char *message);
 
+/* How a link value "KIND:ID" reads: "附件一：办公室党支部 2026年上半年"
+ * (tui_form.c).  Newly allocated. */
+char *tui_link_display(struct tui *t, const char *value);
+/* The short name of a kind: "附件一" from "党支部公开承诺书（附件一）",
+ * else the whole label.  Newly allocated. */
+char *tui_kind_short(const struct form *f);
+
 /* Reference lookup for form_validate and form_value_display. */
 int tui_lookup(void *arg, const char *kind, uint64_t id, struct record **out,
     char **errp);
@@ -163,6 +175,10 @@ void tui_help_open(struct tui *t, const enum tui_action *actions,
 void tui_browse_open(struct tui *t, const struct form *f);
 /* Opens the entry form for a new record (id 0) or an existing one. */
 void tui_form_open(struct tui *t, const struct form *f, uint64_t id);
+/* Opens the entry form for a new record with the fields of prefill
+ * (top-level values only) already filled in. */
+void tui_form_open_prefill(struct tui *t, const struct form *f,
+    const struct record *prefill);
 void tui_trash_open(struct tui *t);
 /* 数据维护: makes a backup now and says where; lists the backups and
  * restores a chosen one (then asks the frame to quit, since the open
@@ -171,5 +187,18 @@ void tui_backup_now(struct tui *t);
 void tui_backup_restore_open(struct tui *t);
 /* 报表: chooses a 名册 and an encoding, previews, saves and prints it. */
 void tui_report_open(struct tui *t);
+/* 工作台: what is missing or late in the current period, per branch;
+ * Enter opens the record where an item is fixed (tui_workbench.c). */
+void tui_workbench_open(struct tui *t);
+/* F9: chooses the current period from those with records up to the
+ * next one; stores it (ledger_set_current_period) and shows it. */
+void tui_period_choose(struct tui *t);
+/* 数据维护: 开始新周期 and 备案锁定 / 解除锁定 of the current period,
+ * each after a confirmation that says what it does. */
+void tui_cycle_new(struct tui *t);
+void tui_cycle_lock(struct tui *t);
+/* The label of the lock item: "备案锁定（2026年下半年）" or
+ * "解除锁定（...）", as the current period is. Newly allocated. */
+char *tui_cycle_lock_label(struct tui *t);
 
 #endif

@@ -14,6 +14,13 @@
  * 第一页/最后一页 hints for free.  The heading's count comes from
  * store_count or store_index_count, both O(1) or O(log n).
  *
+ * A kind with a period field ("current_period", else "period") opens on
+ * the records of the period the user works in (ledger_current_period);
+ * F6 changes the period, the 党支部 or both: the second filter is then
+ * checked on each record of the first one's walk (a period or a branch
+ * holds few records, so this stays cheap).  Computed columns (compute
+ * with a list width) are worked out for each row shown.
+ *
  * Incremental search (F4, / or simply typing) looks in one text column
  * at a time (Tab changes it).  An indexed field switches the list to that
  * field's order and jumps to the first value starting with the typed
@@ -70,8 +77,7 @@ struct browse;
 /* A kind of filter.  Every kind narrows the list to the records whose
  * indexed field holds one value, paged through that field's index in id
  * order; kinds differ in which field they use and how the values to
- * choose from are found.  A period filter for forms with a period field
- * is meant to be a second entry in browse_filter_kinds. */
+ * choose from are found (browse_filter_kinds: 党支部, then 周期). */
 struct browse_filter_kind {
 	/* The field of the form this kind filters on, or NULL. */
 	const struct form_field	*(*field)(struct tui *t, const struct form *f);
@@ -91,6 +97,9 @@ struct browse_filter {
 struct browse_view {
 	const struct form_field	*order;		/* NULL: id order */
 	struct browse_filter	 filter;	/* when set, order is NULL */
+	/* A second filter of another kind, checked on each record of the
+	 * first one's walk; set only together with filter. */
+	struct browse_filter	 also;
 };
 
 enum browse_choice_kind {
@@ -104,7 +113,7 @@ struct browse_choice {
 	const struct form_field		*order;
 	const struct browse_filter_kind	*fkind;
 	const struct form_field		*ff;
-	char				*value;
+	char				*value;		/* NULL: drop fkind's filter */
 	char				*vlabel;
 };
 
@@ -152,6 +161,9 @@ struct browse {
 	const struct form	*f;
 	struct browse_col	*cols;
 	size_t			 ncols;
+	/* A computed column may count rows stored as records of their own
+	 * (附件一's 承诺事项): such rows are read with the record. */
+	bool			 load_rows;
 	struct browse_view	 view;
 	/* The window: the rows on screen. */
 	struct browse_row	*rows;
@@ -184,6 +196,9 @@ struct browse_walk {
 	size_t			 seen;
 	struct buf		 lastkey;
 	uint64_t		 lastid;
+	/* With a second filter the walk itself stops after limit rows (or,
+	 * searching, limit records seen); otherwise the store does. */
+	size_t			 limit;
 };
 
 static const enum tui_action browse_list_actions[] = {
@@ -272,11 +287,20 @@ browse_cell(struct tui *t, struct browse *b, const struct form_field *ff,
 {
 	char *s, *p;
 
+	struct period pd;
+	char label[32];
+
 	if (value == NULL || *value == '\0')
 		return xstrdup("");
 	if (ff->type == FT_REF)
 		s = browse_ref_title(t, b, ff, value);
-	else
+	else if (ff->type == FT_LINK)
+		s = tui_link_display(t, value);
+	else if (ff->type == FT_PERIOD &&
+	    model_period_parse(value, &pd, NULL) == CX_OK) {
+		model_period_label(&pd, label);
+		s = xstrdup(label);
+	} else
 		s = form_value_display(t->fs, ff, value, NULL, NULL);
 	for (p = s; *p != '\0'; p++)
 		if (*p == '\n' || *p == '\r' || *p == '\t')
@@ -290,15 +314,27 @@ browse_row_add(struct browse_walk *w, const char *key,
 {
 	struct browse *b = w->b;
 	struct browse_row *r;
+	struct record *full = NULL;
+	const struct form_field *tt;
 	const char *title;
+	char *err = NULL;
 	size_t j;
 
+	if (b->load_rows && ledger_get(&w->t->lg, b->f, rec->id, &full,
+	    &err) != CX_OK) {
+		free(err);
+		full = NULL;
+	}
 	w->rows = xgrow(w->rows, &w->cap, w->n + 1, sizeof *w->rows);
 	r = &w->rows[w->n++];
 	r->id = rec->id;
 	r->key = w->keyed && key != NULL ? xstrdup(key) : NULL;
 	title = b->f->title != NULL ? record_get(rec, b->f->title) : NULL;
-	r->title = xstrdup(title != NULL ? title : "");
+	tt = b->f->title != NULL ? form_field_find(b->f, b->f->title) : NULL;
+	/* A title that names another record reads as that record's name. */
+	r->title = title != NULL && tt != NULL && tt->type != FT_TEXT ?
+	    browse_cell(w->t, b, tt, title) : xstrdup(title != NULL ? title :
+	    "");
 	r->cells = xcalloc(b->ncols, sizeof *r->cells);
 	for (j = 0; j < b->ncols; j++) {
 		const struct form_field *ff = b->cols[j].ff;
@@ -306,10 +342,14 @@ browse_row_add(struct browse_walk *w, const char *key,
 		if (ff == NULL)
 			r->cells[j] = xasprintf("%llu",
 			    (unsigned long long)rec->id);
+		else if (ff->compute != NULL)
+			r->cells[j] = form_compute(ff, b->f, full ? full : rec,
+			    NULL, &w->t->lg.ctx);
 		else
 			r->cells[j] = browse_cell(w->t, b, ff,
 			    record_get(rec, ff->id));
 	}
+	record_free(full);
 }
 
 /* ------------------------------------------------------------- walks */
@@ -340,10 +380,24 @@ browse_contains(const char *hay, const char *needle)
 	return false;
 }
 
+/* Whether a record passes a filter. */
+static bool
+browse_filter_ok(const struct browse_filter *fl, const struct record *rec)
+{
+	const char *s;
+
+	if (fl->kind == NULL)
+		return true;
+	s = record_get(rec, fl->ff->id);
+	return s != NULL && strcmp(s, fl->value) == 0;
+}
+
 static int
 browse_walk_one(struct browse_walk *w, const char *key,
     const struct record *rec)
 {
+	bool ok = browse_filter_ok(&w->b->view.also, rec);
+
 	if (w->needle != NULL) {
 		const char *v = record_get(rec, w->field);
 
@@ -351,12 +405,16 @@ browse_walk_one(struct browse_walk *w, const char *key,
 		buf_reset(&w->lastkey);
 		buf_addstr(&w->lastkey, key != NULL ? key : "");
 		w->lastid = rec->id;
-		if (v == NULL || !browse_contains(v, w->needle))
-			return 0;
-		w->found = true;
+		if (ok && v != NULL && browse_contains(v, w->needle)) {
+			w->found = true;
+			browse_row_add(w, key, rec);
+			return 1;
+		}
+		return w->limit > 0 && w->seen >= w->limit;
 	}
-	browse_row_add(w, key, rec);
-	return w->needle != NULL;
+	if (ok)
+		browse_row_add(w, key, rec);
+	return w->limit > 0 && w->n >= w->limit;
 }
 
 static int
@@ -402,6 +460,11 @@ browse_walk(struct browse *b, struct tui *t, const struct browse_pos *pos,
 {
 	const struct browse_view *v = &b->view;
 
+	if (v->also.kind != NULL) {
+		/* Records the second filter drops do not count. */
+		w->limit = max;
+		max = 0;
+	}
 	if (v->filter.kind != NULL) {
 		uint64_t id = pos != NULL ? pos->id : dir > 0 ? 0 :
 		    STORE_ID_END;
@@ -546,8 +609,23 @@ browse_last_id(struct tui *t, struct browse *b)
 	return id;
 }
 
+static int
+browse_count_cb(void *arg, const struct form *f, const char *key,
+    const struct record *rec)
+{
+	struct browse *b = arg;
+
+	(void)f;
+	(void)key;
+	if (browse_filter_ok(&b->view.also, rec))
+		b->count++;
+	return 0;
+}
+
 /* The heading's count and the width of the 编号 column, from the store's
- * counters and one seek: never by walking the list. */
+ * counters and one seek: never by walking the list, except with two
+ * filters, when the records of the first are read (a period's or a
+ * branch's). */
 static void
 browse_count(struct tui *t, struct browse *b)
 {
@@ -556,7 +634,12 @@ browse_count(struct tui *t, struct browse *b)
 	char *err = NULL;
 	int rc, digits;
 
-	if (v->filter.kind != NULL)
+	b->count = 0;
+	if (v->also.kind != NULL)
+		rc = store_index_scan(t->st, b->f, v->filter.ff->id,
+		    v->filter.value, 0, STORE_SCAN_EXACT, 1, 0,
+		    browse_count_cb, b, &err);
+	else if (v->filter.kind != NULL)
 		rc = store_index_count(t->st, b->f, v->filter.ff->id,
 		    v->filter.value, &b->count, &err);
 	else if (v->order != NULL)
@@ -579,10 +662,9 @@ browse_in_view(const struct browse *b, const struct record *rec)
 	const struct browse_view *v = &b->view;
 	const char *s;
 
-	if (v->filter.kind != NULL) {
-		s = record_get(rec, v->filter.ff->id);
-		return s != NULL && strcmp(s, v->filter.value) == 0;
-	}
+	if (v->filter.kind != NULL)
+		return browse_filter_ok(&v->filter, rec) &&
+		    browse_filter_ok(&v->also, rec);
 	if (v->order != NULL) {
 		s = record_get(rec, v->order->id);
 		return s != NULL && *s != '\0';
@@ -708,8 +790,8 @@ browse_move(struct tui *t, struct browse *b, enum tui_action a)
 static bool
 browse_col_searchable(const struct browse_col *c)
 {
-	return c->ff != NULL && (c->ff->type == FT_TEXT ||
-	    c->ff->type == FT_LONGTEXT);
+	return c->ff != NULL && c->ff->compute == NULL &&
+	    (c->ff->type == FT_TEXT || c->ff->type == FT_LONGTEXT);
 }
 
 /* Whether the search in column c jumps through an index (by prefix) or
@@ -1191,41 +1273,198 @@ browse_branch_values(struct tui *t, struct browse *b,
 	}
 }
 
+/* The period of a record: "current_period" (items carried forward to
+ * later periods) when the kind has one, else "period"; indexed. */
+static const struct form_field *
+browse_period_field(struct tui *t, const struct form *f)
+{
+	static const char *const ids[] = { "current_period", "period" };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		const struct form_field *ff = form_field_find(f, ids[i]);
+
+		if (ff != NULL && ff->type == FT_PERIOD &&
+		    store_field_indexed(t->st, f, ff->id))
+			return ff;
+	}
+	return NULL;
+}
+
+static int
+browse_key_cb(void *arg, const struct form *f, const char *key,
+    const struct record *rec)
+{
+	(void)f;
+	(void)rec;
+	*(char **)arg = xstrdup(key);
+	return 1;
+}
+
+static void
+browse_period_choice(struct browse *b, const struct browse_filter_kind *kind,
+    const struct form_field *ff, const char *code, bool current)
+{
+	struct browse_choice *c;
+	struct period p;
+	char label[32];
+
+	if (model_period_parse(code, &p, NULL) != CX_OK)
+		return;
+	model_period_label(&p, label);
+	c = browse_choice_add(b, BC_FILTER, xasprintf("%s：%s%s", ff->label,
+	    label, current ? "（当前周期）" : ""));
+	c->fkind = kind;
+	c->ff = ff;
+	c->value = xstrdup(code);
+	c->vlabel = xasprintf("%s：%s", ff->label, label);
+}
+
+/* The periods that hold records (one seek each: the next key after the
+ * last one found), newest first, and the current period; then 全部. */
+static void
+browse_period_values(struct tui *t, struct browse *b,
+    const struct browse_filter_kind *kind, const struct form_field *ff)
+{
+	struct strlist codes;
+	struct period cur;
+	char curcode[16], *key = NULL, *err = NULL;
+	struct browse_choice *c;
+	size_t i;
+
+	strlist_init(&codes);
+	ledger_current_period(&t->lg, &cur);
+	model_period_code(&cur, curcode);
+	while (codes.n < BROWSE_CHOICES_MAX) {
+		char *next = NULL;
+
+		if (store_index_scan(t->st, b->f, ff->id, key, STORE_ID_END, 0,
+		    1, 1, browse_key_cb, &next, &err) != CX_OK) {
+			tui_error_take(t, err);
+			break;
+		}
+		if (next == NULL)
+			break;
+		strlist_add(&codes, next);
+		free(key);
+		key = next;
+	}
+	free(key);
+	/* Newest first: later periods (plans for the next half-year), the
+	 * current one (also when it has no records yet), earlier ones. */
+	for (i = codes.n; i > 0; i--)
+		if (strcmp(codes.v[i - 1], curcode) > 0)
+			browse_period_choice(b, kind, ff, codes.v[i - 1], false);
+	browse_period_choice(b, kind, ff, curcode, true);
+	for (i = codes.n; i > 0; i--)
+		if (strcmp(codes.v[i - 1], curcode) < 0)
+			browse_period_choice(b, kind, ff, codes.v[i - 1], false);
+	strlist_free(&codes);
+	c = browse_choice_add(b, BC_FILTER, xasprintf("%s：全部", ff->label));
+	c->fkind = kind;
+	c->ff = ff;
+}
+
 static const struct browse_filter_kind browse_filter_kinds[] = {
 	{ browse_branch_field, browse_branch_values },
-	/* A period filter (forms with a period field) goes here. */
+	{ browse_period_field, browse_period_values },
 };
 static const size_t browse_nfilter_kinds =
     sizeof browse_filter_kinds / sizeof browse_filter_kinds[0];
 
+static size_t
+browse_kind_index(const struct browse_filter_kind *kind)
+{
+	size_t k;
+
+	for (k = 0; k < browse_nfilter_kinds; k++)
+		if (&browse_filter_kinds[k] == kind)
+			return k;
+	return browse_nfilter_kinds;
+}
+
+/* Sets the filter of one kind to value (NULL: drops it), keeping the
+ * other kind's.  With two, the first kind in browse_filter_kinds is
+ * walked and the second checked on each record. */
+static void
+browse_view_set(struct browse *b, const struct browse_filter_kind *kind,
+    const struct form_field *ff, const char *value, const char *label)
+{
+	struct browse_view *v = &b->view;
+	struct browse_filter keep[2], add;
+	size_t n = 0;
+
+	memset(keep, 0, sizeof keep);
+	if (v->filter.kind != NULL && v->filter.kind != kind)
+		keep[n++] = v->filter;
+	else
+		browse_filter_clear(&v->filter);
+	if (v->also.kind != NULL && v->also.kind != kind)
+		keep[n++] = v->also;
+	else
+		browse_filter_clear(&v->also);
+	memset(&v->filter, 0, sizeof v->filter);
+	memset(&v->also, 0, sizeof v->also);
+	if (value != NULL) {
+		add.kind = kind;
+		add.ff = ff;
+		add.value = xstrdup(value);
+		add.label = xstrdup(label);
+		keep[n++] = add;
+	}
+	if (n == 2 && browse_kind_index(keep[1].kind) <
+	    browse_kind_index(keep[0].kind)) {
+		add = keep[0];
+		keep[0] = keep[1];
+		keep[1] = add;
+	}
+	if (n > 0)
+		v->filter = keep[0];
+	if (n > 1)
+		v->also = keep[1];
+	v->order = NULL;
+}
+
 /* F6: a list of views to choose from: everything in 编号 order or in the
- * order of an indexed text column, or one value of each filter kind. */
+ * order of an indexed text column, or one value of each filter kind
+ * (with two kinds, each also offers 全部, keeping the other). */
 static void
 browse_choose_begin(struct tui *t, struct browse *b)
 {
 	const struct browse_view *v = &b->view;
 	struct browse_choice *c;
-	size_t i, k;
+	size_t i, k, nkinds = 0;
 
 	browse_choices_free(b);
 	(void)browse_choice_add(b, BC_ORDER, xstrdup("全部（按编号排列）"));
 	for (i = 1; i < b->ncols; i++) {
 		const struct form_field *ff = b->cols[i].ff;
 
-		if (ff->type == FT_TEXT && store_field_indexed(t->st, b->f,
-		    ff->id)) {
+		if (ff->type == FT_TEXT && ff->compute == NULL &&
+		    store_field_indexed(t->st, b->f, ff->id)) {
 			c = browse_choice_add(b, BC_ORDER,
 			    xasprintf("全部（按%s排列）", ff->label));
 			c->order = ff;
 		}
 	}
+	for (k = 0; k < browse_nfilter_kinds; k++)
+		if (browse_filter_kinds[k].field(t, b->f) != NULL)
+			nkinds++;
 	for (k = 0; k < browse_nfilter_kinds; k++) {
 		const struct form_field *ff =
 		    browse_filter_kinds[k].field(t, b->f);
 
-		if (ff != NULL)
-			browse_filter_kinds[k].values(t, b,
-			    &browse_filter_kinds[k], ff);
+		if (ff == NULL)
+			continue;
+		browse_filter_kinds[k].values(t, b, &browse_filter_kinds[k],
+		    ff);
+		if (nkinds > 1 && browse_filter_kinds[k].values !=
+		    browse_period_values) {
+			c = browse_choice_add(b, BC_FILTER,
+			    xasprintf("%s：全部", ff->label));
+			c->fkind = &browse_filter_kinds[k];
+			c->ff = ff;
+		}
 	}
 	if (b->nchoices <= 1) {
 		browse_choices_free(b);
@@ -1237,10 +1476,14 @@ browse_choose_begin(struct tui *t, struct browse *b)
 		c = &b->choices[i];
 		if ((c->kind == BC_ORDER && v->filter.kind == NULL &&
 		    c->order == v->order) ||
-		    (c->kind == BC_FILTER && v->filter.kind != NULL &&
-		    c->ff == v->filter.ff &&
-		    strcmp(c->value, v->filter.value) == 0))
+		    (c->kind == BC_FILTER && c->value != NULL &&
+		    ((v->filter.kind != NULL && c->ff == v->filter.ff &&
+		    strcmp(c->value, v->filter.value) == 0) ||
+		    (v->also.kind != NULL && c->ff == v->also.ff &&
+		    strcmp(c->value, v->also.value) == 0)))) {
 			b->choice_sel = i;
+			break;
+		}
 	}
 	b->choice_top = 0;
 	b->mode = BM_CHOOSE;
@@ -1252,16 +1495,12 @@ browse_choose_apply(struct tui *t, struct browse *b)
 	const struct browse_choice *c = &b->choices[b->choice_sel];
 	struct browse_view *v = &b->view;
 
-	browse_filter_clear(&v->filter);
-	if (c->kind == BC_ORDER)
+	if (c->kind == BC_ORDER) {
+		browse_filter_clear(&v->filter);
+		browse_filter_clear(&v->also);
 		v->order = c->order;
-	else {
-		v->order = NULL;
-		v->filter.kind = c->fkind;
-		v->filter.ff = c->ff;
-		v->filter.value = xstrdup(c->value);
-		v->filter.label = xstrdup(c->vlabel);
-	}
+	} else
+		browse_view_set(b, c->fkind, c->ff, c->value, c->vlabel);
 	/* The window's rows belong to the old view: start afresh. */
 	browse_rows_free(b, b->rows, b->nrows);
 	b->rows = NULL;
@@ -1320,6 +1559,49 @@ browse_choose_key(struct tui *t, struct browse *b, enum tui_action a)
 	return TR_STAY;
 }
 
+/* Starts in the period the user works in, when the kind has periods. */
+static void
+browse_default_view(struct tui *t, struct browse *b)
+{
+	const struct form_field *ff = browse_period_field(t, b->f);
+	struct period cur;
+	char code[16], label[32], *vlabel;
+	size_t k;
+
+	if (ff == NULL)
+		return;
+	for (k = 0; k < browse_nfilter_kinds; k++)
+		if (browse_filter_kinds[k].field == browse_period_field)
+			break;
+	ledger_current_period(&t->lg, &cur);
+	model_period_code(&cur, code);
+	model_period_label(&cur, label);
+	vlabel = xasprintf("%s：%s", ff->label, label);
+	browse_view_set(b, &browse_filter_kinds[k], ff, code, vlabel);
+	free(vlabel);
+}
+
+/* F3: a new record; in a list of one period, of that period. */
+static void
+browse_new(struct tui *t, struct browse *b)
+{
+	const struct browse_filter *fl[2] = { &b->view.filter, &b->view.also };
+	struct record *pre = NULL;
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (fl[i]->kind != NULL && fl[i]->ff->type == FT_PERIOD &&
+		    fl[i]->ff->auto_fn == NULL) {
+			pre = record_new();
+			record_set(pre, fl[i]->ff->id, fl[i]->value);
+		}
+	if (pre == NULL)
+		tui_form_open(t, b->f, 0);
+	else
+		tui_form_open_prefill(t, b->f, pre);
+	record_free(pre);
+}
+
 /* -------------------------------------------------------- list keys */
 
 static void
@@ -1350,7 +1632,7 @@ browse_delete(struct tui *t, struct browse *b)
 		return;
 	}
 	free(msg);
-	if (store_delete(t->st, b->f, id, &err) != CX_OK) {
+	if (ledger_delete(&t->lg, b->f, id, &err) != CX_OK) {
 		tui_message(t, "无法删除", err != NULL ? err : "发生未知错误。");
 		free(err);
 		free(name);
@@ -1388,7 +1670,7 @@ browse_list_key(struct tui *t, struct browse *b, enum tui_action a,
 		}
 		b->new_pending = true;
 		b->last_id = browse_last_id(t, b);
-		tui_form_open(t, b->f, 0);
+		browse_new(t, b);
 		break;
 	case TA_FIND:
 		browse_search_begin(t, b);
@@ -1417,14 +1699,15 @@ browse_list_key(struct tui *t, struct browse *b, enum tui_action a,
 
 /* Column widths for a work area w columns wide: the form's widths when
  * they fit; else the widest text columns are narrowed first, one column
- * at a time, down to BROWSE_MIN_COL; then trailing columns are dropped
- * and the room they leave is given back.  Returns how many columns
- * show. */
+ * at a time, down to BROWSE_MIN_COL; then columns are dropped from the
+ * right (width 0), computed ones last, since they say what the program
+ * found (逾期, 需整改), and the room they leave is given back.  Returns
+ * the number of columns, shown or not. */
 static size_t
 browse_layout(const struct browse *b, int w, int *width)
 {
 	int avail = w - 2, total = 0;
-	size_t n = b->ncols, j, best;
+	size_t n = b->ncols, j, best, shown;
 
 	for (j = 0; j < n; j++) {
 		width[j] = b->cols[j].want;
@@ -1444,14 +1727,27 @@ browse_layout(const struct browse *b, int w, int *width)
 	}
 	if (total <= avail)
 		return n;
-	while (total > avail && n > 1) {
-		total -= width[n - 1] + 1;
-		n--;
+	for (shown = n; total > avail && shown > 1; shown--) {
+		best = 0;
+		for (j = n; j > 1; j--)
+			if (width[j - 1] > 0 && (b->cols[j - 1].ff == NULL ||
+			    b->cols[j - 1].ff->compute == NULL)) {
+				best = j - 1;
+				break;
+			}
+		if (best == 0)
+			for (j = n; j > 1 && best == 0; j--)
+				if (width[j - 1] > 0)
+					best = j - 1;
+		if (best == 0)
+			break;
+		total -= width[best] + 1;
+		width[best] = 0;
 	}
 	for (;;) {
 		best = n;
 		for (j = 0; j < n; j++)
-			if (width[j] < b->cols[j].want &&
+			if (width[j] > 0 && width[j] < b->cols[j].want &&
 			    (best == n || width[j] < width[best]))
 				best = j;
 		if (best == n || total >= avail)
@@ -1465,6 +1761,10 @@ browse_layout(const struct browse *b, int w, int *width)
 static enum text_align
 browse_align(const struct browse_col *c)
 {
+	if (c->ff != NULL && c->ff->compute != NULL)
+		return c->ff->format == FMT_INT || c->ff->format ==
+		    FMT_PERCENT || c->ff->format == FMT_DECIMAL ? TEXT_RIGHT :
+		    TEXT_LEFT;
 	return c->ff == NULL || c->ff->type == FT_INT ? TEXT_RIGHT : TEXT_LEFT;
 }
 
@@ -1473,7 +1773,10 @@ browse_draw_empty(struct tui *t, struct browse *b, int y, int w)
 {
 	char *line;
 
-	if (b->view.filter.kind != NULL)
+	if (b->view.also.kind != NULL)
+		line = xasprintf("「%s」「%s」中没有%s记录。",
+		    b->view.filter.label, b->view.also.label, b->f->label);
+	else if (b->view.filter.kind != NULL)
 		line = xasprintf("「%s」中没有%s记录。", b->view.filter.label,
 		    b->f->label);
 	else
@@ -1560,6 +1863,8 @@ browse_draw(struct tui *t, void *self, int y, int h, int w)
 	n = browse_layout(b, w, width);
 	x = 1;
 	for (j = 0; j < n; j++) {
+		if (width[j] == 0)
+			continue;
 		tui_put_pad(t, y, x, b->cols[j].label, width[j],
 		    browse_align(&b->cols[j]), A_BOLD);
 		x += width[j] + 1;
@@ -1574,6 +1879,8 @@ browse_draw(struct tui *t, void *self, int y, int h, int w)
 			tui_fill(t, ry, 0, w, attr);
 		x = 1;
 		for (j = 0; j < n; j++) {
+			if (width[j] == 0)
+				continue;
 			tui_put_pad(t, ry, x, b->rows[r].cells[j], width[j],
 			    browse_align(&b->cols[j]), attr);
 			x += width[j] + 1;
@@ -1624,6 +1931,8 @@ browse_heading(struct tui *t, void *self)
 	buf_addstr(&h, b->f->label);
 	if (b->view.filter.kind != NULL)
 		buf_addf(&h, "  %s", b->view.filter.label);
+	if (b->view.also.kind != NULL)
+		buf_addf(&h, "  %s", b->view.also.label);
 	else if (b->view.order != NULL)
 		buf_addf(&h, "  按%s排列", b->view.order->label);
 	buf_addf(&h, "  共 %zu 条", b->count);
@@ -1693,6 +2002,7 @@ browse_free(void *self)
 	browse_choices_free(b);
 	browse_titles_clear(b);
 	browse_filter_clear(&b->view.filter);
+	browse_filter_clear(&b->view.also);
 	edit_free(&b->search.ed);
 	free(b->search.origin_key);
 	free(b->search.more_key);
@@ -1747,10 +2057,21 @@ tui_browse_open(struct tui *t, const struct form *f)
 		c->ff = ff;
 		c->label = ff->label;
 		c->want = ff->list_width;
-		c->text = ff->type == FT_TEXT || ff->type == FT_LONGTEXT ||
-		    ff->type == FT_REF || ff->type == FT_MULTIENUM;
+		c->text = (ff->type == FT_TEXT && ff->compute == NULL) ||
+		    ff->type == FT_LONGTEXT || ff->type == FT_REF ||
+		    ff->type == FT_MULTIENUM || ff->type == FT_LINK;
 	}
 	b->ncols = n;
+	for (i = 1; i < n; i++)
+		if (b->cols[i].ff->compute != NULL)
+			b->load_rows = true;
+	if (b->load_rows) {
+		b->load_rows = false;
+		for (i = 0; i < f->nfields; i++)
+			if (f->fields[i].type == FT_ROWS &&
+			    f->fields[i].store_form != NULL)
+				b->load_rows = true;
+	}
 	/* Search the title column first, else the first text column. */
 	b->search.col = b->ncols;
 	for (i = 1; i < b->ncols; i++) {
@@ -1762,6 +2083,7 @@ tui_browse_open(struct tui *t, const struct form *f)
 	}
 	edit_init(&b->search.ed, BROWSE_SEARCH_MAX);
 	b->page = t->rows > 7 ? (size_t)(t->rows - 6) : 1;
+	browse_default_view(t, b);
 	browse_count(t, b);
 	b->sel = browse_load(t, b, NULL, 1, 0);
 	tui_push(t, &browse_ops, b);

@@ -14,6 +14,25 @@
  *                                 per sub-field; its cells use the same
  *                                 widgets (a long text opens a box over the
  *                                 grid while it is edited)
+ *   period, time                  a line editor; a period reads "2026年下半年"
+ *                                 and F5 offers the periods around now
+ *   link                          the linked record ("附件一：办公室党支部
+ *                                 2026年上半年"); Enter or F6 opens it
+ *
+ * What the program knows is never asked for.  An auto field shows what
+ * ledger_derive() makes of the record as it stands on screen (redone
+ * whenever a value changes and the focus moves), read-only and marked
+ * （自动）; when its function gives nothing it is typed like any field.
+ * Computed fields and computed columns of tables (form_compute) follow
+ * every key.  required_if marks a field with * only while its condition
+ * holds.
+ *
+ * Records are loaded and saved through the ledger (ledger_get,
+ * ledger_save): a table whose rows are records of their own ("store")
+ * saves them with the record, and F6 opens the record of the current row
+ * in its own form.  A record of a locked period opens with only its
+ * annotation fields editable; F9 lists the old versions of a signed
+ * record.
  *
  * A reference's picker lists the records of the referenced kind that
  * satisfy `where` and that the model rules accept with the fields above
@@ -26,7 +45,7 @@
  * form_input_value() on it: a problem is shown in the status line and next
  * to the field, and the text stays for the user to fix.  Saving checks
  * every field the way the command line does (form_input_value, then
- * form_validate and model_check on the whole record), marks every field
+ * ledger_save, which validates the whole record), marks every field
  * with a problem and moves to the first.  Nothing is written until the
  * record is valid.  Pasted text arrives as keys; an Enter with more
  * input right behind it is a line break of the paste, not "next field".
@@ -58,6 +77,8 @@
 
 #define FORM_READONLY_MSG \
 	"数据目录是只读的（例如 U 盘打开了写保护），只能查看，不能修改。"
+#define FORM_VERSION_MSG \
+	"这是以前的版本，只能查看，不能修改。"
 
 enum cell_kind {
 	CK_EDIT,	/* text, date, month, int */
@@ -74,6 +95,8 @@ struct cell {
 	char			*value;		/* CK_CHOICE: stored text or "" */
 	char			*shown;		/* CK_CHOICE: how value reads */
 	char			*err;		/* problem, or NULL */
+	bool			 derived;	/* filled in by the program */
+	bool			 req;		/* must be filled in (now) */
 };
 
 /* One row of a grid.  base is the stored row: values of sub-fields the
@@ -103,22 +126,39 @@ struct entry {
 	int			 page;		/* lines shown last time */
 	int			 total;		/* lines in all */
 	bool			 readonly;
+	const char		*ro_msg;	/* why, when readonly */
+	bool			 locked;	/* a period filed and locked */
+	char			*lock_msg;
+	unsigned		 version;	/* an old version shown, or 0 */
+	char			*version_time;
 	bool			 changed;	/* something was edited */
+	bool			 need_calc;	/* computed values are stale */
+	bool			 need_derive;	/* auto values are stale */
 	bool			 overwrite;
 	/* Where the open picker's choice goes. */
 	size_t			 pick_cur, pick_row, pick_col;
+	unsigned		 pending_version;	/* to show once the
+							 * picker is gone */
+	bool			 child_open;	/* a linked record's form is
+						 * above this one */
 	int			 focus_y, focus_x;	/* the focused widget */
 	char			*help;
-	enum tui_action		 acts[32];
+	enum tui_action		 acts[40];
 };
 
 static const struct tui_screen_ops entry_ops;
+
+static void entry_refresh(struct tui *t, struct entry *fm, bool derive);
+static void entry_open_linked(struct tui *t, struct entry *fm);
+static void entry_history(struct tui *t, struct entry *fm);
 
 /* ------------------------------------------------------------ cells */
 
 static enum cell_kind
 cell_kind_of(const struct form_field *ff)
 {
+	if (ff->compute != NULL)
+		return CK_EDIT;
 	switch (ff->type) {
 	case FT_LONGTEXT:
 		return CK_AREA;
@@ -126,10 +166,97 @@ cell_kind_of(const struct form_field *ff)
 	case FT_MULTIENUM:
 	case FT_BOOL:
 	case FT_REF:
+	case FT_LINK:
 		return CK_CHOICE;
 	default:
 		return CK_EDIT;
 	}
+}
+
+/* Links and the recycle bin name a kind in few columns; the annexes
+ * carry their number in brackets at the end of their label. */
+char *
+tui_kind_short(const struct form *f)
+{
+	const char *open = strstr(f->label, "（");
+	size_t n = strlen(f->label), cl = strlen("）");
+
+	if (open != NULL && n > cl && strcmp(f->label + n - cl, "）") == 0 &&
+	    open + strlen("（") < f->label + n - cl)
+		return xstrndup(open + strlen("（"),
+		    (size_t)(f->label + n - cl - open - strlen("（")));
+	return xstrdup(f->label);
+}
+
+/* Splits a link value "KIND:ID". */
+static const struct form *
+entry_link_parse(struct tui *t, const char *value, uint64_t *id)
+{
+	const char *colon = value ? strchr(value, ':') : NULL;
+	char *kind;
+	const struct form *f;
+
+	if (colon == NULL || !util_parse_id(colon + 1, id))
+		return NULL;
+	kind = xstrndup(value, (size_t)(colon - value));
+	f = formset_find(t->fs, kind);
+	free(kind);
+	return f;
+}
+
+/* How a linked record reads: "附件一：办公室党支部 2026年上半年". */
+static char *
+entry_link_record(struct tui *t, const struct form *f, const struct record *r)
+{
+	const struct form_field *tt = f->title ?
+	    form_field_find(f, f->title) : NULL;
+	const char *tv = tt ? record_get(r, tt->id) : NULL;
+	const char *pv = record_get(r, "period");
+	char *kind = tui_kind_short(f), *title, *s;
+	struct period p;
+	char plabel[32];
+
+	if (tv != NULL && *tv != '\0')
+		title = tt->type == FT_TEXT ? xstrdup(tv) :
+		    form_value_display(t->fs, tt, tv, tui_lookup, t);
+	else
+		title = xasprintf("编号 %llu", (unsigned long long)r->id);
+	if (pv != NULL && model_period_parse(pv, &p, NULL) == CX_OK) {
+		model_period_label(&p, plabel);
+		s = xasprintf("%s：%s %s", kind, title, plabel);
+	} else
+		s = xasprintf("%s：%s", kind, title);
+	free(kind);
+	free(title);
+	return s;
+}
+
+char *
+tui_link_display(struct tui *t, const char *value)
+{
+	const struct form *f;
+	struct record *r = NULL;
+	uint64_t id;
+	char *s, *kind, *err = NULL;
+	int rc;
+
+	if (value == NULL || *value == '\0')
+		return xstrdup("");
+	f = entry_link_parse(t, value, &id);
+	if (f == NULL)
+		return xstrdup(value);
+	rc = store_get(t->st, f, id, &r, &err);
+	free(err);
+	if (rc != CX_OK) {
+		kind = tui_kind_short(f);
+		s = xasprintf("%s：（编号 %llu，已不存在）", kind,
+		    (unsigned long long)id);
+		free(kind);
+		return s;
+	}
+	s = entry_link_record(t, f, r);
+	record_free(r);
+	return s;
 }
 
 static void
@@ -138,27 +265,44 @@ cell_set_choice(struct tui *t, struct cell *c, const char *value)
 	free(c->value);
 	free(c->shown);
 	c->value = xstrdup(value ? value : "");
-	c->shown = form_value_display(t->fs, c->ff, c->value, tui_lookup, t);
+	if (c->ff->type == FT_LINK)
+		c->shown = tui_link_display(t, c->value);
+	else
+		c->shown = form_value_display(t->fs, c->ff, c->value,
+		    tui_lookup, t);
 }
 
-static void
-cell_init(struct tui *t, struct cell *c, const struct form_field *ff,
-    const char *text)
+/* What a line editor shows for a stored value: a period as people write
+ * it ("2026年下半年"), anything else as stored. */
+static char *
+cell_edit_text(const struct form_field *ff, const char *stored)
 {
-	char *err = NULL;
+	struct period p;
+	char label[32];
 
-	memset(c, 0, sizeof *c);
-	c->ff = ff;
-	c->kind = cell_kind_of(ff);
+	if (ff->type == FT_PERIOD && stored != NULL && *stored != '\0' &&
+	    ff->compute == NULL &&
+	    model_period_parse(stored, &p, NULL) == CX_OK) {
+		model_period_label(&p, label);
+		return xstrdup(label);
+	}
+	return xstrdup(stored ? stored : "");
+}
+
+/* Puts a stored value into a cell, whatever its kind. */
+static void
+cell_set_value(struct tui *t, struct cell *c, const char *text)
+{
+	char *err = NULL, *shown;
+
 	switch (c->kind) {
 	case CK_EDIT:
-		edit_init(&c->ed, ff->type == FT_TEXT ? ff->maxlen : 24);
-		c->ed.halfwidth = ff->type != FT_TEXT;
-		if (edit_set_utf8(&c->ed, text, &err) != CX_OK)
+		shown = cell_edit_text(c->ff, text);
+		if (edit_set_utf8(&c->ed, shown, &err) != CX_OK)
 			free(err);
+		free(shown);
 		break;
 	case CK_AREA:
-		textarea_init(&c->ta, ff->maxlen);
 		if (textarea_set_utf8(&c->ta, text, &err) != CX_OK)
 			free(err);
 		break;
@@ -166,6 +310,30 @@ cell_init(struct tui *t, struct cell *c, const struct form_field *ff,
 		cell_set_choice(t, c, text);
 		break;
 	}
+}
+
+static void
+cell_init(struct tui *t, struct cell *c, const struct form_field *ff,
+    const char *text)
+{
+	memset(c, 0, sizeof *c);
+	c->ff = ff;
+	c->kind = cell_kind_of(ff);
+	c->req = ff->required;
+	switch (c->kind) {
+	case CK_EDIT:
+		edit_init(&c->ed, ff->type == FT_TEXT && ff->compute == NULL ?
+		    ff->maxlen : 24);
+		c->ed.halfwidth = ff->type != FT_TEXT && ff->type != FT_PERIOD;
+		break;
+	case CK_AREA:
+		textarea_init(&c->ta, ff->maxlen);
+		break;
+	case CK_CHOICE:
+		break;
+	}
+	cell_set_value(t, c, text);
+	c->derived = ff->compute != NULL;
 }
 
 static void
@@ -275,6 +443,27 @@ entry_in_grid(const struct entry *fm)
 	return fm->items[fm->cur].ff->type == FT_ROWS;
 }
 
+/* Whether the user may change cell c of item it: not in a read-only
+ * view, not what the program fills in, and in a locked period only
+ * annotation fields. */
+static bool
+entry_cell_editable(const struct entry *fm, const struct entry_item *it,
+    const struct cell *c)
+{
+	if (fm->readonly || c->derived)
+		return false;
+	if (fm->locked && !it->ff->annotation && !c->ff->annotation)
+		return false;
+	return true;
+}
+
+/* Whether rows may be added to, removed from or moved in table it. */
+static bool
+entry_rows_editable(const struct entry *fm, const struct entry_item *it)
+{
+	return !fm->readonly && (!fm->locked || it->ff->annotation);
+}
+
 /* (Re)builds the cells from r, which the form takes as its stored
  * state.  The focus stays where it was when it still exists. */
 static void
@@ -314,6 +503,7 @@ entry_load(struct tui *t, struct entry *fm, struct record *r)
 		if (fm->col >= it->ff->nsub)
 			fm->col = 0;
 	}
+	entry_refresh(t, fm, true);
 }
 
 /* ------------------------------------------------------- validation */
@@ -333,11 +523,17 @@ static char *
 cell_problem(const struct entry_item *it, const struct cell *c, size_t row,
     size_t col, char **canon)
 {
-	char *text = cell_text(c), *err = NULL, *named;
+	char *text, *err = NULL, *named;
 	const char *rest;
 	size_t n;
 	int rc;
 
+	if (c->ff->compute != NULL) {
+		/* Shown, never stored. */
+		*canon = NULL;
+		return NULL;
+	}
+	text = cell_text(c);
 	rc = form_input_value(c->ff, text, canon, &err);
 	free(text);
 	if (rc == CX_OK)
@@ -432,6 +628,145 @@ entry_build(struct entry *fm, bool mark, struct record **out,
 	}
 	*out = r;
 	return bad;
+}
+
+/* Something the user did changed a value: what the program works out
+ * from the values is stale. */
+static void
+entry_touch(struct entry *fm)
+{
+	fm->changed = true;
+	fm->need_calc = true;
+	fm->need_derive = true;
+}
+
+/* Whether the required_if condition of ff holds: its field (looked up
+ * in the row first, then in the record) holds one of the codes; a
+ * multi-enum holding any of them counts. */
+static bool
+entry_req_if(const struct form_field *ff, const struct record *row,
+    const struct record *rec)
+{
+	const char *v = NULL, *p, *e;
+	size_t i;
+
+	if (ff->req_if_field == NULL)
+		return false;
+	if (row != NULL)
+		v = record_get(row, ff->req_if_field);
+	if (v == NULL && rec != NULL)
+		v = record_get(rec, ff->req_if_field);
+	if (v == NULL || *v == '\0')
+		return false;
+	for (p = v; ; p = e + 1) {
+		e = p + strcspn(p, ",");
+		for (i = 0; i < ff->nreq_if; i++)
+			if (strlen(ff->req_if_values[i]) == (size_t)(e - p) &&
+			    strncmp(p, ff->req_if_values[i],
+			    (size_t)(e - p)) == 0)
+				return true;
+		if (*e == '\0')
+			return false;
+	}
+}
+
+/* Works out again what the program fills in, from the record as the
+ * screen shows it: with derive, the auto fields (ledger_derive, which
+ * may read other records; an auto field is read-only exactly when its
+ * function gives a value for the record with that field empty);
+ * always the computed fields and columns and which fields required_if
+ * makes required.  A read-only or locked record shows its auto values
+ * as stored. */
+static void
+entry_refresh(struct tui *t, struct entry *fm, bool derive)
+{
+	const struct form_ctx *ctx = &t->lg.ctx;
+	struct record *draft, *probe;
+	bool run = derive && !fm->readonly && !fm->locked;
+	size_t i, k, j;
+	char *v;
+
+	(void)entry_build(fm, false, &draft, NULL);
+	for (i = 0; run && i < fm->n; i++) {
+		const struct form_field *ff = fm->items[i].ff;
+		const char *dv;
+
+		if (ff->auto_fn == NULL || ff->type == FT_ROWS)
+			continue;
+		/* Whether the function gives a value for this field when
+		 * it is empty, the others as they are. */
+		probe = record_copy(draft);
+		record_remove(probe, ff->id);
+		ledger_derive(&t->lg, fm->f, probe);
+		dv = record_get(probe, ff->id);
+		fm->items[i].c.derived = dv != NULL && *dv != '\0';
+		record_free(probe);
+	}
+	if (run)
+		ledger_derive(&t->lg, fm->f, draft);
+	for (i = 0; i < fm->n; i++) {
+		struct entry_item *it = &fm->items[i];
+		const struct form_field *ff = it->ff;
+		const char *dv;
+
+		if (ff->type == FT_ROWS)
+			continue;
+		if (ff->auto_fn != NULL && run) {
+			if (it->c.derived) {
+				/* Compared as shown, so that a period is
+				 * not set (and its editor reset) again. */
+				dv = record_get(draft, ff->id);
+				v = cell_text(&it->c);
+				if (it->c.kind == CK_EDIT) {
+					char *want = cell_edit_text(ff, dv);
+
+					if (strcmp(v, want) != 0)
+						cell_set_value(t, &it->c, dv);
+					free(want);
+				} else if (strcmp(v, dv ? dv : "") != 0)
+					cell_set_value(t, &it->c, dv);
+				free(v);
+			}
+		} else if (ff->auto_fn != NULL && (fm->readonly || fm->locked)) {
+			/* Shown as stored. */
+			dv = record_get(draft, ff->id);
+			it->c.derived = dv != NULL && *dv != '\0';
+		}
+		if (ff->compute != NULL) {
+			v = form_compute(ff, fm->f, draft, NULL, ctx);
+			cell_set_value(t, &it->c, v);
+			free(v);
+		}
+		it->c.req = ff->required || entry_req_if(ff, NULL, draft);
+	}
+	for (i = 0; i < fm->n; i++) {
+		struct entry_item *it = &fm->items[i];
+		const struct form_field *ff = it->ff;
+
+		if (ff->type != FT_ROWS)
+			continue;
+		for (k = 0; k < it->nrows; k++) {
+			const struct record *row = record_row(draft, ff->id, k);
+
+			for (j = 0; j < ff->nsub; j++) {
+				struct cell *c = &it->rows[k].cells[j];
+				const struct form_field *sf = &ff->sub[j];
+
+				if (sf->compute != NULL && row != NULL) {
+					v = form_compute(sf, fm->f, row, draft,
+					    ctx);
+					cell_set_value(t, c, v);
+					free(v);
+				}
+				c->req = sf->required ||
+				    entry_req_if(sf, row, draft);
+			}
+		}
+	}
+	record_free(draft);
+	fm->need_calc = false;
+	if (derive)
+		fm->need_derive = false;
 }
 
 /* Finds the field (and the cell) a problem message is about, from the
@@ -595,7 +930,8 @@ entry_check_cell(struct tui *t, struct entry *fm, size_t cur, size_t row,
 	struct cell *c = entry_cell_at(fm, cur, row, col);
 	char *canon = NULL, *err, *text;
 
-	if (c == NULL || c->kind == CK_CHOICE || fm->readonly)
+	if (c == NULL || c->kind == CK_CHOICE ||
+	    !entry_cell_editable(fm, &fm->items[cur], c))
 		return true;
 	err = cell_problem(&fm->items[cur], c, row, col, &canon);
 	if (err != NULL) {
@@ -606,14 +942,17 @@ entry_check_cell(struct tui *t, struct entry *fm, size_t cur, size_t row,
 	}
 	cell_set_err(c, NULL);
 	if (c->kind == CK_EDIT) {
+		char *shown = cell_edit_text(c->ff, canon);
+
 		text = edit_get_utf8(&c->ed);
-		if (strcmp(text, canon) != 0) {
+		if (strcmp(text, shown) != 0) {
 			bool dirty = c->ed.dirty;
 
-			(void)edit_set_utf8(&c->ed, canon, NULL);
+			(void)edit_set_utf8(&c->ed, shown, NULL);
 			c->ed.dirty = dirty;
 		}
 		free(text);
+		free(shown);
 	}
 	free(canon);
 	return true;
@@ -644,6 +983,8 @@ entry_focus(struct tui *t, struct entry *fm, size_t cur, size_t row,
 	fm->cur = cur;
 	fm->row = row;
 	fm->col = col;
+	if (fm->need_derive)
+		entry_refresh(t, fm, true);
 	c = entry_cell(fm);
 	cell_cursor_end(c);
 	if (ok && c != NULL && c->err != NULL)
@@ -663,12 +1004,18 @@ entry_enter_item(struct tui *t, struct entry *fm, long i, int dir,
 
 	if (i < 0) {
 		entry_check_cell(t, fm, fm->cur, fm->row, fm->col);
+		if (fm->need_derive)
+			entry_refresh(t, fm, true);
 		if (t->status == NULL)
 			tui_info(t, "已是第一栏。");
 		return;
 	}
 	if ((size_t)i >= fm->n) {
-		if (entry_check_cell(t, fm, fm->cur, fm->row, fm->col))
+		bool ok = entry_check_cell(t, fm, fm->cur, fm->row, fm->col);
+
+		if (fm->need_derive)
+			entry_refresh(t, fm, true);
+		if (ok)
 			tui_info(t, "已是最后一栏。填好后按 F2 保存。");
 		return;
 	}
@@ -680,22 +1027,66 @@ entry_enter_item(struct tui *t, struct entry *fm, long i, int dir,
 	entry_focus(t, fm, (size_t)i, row, col);
 }
 
-/* Tab, Enter: the next cell of a grid, else the next field. */
+/* One place further in form order (every cell of a grid, or the grid
+ * itself when it has no rows); false past either end. */
+static bool
+entry_pos_next(const struct entry *fm, size_t *cur, size_t *row, size_t *col,
+    int dir)
+{
+	const struct entry_item *it = &fm->items[*cur];
+	long i;
+
+	if (it->ff->type == FT_ROWS && it->nrows > 0) {
+		long idx = (long)(*row * it->ff->nsub + *col) + dir;
+
+		if (idx >= 0 && idx < (long)(it->nrows * it->ff->nsub)) {
+			*row = (size_t)idx / it->ff->nsub;
+			*col = (size_t)idx % it->ff->nsub;
+			return true;
+		}
+	}
+	i = (long)*cur + dir;
+	if (i < 0 || i >= (long)fm->n)
+		return false;
+	*cur = (size_t)i;
+	it = &fm->items[i];
+	*row = *col = 0;
+	if (it->ff->type == FT_ROWS && dir < 0 && it->nrows > 0) {
+		*row = it->nrows - 1;
+		*col = it->ff->nsub - 1;
+	}
+	return true;
+}
+
+/* Tab, Enter: the next cell of a grid, else the next field, passing
+ * over what cannot be typed (what the program fills in, and in a
+ * locked period all but the annotation fields). */
 static void
 entry_step(struct tui *t, struct entry *fm, int dir)
 {
-	struct entry_item *it = &fm->items[fm->cur];
+	size_t cur = fm->cur, row = fm->row, col = fm->col;
 
-	if (it->ff->type == FT_ROWS && it->nrows > 0) {
-		long idx = (long)(fm->row * it->ff->nsub + fm->col) + dir;
+	/* What the cell left behind decides (a 党支部 chosen makes its
+	 * 书记 the program's to fill) comes first. */
+	(void)entry_check_cell(t, fm, fm->cur, fm->row, fm->col);
+	if (fm->need_derive)
+		entry_refresh(t, fm, true);
+	for (;;) {
+		const struct entry_item *it;
+		const struct cell *c;
 
-		if (idx >= 0 && idx < (long)(it->nrows * it->ff->nsub)) {
-			entry_focus(t, fm, fm->cur, (size_t)idx / it->ff->nsub,
-			    (size_t)idx % it->ff->nsub);
+		if (!entry_pos_next(fm, &cur, &row, &col, dir)) {
+			entry_enter_item(t, fm, dir < 0 ? -1 : (long)fm->n, dir,
+			    true);
 			return;
 		}
+		it = &fm->items[cur];
+		c = entry_cell_at(fm, cur, row, col);
+		if (fm->readonly || (c == NULL ? entry_rows_editable(fm, it) :
+		    entry_cell_editable(fm, it, c)))
+			break;
 	}
-	entry_enter_item(t, fm, (long)fm->cur + dir, dir, true);
+	entry_focus(t, fm, cur, row, col);
 }
 
 /* Up, Down: a row of a grid (same column), else a field. */
@@ -840,8 +1231,25 @@ entry_widget_width(const struct entry_item *it, int avail)
 	case FT_REF:
 		want = 36;
 		break;
+	case FT_PERIOD:
+		want = 16;
+		break;
+	case FT_TIME:
+		want = 8;
+		break;
+	case FT_LINK:
+		want = 40;
+		break;
 	default:
 		break;
+	}
+	if (ff->compute != NULL) {
+		char *v = cell_text(&it->c);
+
+		want = (int)text_width(v, TEXT_SCREEN) + 2;
+		if (want < 8)
+			want = 8;
+		free(v);
 	}
 	if (it->c.kind == CK_CHOICE && it->c.shown != NULL) {
 		int sw = (int)text_width(it->c.shown, TEXT_SCREEN) + 2;
@@ -849,45 +1257,124 @@ entry_widget_width(const struct entry_item *it, int avail)
 		if (sw > want)
 			want = sw;
 	}
+	if (it->c.derived && it->c.kind != CK_AREA) {
+		/* Not typed: as wide as what it shows. */
+		char *v = it->c.kind == CK_CHOICE ? xstrdup(it->c.shown) :
+		    cell_text(&it->c);
+
+		want = (int)text_width(v, TEXT_SCREEN) + 2;
+		if (want < 6)
+			want = 6;
+		free(v);
+	}
 	return want < avail ? want : avail;
 }
 
-/* Column widths of a grid: each sub-field's list (or print) width, equal
- * shares of what is left for those without, scaled to fit. */
+/* The narrowest a grid column may get: what a date or a choice needs
+ * to be read whole, the label (up to 9 columns) for the rest. */
+static int
+entry_col_min(const struct form_field *s)
+{
+	int lw = (int)text_width(s->label, TEXT_SCREEN) + (s->required ? 1 : 0);
+	int m = lw < 9 ? lw : 9;	/* "*" and four Hanzi */
+	size_t i;
+
+	if (s->compute != NULL) {
+		switch (s->format) {
+		case FMT_PERCENT:
+			return 6;	/* "100.0%" */
+		case FMT_DECIMAL:
+			return 5;
+		case FMT_FLAG:
+			m = s->flag_text != NULL ?
+			    (int)text_width(s->flag_text, TEXT_SCREEN) : 4;
+			return m > 4 ? m : 4;
+		default:
+			return 5;
+		}
+	}
+	switch (s->type) {
+	case FT_DATE:
+		return 11;	/* with the cursor after it */
+	case FT_MONTH:
+		return 8;
+	case FT_TIME:
+		return 6;
+	case FT_PERIOD:
+		return 12;
+	case FT_ENUM:
+		for (i = 0; i < s->nopts; i++) {
+			int ow = (int)text_width(s->opts[i].label, TEXT_SCREEN);
+
+			if (ow > m)
+				m = ow < 12 ? ow : 12;
+		}
+		return m;
+	case FT_INT:
+		return 5;
+	case FT_BOOL:
+		return 4;
+	case FT_REF:
+		return 8;
+	default:
+		return m > 6 ? m : 6;
+	}
+}
+
+/* Whether a column gives up room when there is too little: all but
+ * dates, times and periods, each down to what entry_col_min keeps
+ * readable (numbers may lose their headings' ends). */
+static bool
+entry_col_flexible(const struct form_field *s)
+{
+	return s->compute != NULL || (s->type != FT_DATE &&
+	    s->type != FT_MONTH && s->type != FT_TIME && s->type != FT_PERIOD);
+}
+
+/* Column widths of a grid: each sub-field's list (or print) width, or
+ * its minimum.  When that is too wide the flexible columns give up what
+ * they have above their minimum, in proportion; when it is still too
+ * wide everything is scaled.  Room left over goes to the widest
+ * column. */
 static void
 entry_grid_widths(const struct form_field *ff, int avail, int *cw)
 {
-	size_t j, nzero = 0, widest = 0;
-	int sum = 0;
+	size_t j, widest = 0;
+	int *mn = xcalloc(ff->nsub ? ff->nsub : 1, sizeof *mn);
+	int sum = 0, extra = 0, over;
 
 	avail -= (int)ff->nsub;		/* a space before each column */
 	for (j = 0; j < ff->nsub; j++) {
 		const struct form_field *s = &ff->sub[j];
 
+		mn[j] = entry_col_min(s);
 		cw[j] = s->list_width > 0 ? s->list_width :
-		    s->print_width > 0 ? s->print_width : 0;
-		if (cw[j] == 0)
-			nzero++;
+		    s->print_width > 0 ? s->print_width : mn[j];
+		if (cw[j] < mn[j])
+			cw[j] = mn[j];
+		if (!entry_col_flexible(s))
+			mn[j] = cw[j];
 		sum += cw[j];
+		extra += cw[j] - mn[j];
 	}
-	if (nzero > 0) {
-		int share = (avail - sum) / (int)nzero;
+	over = sum - avail;
+	if (over > 0 && extra > 0) {
+		int keep = extra > over ? extra - over : 0, s2 = 0;
 
-		if (share < 8)
-			share = 8;
-		for (j = 0; j < ff->nsub; j++)
-			if (cw[j] == 0) {
-				cw[j] = share;
-				sum += share;
-			}
+		for (j = 0; j < ff->nsub; j++) {
+			cw[j] = mn[j] + (int)((long)(cw[j] - mn[j]) * keep /
+			    extra);
+			s2 += cw[j];
+		}
+		sum = s2;
 	}
 	if (sum > avail && sum > 0) {
 		int s2 = 0;
 
 		for (j = 0; j < ff->nsub; j++) {
 			cw[j] = cw[j] * avail / sum;
-			if (cw[j] < 4)
-				cw[j] = 4;
+			if (cw[j] < 2)
+				cw[j] = 2;
 			s2 += cw[j];
 		}
 		sum = s2;
@@ -908,6 +1395,7 @@ entry_grid_widths(const struct form_field *ff, int avail, int *cw)
 			widest = j;
 	if (sum < avail && ff->nsub > 0)
 		cw[widest] += avail - sum;
+	free(mn);
 }
 
 /* Keeps the focused part in view: the whole field when it fits. */
@@ -972,13 +1460,13 @@ entry_widget_attr(const struct entry_paint *d, bool focused)
 /* Gutter and label of a field at screen line sy. */
 static void
 entry_draw_label(const struct entry_paint *d, int sy,
-    const struct form_field *ff, bool bad, bool focused)
+    const struct form_field *ff, bool bad, bool focused, bool req)
 {
 	struct tui *t = d->t;
 
 	if (bad)
 		tui_put(t, sy, 0, "!", 1, tui_attr_error(t));
-	if (ff->required)
+	if (req)
 		tui_put(t, sy, 1, "*", 1, A_BOLD);
 	tui_put(t, sy, 2, ff->label, d->labelw, focused ? (int)A_BOLD :
 	    (int)A_NORMAL);
@@ -988,7 +1476,7 @@ entry_draw_label(const struct entry_paint *d, int sy,
  * columns at (sy, x).  Places the cursor when focused. */
 static void
 entry_draw_cell(struct entry_paint *d, struct cell *c, int sy, int x, int cols,
-    bool focused, bool in_grid)
+    bool focused, bool in_grid, bool editable)
 {
 	struct tui *t = d->t;
 	int attr;
@@ -1001,9 +1489,11 @@ entry_draw_cell(struct entry_paint *d, struct cell *c, int sy, int x, int cols,
 	if (in_grid)
 		attr = focused ? tui_attr_select(t) : c->err != NULL ?
 		    tui_attr_error(t) : (int)A_NORMAL;
+	else if (c->derived && !focused)
+		attr = A_NORMAL;
 	else
 		attr = entry_widget_attr(d, focused);
-	if (c->kind == CK_EDIT && focused && !d->fm->readonly) {
+	if (c->kind == CK_EDIT && focused && editable) {
 		wchar_t *buf = xcalloc((size_t)cols + 1, sizeof *buf);
 		struct edit_view ev;
 		int cur = edit_layout(&c->ed, cols, buf, &ev);
@@ -1028,7 +1518,7 @@ entry_draw_cell(struct entry_paint *d, struct cell *c, int sy, int x, int cols,
 	tui_put_pad(t, sy, x, s, cols, TEXT_LEFT, attr);
 	free(s);
 	if (focused && c->kind == CK_CHOICE && *c->value == '\0' &&
-	    !d->fm->readonly && cols > 12)
+	    editable && cols > 12)
 		tui_put(t, sy, x + 1, "按回车选择", cols - 2,
 		    attr | (int)A_DIM);
 	if (focused)
@@ -1052,6 +1542,7 @@ entry_draw_area(struct entry_paint *d, struct entry_item *it, bool focused)
 	struct textarea_view tv;
 	int cols = d->w - d->wx - 1, rows = it->h, r, sy;
 	wchar_t *buf;
+	bool editable = entry_cell_editable(d->fm, it, &it->c);
 
 	if (cols < 2)
 		return;
@@ -1065,16 +1556,16 @@ entry_draw_area(struct entry_paint *d, struct entry_item *it, bool focused)
 		    cols, entry_widget_attr(d, focused));
 		if (r == 0)
 			entry_draw_label(d, sy, it->ff, it->c.err != NULL,
-			    focused);
+			    focused, it->c.req && !it->c.derived);
 		else if (r == 1 && it->c.err != NULL)
 			tui_put(t, sy, 2, "（有误）", d->labelw, tui_attr_error(t));
 		if (r == rows - 1 && tv.more_below)
 			tui_put(t, sy, 2, "（下面还有）", d->labelw, tui_attr_dim(t));
 		else if (r == rows - 1 && tv.more_above && rows > 1)
 			tui_put(t, sy, 2, "（上面还有）", d->labelw, tui_attr_dim(t));
-		if (focused && r == tv.cursor_row && !d->fm->readonly)
+		if (focused && r == tv.cursor_row && editable)
 			tui_cursor(t, sy, d->wx + tv.cursor_col);
-		else if (focused && r == 0 && d->fm->readonly)
+		else if (focused && r == 0 && !editable)
 			tui_cursor(t, sy, d->wx);
 	}
 	free(buf);
@@ -1107,7 +1598,8 @@ entry_draw_grid(struct entry_paint *d, struct entry_item *it, bool focused)
 	entry_grid_widths(ff, d->w - gx - numw - 1, cw);
 	sy = entry_line(d, it->y);
 	if (sy >= 0) {
-		entry_draw_label(d, sy, ff, entry_grid_bad(it), focused);
+		entry_draw_label(d, sy, ff, entry_grid_bad(it), focused,
+		    ff->required);
 		x = 2 + (int)text_width(ff->label, TEXT_SCREEN);
 		if (x > 2 + d->labelw)
 			x = 2 + d->labelw;
@@ -1156,14 +1648,16 @@ entry_draw_grid(struct entry_paint *d, struct entry_item *it, bool focused)
 			struct cell *c = &it->rows[k].cells[j];
 			bool fc = currow && j == d->fm->col;
 
-			if (fc && c->kind == CK_AREA && !d->fm->readonly) {
+			if (fc && c->kind == CK_AREA &&
+			    entry_cell_editable(d->fm, it, c)) {
 				d->overlay = true;
 				d->ov_line = sy;
 				d->ov_x = x + 1;
 				d->ov_w = cw[j];
 				d->ov_cell = c;
 			}
-			entry_draw_cell(d, c, sy, x + 1, cw[j], fc, true);
+			entry_draw_cell(d, c, sy, x + 1, cw[j], fc, true,
+			    entry_cell_editable(d->fm, it, c));
 			x += cw[j] + 1;
 		}
 	}
@@ -1219,8 +1713,20 @@ entry_draw_hints(struct entry_paint *d, int sy)
 	char *right;
 	int rw;
 
-	if (fm->readonly)
+	if (fm->version > 0)
+		hint = "以前的版本：只能查看。上下箭头查看各栏，Esc 返回。";
+	else if (fm->readonly)
 		hint = "只读：只能查看，不能修改。上下箭头查看各栏，Esc 返回。";
+	else if (c != NULL && c->ff->type == FT_LINK && *c->value != '\0')
+		hint = "回车或 F6 打开所属的记录。";
+	else if (c != NULL && c->derived)
+		hint = "这一栏由程序自动填写，不用输入。Tab 到下一栏，F2 保存。";
+	else if (fm->locked && (c == NULL ||
+	    !entry_cell_editable(fm, &fm->items[fm->cur], c)))
+		hint = fm->lock_msg;
+	else if (entry_in_grid(fm) && fm->items[fm->cur].ff->store_form &&
+	    (c == NULL || c->kind != CK_AREA))
+		hint = "* 为必填。表格：F7 加行，F8 删除行，F6 打开这一行的记录。";
 	else if (entry_in_grid(fm) && (c == NULL || c->kind != CK_AREA))
 		hint = "* 为必填。表格：F7 加一行，F8 删除当前行，Shift+上下箭头 移动行。";
 	else if (c != NULL && c->kind == CK_AREA)
@@ -1230,6 +1736,8 @@ entry_draw_hints(struct entry_paint *d, int sy)
 		hint = "* 为必填。回车或 F5 打开列表，空格勾选多项；Delete 清空。";
 	else if (c != NULL && c->kind == CK_CHOICE)
 		hint = "* 为必填。回车或 F5 打开列表，直接打字可查找；Delete 清空。";
+	else if (c != NULL && c->ff->type == FT_PERIOD)
+		hint = "* 为必填。可写 2026H2 或 2026年下半年，F5 从列表选择。";
 	else
 		hint = "* 为必填。回车或 Tab 到下一栏，F2 保存，Esc 返回。";
 	right = xasprintf("%s%s%s", fm->overwrite && !fm->readonly ?
@@ -1258,6 +1766,8 @@ entry_draw(struct tui *t, void *self, int y, int h, int w)
 	d.labelw = entry_label_width(fm);
 	d.wx = 2 + d.labelw + 2;
 	fm->page = d.view;
+	if (fm->need_calc)
+		entry_refresh(t, fm, false);
 	fm->total = entry_layout(fm, d.view);
 	if (fm->n == 0) {
 		tui_put(t, y, 2, "这张表没有栏目。", w - 4, A_NORMAL);
@@ -1267,7 +1777,7 @@ entry_draw(struct tui *t, void *self, int y, int h, int w)
 	for (i = 0; i < fm->n; i++) {
 		struct entry_item *it = &fm->items[i];
 		bool focused = i == fm->cur;
-		int sy, ww;
+		int sy, ww, mx;
 
 		if (it->y + it->h <= fm->scroll || it->y >= fm->scroll + d.view)
 			continue;
@@ -1282,10 +1792,18 @@ entry_draw(struct tui *t, void *self, int y, int h, int w)
 		sy = entry_line(&d, it->y);
 		if (sy < 0)
 			continue;
-		entry_draw_label(&d, sy, it->ff, it->c.err != NULL, focused);
+		entry_draw_label(&d, sy, it->ff, it->c.err != NULL, focused,
+		    it->c.req && !it->c.derived);
 		ww = entry_widget_width(it, w - d.wx - 1);
-		entry_draw_cell(&d, &it->c, sy, d.wx, ww, focused, false);
-		entry_draw_err(&d, sy, d.wx + ww + 2, it->c.err);
+		entry_draw_cell(&d, &it->c, sy, d.wx, ww, focused, false,
+		    entry_cell_editable(fm, it, &it->c));
+		mx = d.wx + ww + 2;
+		if (it->c.derived && mx < w - 8) {
+			mx--;
+			mx += tui_put(t, sy, mx, "（自动）", w - mx - 1,
+			    tui_attr_dim(t)) + 1;
+		}
+		entry_draw_err(&d, sy, mx, it->c.err);
 	}
 	if (d.overlay)
 		entry_draw_overlay(&d);
@@ -1640,15 +2158,92 @@ entry_picked(struct tui *t, void *arg, const struct strlist *codes)
 		return;
 	}
 	buf_free(&b);
-	if (strcmp(canon, c->value) != 0) {
+	if (c->kind == CK_EDIT) {
+		/* A period chosen from the list. */
+		char *was = cell_text(c), *shown = cell_edit_text(c->ff, canon);
+
+		if (strcmp(was, shown) != 0) {
+			cell_set_value(t, c, canon);
+			entry_touch(fm);
+		}
+		free(was);
+		free(shown);
+	} else if (strcmp(canon, c->value) != 0) {
 		cell_set_choice(t, c, canon);
-		fm->changed = true;
+		entry_touch(fm);
 	}
 	free(canon);
 	cell_set_err(c, NULL);
 	entry_step(t, fm, 1);
 	if (c->ff->type == FT_REF || c->ff->type == FT_ENUM)
 		entry_fill_obvious(t, fm, false);
+	if (fm->need_derive)
+		entry_refresh(t, fm, true);
+}
+
+/* The periods offered for a period field: two years back to the next
+ * half-year, around the period the user works in, newest first. */
+static void
+entry_period_items(struct tui *t, struct tui_picker_list *items)
+{
+	struct period p, cur;
+	char code[16], label[32];
+	int i;
+
+	ledger_current_period(&t->lg, &cur);
+	p = cur;
+	model_period_next(&p);
+	for (i = 0; i < 6; i++) {
+		model_period_code(&p, code);
+		model_period_label(&p, label);
+		tui_picker_list_add(items, code, label,
+		    p.year == cur.year && p.half == cur.half ? "当前周期" : NULL);
+		model_period_prev(&p);
+	}
+}
+
+struct entry_link_all {
+	struct tui		*t;
+	struct tui_picker_list	*out;
+	size_t			 n;
+};
+
+static int
+entry_link_all_cb(void *arg, const struct form *f, const struct record *r)
+{
+	struct entry_link_all *la = arg;
+	char code[64], *label;
+
+	snprintf(code, sizeof code, "%s:%llu", f->kind,
+	    (unsigned long long)r->id);
+	label = entry_link_record(la->t, f, r);
+	tui_picker_list_add(la->out, code, label, NULL);
+	free(label);
+	return ++la->n >= FORM_PICK_ALL_MAX;
+}
+
+/* The records a link may name: of each of its kinds, newest first, at
+ * most FORM_PICK_ALL_MAX of each. */
+static int
+entry_link_items(struct tui *t, const struct form_field *ff,
+    struct tui_picker_list *items, char **errp)
+{
+	struct entry_link_all la;
+	size_t k;
+
+	for (k = 0; k < ff->nlink_kinds; k++) {
+		const struct form *lf = formset_find(t->fs, ff->link_kinds[k]);
+
+		if (lf == NULL)
+			continue;
+		la.t = t;
+		la.out = items;
+		la.n = 0;
+		if (store_scan(t->st, lf, 0, -1, FORM_PICK_ALL_MAX,
+		    entry_link_all_cb, &la, errp) != CX_OK)
+			return CX_ERR;
+	}
+	return CX_OK;
 }
 
 /* Opens the picker for the focused choice cell; filter is what the user
@@ -1664,7 +2259,7 @@ entry_pick(struct tui *t, struct entry *fm, const char *filter)
 	char *title, *err = NULL;
 	size_t i, count = 0;
 
-	if (c == NULL || c->kind != CK_CHOICE)
+	if (c == NULL || (c->kind != CK_CHOICE && c->ff->type != FT_PERIOD))
 		return;
 	ff = c->ff;
 	memset(&sp, 0, sizeof sp);
@@ -1681,9 +2276,30 @@ entry_pick(struct tui *t, struct entry *fm, const char *filter)
 				strlist_take(&sel, code);
 			}
 		}
+	} else if (c->kind == CK_EDIT) {
+		char *text = cell_text(c), *canon = NULL, *err2 = NULL;
+
+		if (form_input_value(ff, text, &canon, &err2) == CX_OK)
+			strlist_add(&sel, canon);
+		free(err2);
+		free(canon);
+		free(text);
 	} else
 		strlist_add(&sel, c->value);
 	switch (ff->type) {
+	case FT_PERIOD:
+		entry_period_items(t, &items);
+		break;
+	case FT_LINK:
+		if (entry_link_items(t, ff, &items, &err) != CX_OK) {
+			tui_error_take(t, err);
+			goto out;
+		}
+		if (items.n == 0) {
+			tui_error(t, "还没有可以选择的记录。");
+			goto out;
+		}
+		break;
 	case FT_ENUM:
 	case FT_MULTIENUM:
 		for (i = 0; i < ff->nopts; i++)
@@ -1742,7 +2358,7 @@ entry_pick(struct tui *t, struct entry *fm, const char *filter)
 	sp.items = sp.fetch ? NULL : &items;
 	sp.filter = filter;
 	sp.selected = &sel;
-	sp.none_label = ff->required || sp.multi ? NULL : "（不填，留空）";
+	sp.none_label = c->req || sp.multi ? NULL : "（不填，留空）";
 	sp.done = entry_picked;
 	sp.done_arg = fm;
 	sp.anchor_y = fm->focus_y;
@@ -1779,7 +2395,8 @@ entry_fill_obvious(struct tui *t, struct entry *fm, bool baseline)
 		char *err = NULL;
 		bool needed;
 
-		if (ff->type != FT_REF || *it->c.value != '\0')
+		if (ff->type != FT_REF || *it->c.value != '\0' ||
+		    !entry_cell_editable(fm, it, &it->c))
 			continue;
 		tf = ff->ref_form ? ff->ref_form : formset_find(t->fs,
 		    ff->ref_kind);
@@ -1789,7 +2406,7 @@ entry_fill_obvious(struct tui *t, struct entry *fm, bool baseline)
 			free(err);
 			continue;
 		}
-		needed = ff->required;
+		needed = it->c.req;
 		if (!needed) {
 			(void)entry_build(fm, false, &draft, NULL);
 			needed = entry_model_needs(t, fm, draft, i);
@@ -1805,7 +2422,7 @@ entry_fill_obvious(struct tui *t, struct entry *fm, bool baseline)
 			if (baseline)
 				record_set(fm->orig, ff->id, cand.v[0].code);
 			else {
-				fm->changed = true;
+				entry_touch(fm);
 				buf_addf(&filled, "%s%s「%s」",
 				    filled.len ? "，" : "", ff->label,
 				    it->c.shown);
@@ -1884,28 +2501,35 @@ entry_save(struct tui *t, struct entry *fm)
 	bool isnew = fm->orig->id == 0;
 
 	if (fm->readonly) {
-		tui_error(t, "%s", FORM_READONLY_MSG);
+		tui_error(t, "%s", fm->ro_msg);
 		return false;
 	}
 	entry_clear_errors(fm);
 	strlist_init(&problems);
 	strlist_init(&more);
-	(void)entry_build(fm, true, &r, &problems);
-	/* The whole-record checks run also when some fields were not
-	 * accepted, so that every problem shows at once; a problem about
-	 * a field already marked is its echo and is dropped. */
-	form_validate(fm->f, r, tui_lookup, t, &more);
-	model_check(t->fs, fm->f->kind, r, tui_lookup, t, &more);
+	if (entry_build(fm, true, &r, &problems) > 0) {
+		/* The whole-record checks run also when some fields were
+		 * not accepted, so that every problem shows at once; a
+		 * problem about a field already marked is its echo and is
+		 * dropped. */
+		form_validate_ctx(fm->f, r, &t->lg.ctx, ledger_lookup, &t->lg,
+		    &more);
+		model_check(t->fs, fm->f->kind, r, ledger_lookup, &t->lg,
+		    &more);
+	} else if (ledger_save(&t->lg, fm->f, r, &more, &err) != CX_OK &&
+	    more.n == 0) {
+		/* Not a problem of a field: the store, the period lock. */
+		entry_mark(fm, err ? err : "保存失败。");
+		strlist_take(&problems, err ? err : xstrdup("保存失败。"));
+		err = NULL;
+	}
+	free(err);
 	for (i = 0; i < more.n; i++)
 		if (entry_mark(fm, more.v[i])) {
 			strlist_take(&problems, more.v[i]);
 			more.v[i] = NULL;
 		}
 	strlist_free(&more);
-	if (problems.n == 0 && store_put(t->st, fm->f, r, &err) != CX_OK) {
-		entry_mark(fm, err);
-		strlist_take(&problems, err);
-	}
 	if (problems.n > 0) {
 		first = entry_first_problem(fm, &first_item, &first_row,
 		    &first_col);
@@ -1995,7 +2619,7 @@ entry_row_add(struct tui *t, struct entry *fm)
 	it->err = NULL;
 	fm->row = at;
 	fm->col = 0;
-	fm->changed = true;
+	entry_touch(fm);
 	tui_info(t, "已在%s加了第 %zu 行。", ff->label, at + 1);
 }
 
@@ -2004,6 +2628,7 @@ entry_row_delete(struct tui *t, struct entry *fm)
 {
 	struct entry_item *it = &fm->items[fm->cur];
 	char *q;
+	bool stored;
 
 	if (it->nrows == 0) {
 		tui_error(t, "%s里还没有行。要删除整条记录，请先把光标移出表格。",
@@ -2016,6 +2641,7 @@ entry_row_delete(struct tui *t, struct entry *fm)
 		return;
 	}
 	free(q);
+	stored = record_get(it->rows[fm->row].base, "_id") != NULL;
 	entry_row_free(&it->rows[fm->row], it->ff->nsub);
 	memmove(&it->rows[fm->row], &it->rows[fm->row + 1],
 	    (it->nrows - fm->row - 1) * sizeof *it->rows);
@@ -2023,8 +2649,12 @@ entry_row_delete(struct tui *t, struct entry *fm)
 	if (fm->row >= it->nrows && fm->row > 0)
 		fm->row--;
 	fm->col = 0;
-	fm->changed = true;
-	tui_info(t, "已删除这一行（保存后生效）。");
+	entry_touch(fm);
+	if (stored && it->ff->store_form != NULL)
+		tui_info(t, "已删除这一行（保存后生效，它的%s记录移入回收站）。",
+		    it->ff->store_form->label);
+	else
+		tui_info(t, "已删除这一行（保存后生效）。");
 }
 
 static void
@@ -2047,7 +2677,7 @@ entry_row_move(struct tui *t, struct entry *fm, int dir)
 	it->rows[fm->row] = it->rows[to];
 	it->rows[to] = tmp;
 	fm->row = (size_t)to;
-	fm->changed = true;
+	entry_touch(fm);
 }
 
 /* F8 outside a table: the record goes to the recycle bin. */
@@ -2075,7 +2705,7 @@ entry_delete_record(struct tui *t, struct entry *fm)
 		return TR_STAY;
 	}
 	free(q);
-	if (store_delete(t->st, fm->f, fm->orig->id, &err) != CX_OK) {
+	if (ledger_delete(&t->lg, fm->f, fm->orig->id, &err) != CX_OK) {
 		tui_error_take(t, err);
 		free(title);
 		return TR_STAY;
@@ -2092,8 +2722,42 @@ entry_refuse(struct tui *t, struct entry *fm)
 {
 	if (!fm->readonly)
 		return false;
-	tui_error(t, "%s", FORM_READONLY_MSG);
+	tui_error(t, "%s", fm->ro_msg);
 	return true;
+}
+
+/* The same for a change to the focused cell c: also refused when the
+ * program fills it in or the period is locked. */
+static bool
+entry_refuse_cell(struct tui *t, struct entry *fm, const struct cell *c)
+{
+	const struct entry_item *it = &fm->items[fm->cur];
+
+	if (entry_refuse(t, fm))
+		return true;
+	if (c->derived) {
+		tui_error(t, "「%s」由程序自动%s，不用填写。", c->ff->label,
+		    c->ff->compute != NULL ? "计算" : "填写");
+		return true;
+	}
+	if (!entry_cell_editable(fm, it, c)) {
+		tui_error(t, "%s", fm->lock_msg);
+		return true;
+	}
+	return false;
+}
+
+/* The same for adding, removing or moving rows of the focused table. */
+static bool
+entry_refuse_rows(struct tui *t, struct entry *fm)
+{
+	if (entry_refuse(t, fm))
+		return true;
+	if (!entry_rows_editable(fm, &fm->items[fm->cur])) {
+		tui_error(t, "%s", fm->lock_msg);
+		return true;
+	}
+	return false;
 }
 
 /* Pasted text arrives as keys.  An Enter with a printable character
@@ -2148,7 +2812,7 @@ entry_key_edit(struct tui *t, struct entry *fm, struct cell *c,
 
 	switch (a) {
 	case TA_CHAR:
-		if (entry_refuse(t, fm))
+		if (entry_refuse_cell(t, fm, c))
 			return;
 		e->overwrite = fm->overwrite;
 		if (edit_insert(e, wc))
@@ -2158,7 +2822,8 @@ entry_key_edit(struct tui *t, struct entry *fm, struct cell *c,
 			    e->len >= e->maxlen, e->maxlen);
 		break;
 	case TA_ENTER:
-		if (!fm->readonly && entry_paste_follows(&next)) {
+		if (entry_cell_editable(fm, &fm->items[fm->cur], c) &&
+		    entry_paste_follows(&next)) {
 			/* A line break becomes a space, as edit_insert_wcs
 			 * pastes it. */
 			e->overwrite = fm->overwrite;
@@ -2171,19 +2836,19 @@ entry_key_edit(struct tui *t, struct entry *fm, struct cell *c,
 		entry_step(t, fm, 1);
 		break;
 	case TA_BACKSPACE:
-		if (!entry_refuse(t, fm))
+		if (!entry_refuse_cell(t, fm, c))
 			ch = edit_backspace(e);
 		break;
 	case TA_DELCHAR:
-		if (!entry_refuse(t, fm))
+		if (!entry_refuse_cell(t, fm, c))
 			ch = edit_delete(e);
 		break;
 	case TA_KILL:
-		if (!entry_refuse(t, fm))
+		if (!entry_refuse_cell(t, fm, c))
 			ch = edit_kill_line(e);
 		break;
 	case TA_KILL_END:
-		if (!entry_refuse(t, fm))
+		if (!entry_refuse_cell(t, fm, c))
 			ch = edit_kill_to_end(e);
 		break;
 	case TA_LEFT:
@@ -2217,7 +2882,7 @@ entry_key_edit(struct tui *t, struct entry *fm, struct cell *c,
 		break;
 	}
 	if (ch)
-		fm->changed = true;
+		entry_touch(fm);
 }
 
 static void
@@ -2229,7 +2894,7 @@ entry_key_area(struct tui *t, struct entry *fm, struct cell *c,
 
 	switch (a) {
 	case TA_CHAR:
-		if (entry_refuse(t, fm))
+		if (entry_refuse_cell(t, fm, c))
 			return;
 		if (!edit_char_ok(wc)) {
 			entry_refused_char(t, c->ff, false, 0);
@@ -2244,7 +2909,7 @@ entry_key_area(struct tui *t, struct entry *fm, struct cell *c,
 			entry_refused_char(t, c->ff, true, ta->maxlen);
 		break;
 	case TA_ENTER:
-		if (entry_refuse(t, fm))
+		if (entry_refuse_cell(t, fm, c))
 			return;
 		if (textarea_insert(ta, L'\n'))
 			ch = true;
@@ -2252,22 +2917,22 @@ entry_key_area(struct tui *t, struct entry *fm, struct cell *c,
 			entry_refused_char(t, c->ff, true, ta->maxlen);
 		break;
 	case TA_BACKSPACE:
-		if (!entry_refuse(t, fm))
+		if (!entry_refuse_cell(t, fm, c))
 			ch = textarea_backspace(ta);
 		break;
 	case TA_DELCHAR:
-		if (!entry_refuse(t, fm))
+		if (!entry_refuse_cell(t, fm, c))
 			ch = textarea_delete(ta);
 		break;
 	case TA_KILL:
 		/* To the start of the paragraph, as Ctrl+U does in a line. */
-		if (entry_refuse(t, fm))
+		if (entry_refuse_cell(t, fm, c))
 			return;
 		while (ta->cursor > 0 && ta->text[ta->cursor - 1] != L'\n')
 			ch |= textarea_backspace(ta);
 		break;
 	case TA_KILL_END:
-		if (entry_refuse(t, fm))
+		if (entry_refuse_cell(t, fm, c))
 			return;
 		while (ta->cursor < ta->len && ta->text[ta->cursor] != L'\n')
 			ch |= textarea_delete(ta);
@@ -2304,7 +2969,7 @@ entry_key_area(struct tui *t, struct entry *fm, struct cell *c,
 		break;
 	}
 	if (ch)
-		fm->changed = true;
+		entry_touch(fm);
 }
 
 static void
@@ -2315,13 +2980,15 @@ entry_key_choice(struct tui *t, struct entry *fm, struct cell *c,
 
 	switch (a) {
 	case TA_ENTER:
-		if (fm->readonly)
+		if (c->ff->type == FT_LINK && *c->value != '\0')
+			entry_open_linked(t, fm);
+		else if (!entry_cell_editable(fm, &fm->items[fm->cur], c))
 			entry_step(t, fm, 1);
 		else
 			entry_pick(t, fm, NULL);
 		break;
 	case TA_CHAR:
-		if (entry_refuse(t, fm))
+		if (entry_refuse_cell(t, fm, c))
 			return;
 		if (wc == L' ' || c->ff->type == FT_MULTIENUM) {
 			entry_pick(t, fm, NULL);
@@ -2334,11 +3001,11 @@ entry_key_choice(struct tui *t, struct entry *fm, struct cell *c,
 	case TA_DELCHAR:
 	case TA_KILL:
 	case TA_KILL_END:
-		if (entry_refuse(t, fm))
+		if (entry_refuse_cell(t, fm, c))
 			return;
 		if (*c->value != '\0') {
 			cell_set_choice(t, c, "");
-			fm->changed = true;
+			entry_touch(fm);
 			tui_info(t, "已清空%s。", c->ff->label);
 		}
 		break;
@@ -2384,21 +3051,34 @@ entry_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
 	case TA_BACK:
 		return entry_leave(t, fm) ? TR_POP : TR_STAY;
 	case TA_DELETE:
+		if (entry_in_grid(fm)) {
+			if (!entry_refuse_rows(t, fm))
+				entry_row_delete(t, fm);
+			return TR_STAY;
+		}
 		if (entry_refuse(t, fm))
 			return TR_STAY;
-		if (entry_in_grid(fm)) {
-			entry_row_delete(t, fm);
+		if (fm->locked) {
+			tui_error(t, "%s", fm->lock_msg);
 			return TR_STAY;
 		}
 		return entry_delete_record(t, fm);
 	case TA_ROW_ADD:
-		if (!entry_refuse(t, fm))
+		if (!entry_in_grid(fm))
+			tui_error(t, "F7 用于在表格中加行，请先把光标移到表格里。");
+		else if (!entry_refuse_rows(t, fm))
 			entry_row_add(t, fm);
 		return TR_STAY;
 	case TA_ROW_UP:
 	case TA_ROW_DOWN:
-		if (!entry_refuse(t, fm))
+		if (!entry_in_grid(fm) || !entry_refuse_rows(t, fm))
 			entry_row_move(t, fm, a == TA_ROW_UP ? -1 : 1);
+		return TR_STAY;
+	case TA_OPEN:
+		entry_open_linked(t, fm);
+		return TR_STAY;
+	case TA_HISTORY:
+		entry_history(t, fm);
 		return TR_STAY;
 	case TA_NEXT:
 		entry_step(t, fm, 1);
@@ -2415,8 +3095,9 @@ entry_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
 		    "插入方式：输入的字插在光标处。");
 		return TR_STAY;
 	case TA_PICK:
-		if (c != NULL && c->kind == CK_CHOICE) {
-			if (!entry_refuse(t, fm))
+		if (c != NULL && (c->kind == CK_CHOICE || (c->kind == CK_EDIT &&
+		    c->ff->type == FT_PERIOD && c->ff->compute == NULL))) {
+			if (!entry_refuse_cell(t, fm, c))
 				entry_pick(t, fm, NULL);
 		} else if (c != NULL)
 			tui_info(t, "%s直接输入，不用选择。F5 用于有可选项的栏目。",
@@ -2444,7 +3125,7 @@ entry_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
 			entry_page(t, fm, 1);
 			break;
 		case TA_CHAR:
-			if (!entry_refuse(t, fm))
+			if (!entry_refuse_rows(t, fm))
 				tui_info(t, "%s里还没有行，按 F7 添加一行。",
 				    fm->items[fm->cur].ff->label);
 			break;
@@ -2483,7 +3164,8 @@ entry_keymode(struct tui *t, void *self)
 	struct cell *c = fm->n ? entry_cell(fm) : NULL;
 
 	(void)t;
-	if (fm->readonly || c == NULL || c->kind == CK_CHOICE)
+	if (c == NULL || c->kind == CK_CHOICE ||
+	    !entry_cell_editable(fm, &fm->items[fm->cur], c))
 		return TK_LIST;
 	return TK_TEXT;
 }
@@ -2502,9 +3184,17 @@ entry_heading(struct tui *t, void *self)
 		    fm->changed ? "（未保存）" : "");
 	title = tv && *tv ? form_value_display(t->fs, tt, tv, tui_lookup, t) :
 	    xstrdup("");
-	if (fm->readonly)
+	if (fm->version > 0)
+		s = xasprintf("%s：%s（第 %u 版，%s%s只读）", fm->f->label,
+		    title, fm->version, fm->version_time ? fm->version_time :
+		    "", fm->version_time ? " 保存，" : "");
+	else if (fm->readonly)
 		s = xasprintf("查看%s：%s（编号 %llu，只读）", fm->f->label, title,
 		    (unsigned long long)fm->orig->id);
+	else if (fm->locked)
+		s = xasprintf("%s：%s（编号 %llu，已锁定）%s", fm->f->label,
+		    title, (unsigned long long)fm->orig->id,
+		    fm->changed ? "（有修改，未保存）" : "");
 	else
 		s = xasprintf("%s：%s（编号 %llu）%s", fm->f->label, title,
 		    (unsigned long long)fm->orig->id,
@@ -2522,6 +3212,7 @@ entry_help_line(struct tui *t, void *self)
 	struct cell *c;
 	const struct form_field *ff;
 	char *dflt = NULL, *where = NULL;
+	const char *req = "";
 
 	(void)t;
 	if (fm->n == 0)
@@ -2563,14 +3254,28 @@ entry_help_line(struct tui *t, void *self)
 		case FT_ROWS:
 			dflt = xstrdup("表格，每行一项；按 F7 加行。");
 			break;
+		case FT_PERIOD:
+			dflt = xstrdup("半年，可写成 2026H2 或 2026年下半年，"
+			    "按 F5 从列表选择。");
+			break;
+		case FT_TIME:
+			dflt = xstrdup("时间，可写成 9:30 或 09:30。");
+			break;
+		case FT_LINK:
+			dflt = xstrdup("所属的记录；按回车或 F6 打开它。");
+			break;
 		}
 	}
 	if (c != NULL && entry_in_grid(fm))
 		where = xasprintf("%s第 %zu 行「%s」：",
 		    fm->items[fm->cur].ff->label, fm->row + 1, ff->label);
+	if (c != NULL && c->derived)
+		req = c->ff->compute != NULL ? "自动计算。" : "自动填写。";
+	else if (c != NULL ? c->req : ff->required)
+		req = "* 必填。";
 	free(fm->help);
-	fm->help = xasprintf("%s%s%s", where ? where : "",
-	    ff->required ? "* 必填。" : "", ff->help ? ff->help : dflt);
+	fm->help = xasprintf("%s%s%s", where ? where : "", req,
+	    ff->help ? ff->help : dflt);
 	free(dflt);
 	free(where);
 	return fm->help;
@@ -2584,7 +3289,253 @@ entry_free(void *self)
 	entry_items_free(fm);
 	record_free(fm->orig);
 	free(fm->help);
+	free(fm->lock_msg);
+	free(fm->version_time);
 	free(fm);
+}
+
+/* ------------------------------------------------- linked records */
+
+/* Opens the form of another record from this one, unless it is open
+ * already further down (two forms of one record would overwrite each
+ * other's changes). */
+static void
+entry_open_record(struct tui *t, struct entry *fm, const struct form *f,
+    uint64_t id)
+{
+	int i;
+
+	for (i = 0; i < t->depth; i++) {
+		const struct entry *o;
+
+		if (t->stack[i].ops != &entry_ops)
+			continue;
+		o = t->stack[i].self;
+		if (o->f == f && o->orig->id == id && o->version == 0) {
+			tui_info(t, "这条%s记录已经打开了（在下面一层），"
+			    "按 Esc 回去就能看到。", f->label);
+			return;
+		}
+	}
+	fm->child_open = true;
+	tui_form_open(t, f, id);
+}
+
+/* F6, and Enter on a link: the record of the current row of a table of
+ * stored rows (an unsaved row is saved first), or the linked record. */
+static void
+entry_open_linked(struct tui *t, struct entry *fm)
+{
+	struct entry_item *it = &fm->items[fm->cur];
+	const struct form *lf;
+	const char *idtext;
+	uint64_t id;
+
+	if (it->ff->type == FT_LINK) {
+		lf = entry_link_parse(t, it->c.value, &id);
+		if (lf == NULL)
+			tui_info(t, "「%s」还没有填写。", it->ff->label);
+		else
+			entry_open_record(t, fm, lf, id);
+		return;
+	}
+	if (it->ff->type != FT_ROWS || it->ff->store_form == NULL) {
+		tui_info(t, "F6 用于打开承诺事项等表格中一行的记录，"
+		    "或所属的记录。");
+		return;
+	}
+	if (it->nrows == 0) {
+		tui_info(t, "%s里还没有行。", it->ff->label);
+		return;
+	}
+	idtext = record_get(it->rows[fm->row].base, "_id");
+	if (idtext == NULL || entry_dirty(fm)) {
+		if (fm->readonly) {
+			tui_error(t, "这一行没有单独的记录。");
+			return;
+		}
+		if (!entry_confirm(t, "这一行的修改还没有保存。\n"
+		    "先保存整条记录，再打开这一行吗？"))
+			return;
+		if (!entry_save(t, fm))
+			return;
+		it = &fm->items[fm->cur];
+		if (!entry_in_grid(fm) || fm->row >= it->nrows)
+			return;
+		idtext = record_get(it->rows[fm->row].base, "_id");
+	}
+	if (idtext == NULL || !util_parse_id(idtext, &id)) {
+		tui_error(t, "这一行还没有对应的%s记录。",
+		    it->ff->store_form->label);
+		return;
+	}
+	entry_open_record(t, fm, it->ff->store_form, id);
+}
+
+/* --------------------------------------------------------- history */
+
+struct entry_hist {
+	struct tui_picker_list	*items;
+	unsigned		 want;		/* fetch: this version */
+	struct record		*found;
+	char			*when;
+};
+
+static int
+entry_hist_list_cb(void *arg, unsigned version, const struct record *rec)
+{
+	struct entry_hist *h = arg;
+	const char *when = record_get(rec, "_modified");
+	char code[16], *label, *note;
+
+	snprintf(code, sizeof code, "%u", version);
+	label = xasprintf("第 %u 版", version);
+	note = xasprintf("保存于 %s", when ? when : "（时间不详）");
+	tui_picker_list_add(h->items, code, label, note);
+	free(label);
+	free(note);
+	return 0;
+}
+
+static int
+entry_hist_get_cb(void *arg, unsigned version, const struct record *rec)
+{
+	struct entry_hist *h = arg;
+	const char *when = record_get(rec, "_modified");
+
+	if (version != h->want)
+		return 0;
+	h->found = record_copy(rec);
+	h->when = when ? xstrdup(when) : NULL;
+	return 1;
+}
+
+static void
+entry_history_picked(struct tui *t, void *arg, const struct strlist *codes)
+{
+	struct entry *fm = arg;
+	unsigned long v;
+
+	(void)t;
+	if (codes == NULL || codes->n == 0)
+		return;
+	v = strtoul(codes->v[0], NULL, 10);
+	/* The version opens once the picker has closed (resume). */
+	fm->pending_version = v > 0 && v < 1000000 ? (unsigned)v : 0;
+}
+
+/* F9: the old versions of a signed record, newest first. */
+static void
+entry_history(struct tui *t, struct entry *fm)
+{
+	struct tui_picker_list items, rev;
+	struct tui_picker_spec sp;
+	struct entry_hist h;
+	char *err = NULL, *title;
+	size_t i;
+
+	if (fm->f->sign_field == NULL) {
+		tui_info(t, "%s不用签字，没有历史版本。", fm->f->label);
+		return;
+	}
+	if (fm->orig->id == 0) {
+		tui_info(t, "这条记录还没有保存过，没有历史版本。");
+		return;
+	}
+	tui_picker_list_init(&items);
+	tui_picker_list_init(&rev);
+	memset(&h, 0, sizeof h);
+	h.items = &items;
+	if (store_history(t->st, fm->f, fm->orig->id, entry_hist_list_cb, &h,
+	    &err) != CX_OK) {
+		tui_error_take(t, err);
+		tui_picker_list_clear(&items);
+		return;
+	}
+	if (items.n == 0) {
+		const struct form_field *sf = form_field_find(fm->f,
+		    fm->f->sign_field);
+
+		tui_info(t, "还没有历史版本：填写「%s」（签字）以后，每次修改"
+		    "都会保留修改前的版本。", sf ? sf->label : fm->f->sign_field);
+		tui_picker_list_clear(&items);
+		return;
+	}
+	for (i = items.n; i > 0; i--)
+		tui_picker_list_add(&rev, items.v[i - 1].code,
+		    items.v[i - 1].label, items.v[i - 1].note);
+	tui_picker_list_clear(&items);
+	memset(&sp, 0, sizeof sp);
+	title = xasprintf("历史版本（共 %zu 个）", rev.n);
+	sp.title = title;
+	sp.help = "选一个版本按回车查看（只读）；Esc 取消。";
+	sp.items = &rev;
+	sp.done = entry_history_picked;
+	sp.done_arg = fm;
+	tui_picker_open(t, &sp);
+	free(title);
+	tui_picker_list_clear(&rev);
+}
+
+static struct entry *entry_create(struct tui *t, const struct form *f,
+    struct record *r, unsigned version, const char *when);
+
+/* Shows version v of the record, read-only. */
+static void
+entry_show_version(struct tui *t, struct entry *fm, unsigned v)
+{
+	struct entry_hist h;
+	struct entry *vf;
+	char *err = NULL;
+
+	memset(&h, 0, sizeof h);
+	h.want = v;
+	if (store_history(t->st, fm->f, fm->orig->id, entry_hist_get_cb, &h,
+	    &err) != CX_OK) {
+		record_free(h.found);
+		free(h.when);
+		tui_error_take(t, err);
+		return;
+	}
+	if (h.found == NULL) {
+		tui_error(t, "找不到第 %u 版。", v);
+		return;
+	}
+	h.found->id = fm->orig->id;
+	vf = entry_create(t, fm->f, h.found, v, h.when);
+	free(h.when);
+	tui_info(t, "这是第 %u 版，修改以前的样子，只能查看。", v);
+	tui_push(t, &entry_ops, vf);
+}
+
+/* Back from a screen above: a chosen old version opens now; after a
+ * linked record's form closed, the record is read again (the row of a
+ * table may have changed there) unless there are unsaved changes. */
+static void
+entry_resume(struct tui *t, void *self)
+{
+	struct entry *fm = self;
+	struct record *r = NULL;
+	char *err = NULL;
+
+	if (fm->pending_version > 0) {
+		unsigned v = fm->pending_version;
+
+		fm->pending_version = 0;
+		entry_show_version(t, fm, v);
+		return;
+	}
+	if (!fm->child_open)
+		return;
+	fm->child_open = false;
+	if (fm->orig->id == 0 || fm->version > 0 || entry_dirty(fm))
+		return;
+	if (ledger_get(&t->lg, fm->f, fm->orig->id, &r, &err) != CX_OK) {
+		free(err);
+		return;
+	}
+	fm->changed = false;
+	entry_load(t, fm, r);
 }
 
 static const struct tui_screen_ops entry_ops = {
@@ -2596,15 +3547,23 @@ static const struct tui_screen_ops entry_ops = {
 	.key = entry_key,
 	.leave = entry_leave,
 	.help_line = entry_help_line,
+	.resume = entry_resume,
 	.free = entry_free,
+	.about = "录入表：每个栏目一行，带 * 的必须填写。灰色标「自动」的栏目"
+	    "由程序按其他栏目和名册自动填写或计算，不用输入。承诺事项等表格的"
+	    "每一行是一条单独的台账记录，按 F6 打开它填写进展和完成情况。"
+	    "所在周期已备案锁定时只能修改评价、备注等栏目。已签字的记录每次"
+	    "修改都保留修改前的版本，按 F9 查看。",
 };
 
 /* The keys of this form: the table keys only when it has a table, F5
- * only when something can be chosen, no editing keys when read-only. */
+ * only when something can be chosen, no editing keys when read-only;
+ * F6 when a table's rows or a link lead to other records, F9 for a
+ * record that is signed. */
 static void
 entry_set_actions(struct entry *fm)
 {
-	bool rows = false, choice = false;
+	bool rows = false, choice = false, open = false;
 	size_t i, j, n = 0;
 
 	for (i = 0; i < fm->f->nfields; i++) {
@@ -2612,10 +3571,16 @@ entry_set_actions(struct entry *fm)
 
 		if (ff->type == FT_ROWS) {
 			rows = true;
+			if (ff->store_form != NULL)
+				open = true;
 			for (j = 0; j < ff->nsub; j++)
 				if (cell_kind_of(&ff->sub[j]) == CK_CHOICE)
 					choice = true;
-		} else if (cell_kind_of(ff) == CK_CHOICE)
+		} else if (ff->type == FT_LINK) {
+			open = true;
+			choice = true;
+		} else if (cell_kind_of(ff) == CK_CHOICE ||
+		    (ff->type == FT_PERIOD && ff->compute == NULL))
 			choice = true;
 	}
 	/* Read-only: the bar offers no key that would only be refused. */
@@ -2625,10 +3590,14 @@ entry_set_actions(struct entry *fm)
 		fm->acts[n++] = TA_SAVE;
 	if (choice)
 		fm->acts[n++] = TA_PICK;
+	if (open)
+		fm->acts[n++] = TA_OPEN;
 	if (rows)
 		fm->acts[n++] = TA_ROW_ADD;
 	if (!fm->readonly)
 		fm->acts[n++] = TA_DELETE;
+	if (fm->f->sign_field != NULL && fm->version == 0)
+		fm->acts[n++] = TA_HISTORY;
 	if (rows) {
 		fm->acts[n++] = TA_ROW_UP;
 		fm->acts[n++] = TA_ROW_DOWN;
@@ -2653,18 +3622,137 @@ entry_set_actions(struct entry *fm)
 	fm->acts[n] = TA_NONE;
 }
 
+/* The focus starts on the first place the user can type in (a meeting's
+ * period follows from its date). */
+static void
+entry_first_editable(struct entry *fm)
+{
+	size_t cur = 0, row = 0, col = 0;
+
+	if (fm->readonly || fm->n == 0)
+		return;
+	for (;;) {
+		const struct entry_item *it = &fm->items[cur];
+		const struct cell *c = entry_cell_at(fm, cur, row, col);
+
+		if (c == NULL ? entry_rows_editable(fm, it) :
+		    entry_cell_editable(fm, it, c))
+			break;
+		if (!entry_pos_next(fm, &cur, &row, &col, 1))
+			return;
+	}
+	fm->cur = cur;
+	fm->row = row;
+	fm->col = col;
+}
+
+/* A record of a period filed and locked opens with only its annotation
+ * fields editable (none: read-only), and says so. */
+static void
+entry_check_lock(struct tui *t, struct entry *fm, const struct record *r)
+{
+	const char *pv = NULL;
+	struct period p;
+	char label[32];
+	struct buf b;
+	size_t i, n = 0;
+
+	if (form_field_find(fm->f, "current_period") != NULL)
+		pv = record_get(r, "current_period");
+	if ((pv == NULL || *pv == '\0') &&
+	    form_field_find(fm->f, "period") != NULL)
+		pv = record_get(r, "period");
+	if (pv == NULL || model_period_parse(pv, &p, NULL) != CX_OK ||
+	    !ledger_locked(&t->lg, &p))
+		return;
+	model_period_label(&p, label);
+	buf_init(&b);
+	buf_addf(&b, "%s已备案锁定：", label);
+	for (i = 0; i < fm->f->nfields; i++)
+		if (fm->f->fields[i].annotation) {
+			buf_addf(&b, "%s「%s」", n == 0 ? "只能修改" : "",
+			    fm->f->fields[i].label);
+			n++;
+		}
+	buf_addstr(&b, n > 0 ? "。" : "只能查看，不能修改。");
+	fm->locked = true;
+	fm->lock_msg = buf_take(&b);
+	if (n == 0) {
+		fm->readonly = true;
+		fm->ro_msg = fm->lock_msg;
+	}
+}
+
+/* The entry screen for r (taken); version > 0 shows an old version. */
+static struct entry *
+entry_create(struct tui *t, const struct form *f, struct record *r,
+    unsigned version, const char *when)
+{
+	struct entry *fm = xcalloc(1, sizeof *fm);
+
+	fm->f = f;
+	fm->readonly = store_readonly(t->st) || version > 0;
+	fm->ro_msg = version > 0 ? FORM_VERSION_MSG : FORM_READONLY_MSG;
+	fm->version = version;
+	fm->version_time = when ? xstrdup(when) : NULL;
+	if (r->id != 0 && version == 0)
+		entry_check_lock(t, fm, r);
+	entry_set_actions(fm);
+	entry_load(t, fm, r);
+	entry_first_editable(fm);
+	cell_cursor_end(entry_cell(fm));
+	return fm;
+}
+
+/* A new record: the rows a table needs, the defaults, and the period
+ * the user works in for "default current". */
+static struct record *
+entry_new_record(struct tui *t, const struct form *f)
+{
+	struct record *r = record_new();
+	struct period cur;
+	struct date today;
+	char code[16];
+	size_t i, k;
+
+	model_today(&today);
+	/* A table that needs rows starts with them, ready to fill. */
+	for (i = 0; i < f->nfields; i++) {
+		const struct form_field *ff = &f->fields[i];
+		size_t min = ff->min_rows;
+
+		if (ff->type != FT_ROWS)
+			continue;
+		if (ff->required && min == 0)
+			min = 1;
+		for (k = 0; k < min; k++)
+			record_add_row(r, ff->id);
+	}
+	form_apply_defaults(f, r, &today);
+	ledger_current_period(&t->lg, &cur);
+	model_period_code(&cur, code);
+	for (i = 0; i < f->nfields; i++) {
+		const struct form_field *ff = &f->fields[i];
+
+		if (ff->type == FT_PERIOD && ff->def != NULL &&
+		    strcmp(ff->def, "current") == 0)
+			record_set(r, ff->id, code);
+	}
+	return r;
+}
+
 void
 tui_form_open(struct tui *t, const struct form *f, uint64_t id)
 {
 	struct entry *fm;
 	struct record *r = NULL;
 	char *err = NULL;
-	size_t i, k;
 
 	if (id != 0) {
-		int rc = store_get(t->st, f, id, &r, &err);
+		int rc = ledger_get(&t->lg, f, id, &r, &err);
 
 		if (rc == CX_NOTFOUND) {
+			free(err);
 			tui_error(t, "没有编号为 %llu 的%s记录（可能已经删除）。",
 			    (unsigned long long)id, f->label);
 			return;
@@ -2673,34 +3761,42 @@ tui_form_open(struct tui *t, const struct form *f, uint64_t id)
 			tui_error_take(t, err);
 			return;
 		}
-	} else {
-		struct date today;
-
-		r = record_new();
-		model_today(&today);
-		/* A table that needs rows starts with them, ready to fill. */
-		for (i = 0; i < f->nfields; i++) {
-			const struct form_field *ff = &f->fields[i];
-			size_t min = ff->min_rows;
-
-			if (ff->type != FT_ROWS)
-				continue;
-			if (ff->required && min == 0)
-				min = 1;
-			for (k = 0; k < min; k++)
-				record_add_row(r, ff->id);
-		}
-		form_apply_defaults(f, r, &today);
-	}
-	fm = xcalloc(1, sizeof *fm);
-	fm->f = f;
-	fm->readonly = store_readonly(t->st);
-	entry_set_actions(fm);
-	entry_load(t, fm, r);
-	cell_cursor_end(entry_cell(fm));
+	} else
+		r = entry_new_record(t, f);
+	fm = entry_create(t, f, r, 0, NULL);
 	if (id == 0 && !fm->readonly)
 		entry_fill_obvious(t, fm, true);
+	if (fm->readonly && fm->locked)
+		tui_info(t, "%s", fm->lock_msg);
+	else if (fm->readonly)
+		tui_info(t, "%s", FORM_READONLY_MSG);
+	else if (fm->locked)
+		tui_info(t, "%s", fm->lock_msg);
+	tui_push(t, &entry_ops, fm);
+}
+
+/* The 工作台's "新建" items: a new record with what the program already
+ * knows (branch, member, period ...) filled in, as if it had been there
+ * from the start, so leaving without typing asks nothing. */
+void
+tui_form_open_prefill(struct tui *t, const struct form *f,
+    const struct record *prefill)
+{
+	struct record *r = entry_new_record(t, f);
+	struct entry *fm;
+	size_t i;
+
+	for (i = 0; prefill != NULL && i < prefill->n; i++)
+		if (!prefill->v[i].is_rows && prefill->v[i].text != NULL &&
+		    form_field_find(f, prefill->v[i].id) != NULL)
+			record_set(r, prefill->v[i].id, prefill->v[i].text);
+	/* Values that follow from the prefilled ones (secretary, number
+	 * of members ...) are part of the starting point too. */
+	ledger_derive(&t->lg, f, r);
+	fm = entry_create(t, f, r, 0, NULL);
 	if (fm->readonly)
 		tui_info(t, "%s", FORM_READONLY_MSG);
+	else
+		entry_fill_obvious(t, fm, true);
 	tui_push(t, &entry_ops, fm);
 }

@@ -1,7 +1,8 @@
 /* tui_help.c: the help screen (F1 or ?).
  *
- * Lists the keys of the screen it was opened from, read from the key
- * table, and the help line of the focused field. */
+ * Shows what the screen it was opened from is for (its "about" text),
+ * the help line of the focused field, and the keys of that screen, read
+ * from the key table. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -122,8 +123,21 @@ tui_help_open(struct tui *t, const enum tui_action *actions,
 	    TA_REDRAW, TA_NONE };
 	struct help *hp = xcalloc(1, sizeof *hp);
 	const enum tui_action *a;
+	const char *about;
+	size_t n, k;
 
 	strlist_init(&hp->lines);
+	about = t->depth > 0 ? t->stack[t->depth - 1].ops->about : NULL;
+	if (about != NULL) {
+		/* Wrapped to the window as it is now. */
+		char **lines = text_wrap(about, (size_t)(t->cols > 10 ?
+		    t->cols - 6 : 4), TEXT_SCREEN, &n);
+
+		for (k = 0; k < n; k++)
+			strlist_add(&hp->lines, lines[k]);
+		text_lines_free(lines);
+		strlist_add(&hp->lines, "");
+	}
 	if (field_help != NULL && *field_help != '\0') {
 		strlist_add(&hp->lines, "当前栏目：");
 		strlist_addf(&hp->lines, "  %s", field_help);

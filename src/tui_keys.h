@@ -45,6 +45,9 @@ enum tui_action {
 	TA_PRINT,		/* print a report */
 	TA_REDRAW,		/* Ctrl+L */
 	TA_RESIZE,
+	TA_OPEN,		/* open the record behind a table row or a link */
+	TA_HISTORY,		/* old versions of a signed record */
+	TA_PERIOD,		/* choose the period to work in */
 	TA_COUNT
 };
 

@@ -14,6 +14,7 @@
 #include "tui_curses.h"
 
 enum menu_kind {
+	MI_WORKBENCH,	/* 工作台 */
 	MI_FORM,	/* open the browse list of a form */
 	MI_GROUP,	/* open a submenu of forms */
 	MI_REPORTS,
@@ -22,6 +23,8 @@ enum menu_kind {
 	MI_CHECK,
 	MI_BACKUP,
 	MI_RECOVER,
+	MI_NEWCYCLE,	/* 开始新周期 */
+	MI_LOCK,	/* 备案锁定 / 解除锁定 of the current period */
 	MI_HELP,
 	MI_QUIT,
 	MI_BACK
@@ -39,12 +42,13 @@ struct menu {
 	struct menu_item	*items;
 	size_t			 n, cap;
 	size_t			 sel;
+	bool			 from_zero;	/* main menu: 0 工作台, 1 ... */
 };
 
 static const struct tui_screen_ops tui_menu_ops;
 
 static const enum tui_action menu_actions[] = {
-	TA_UP, TA_DOWN, TA_HOME, TA_END, TA_ENTER, TA_BACK, TA_NONE
+	TA_PERIOD, TA_UP, TA_DOWN, TA_HOME, TA_END, TA_ENTER, TA_BACK, TA_NONE
 };
 
 static void
@@ -87,13 +91,17 @@ menu_draw(struct tui *t, void *self, int y, int h, int w)
 	if (x < 2)
 		x = 2;
 	for (i = 0; i < (int)m->n && i < h - 2; i++) {
-		char *line = i < 10 ? xasprintf(" %d  %s", (i + 1) % 10,
-		    m->items[i].label) : xasprintf("    %s", m->items[i].label);
+		/* The lock item says what it would do now. */
+		char *label = m->items[i].kind == MI_LOCK ?
+		    tui_cycle_lock_label(t) : xstrdup(m->items[i].label);
+		char *line = i < 10 ? xasprintf(" %d  %s", m->from_zero ? i :
+		    (i + 1) % 10, label) : xasprintf("    %s", label);
 		bool sel = (size_t)i == m->sel;
 
 		tui_put_pad(t, y + 1 + i, x, line, 32, TEXT_LEFT,
 		    sel ? tui_attr_select(t) : (int)A_NORMAL);
 		free(line);
+		free(label);
 	}
 	tui_put(t, y + h - 1, 2, "按数字键直接进入，或用上下箭头选择后按回车。",
 	    w - 4, tui_attr_dim(t));
@@ -108,6 +116,9 @@ menu_activate(struct tui *t, struct menu *m)
 	struct check_result res;
 
 	switch (it->kind) {
+	case MI_WORKBENCH:
+		tui_workbench_open(t);
+		break;
 	case MI_FORM:
 		tui_browse_open(t, it->form);
 		break;
@@ -125,6 +136,8 @@ menu_activate(struct tui *t, struct menu *m)
 		menu_add(sub, MI_CHECK, "检查数据是否完好", NULL, NULL);
 		menu_add(sub, MI_BACKUP, "立即备份", NULL, NULL);
 		menu_add(sub, MI_RECOVER, "从备份恢复", NULL, NULL);
+		menu_add(sub, MI_NEWCYCLE, "开始新周期", NULL, NULL);
+		menu_add(sub, MI_LOCK, "备案锁定", NULL, NULL);
 		menu_add(sub, MI_BACK, "返回主菜单", NULL, NULL);
 		tui_push(t, &tui_menu_ops, sub);
 		break;
@@ -168,6 +181,12 @@ menu_activate(struct tui *t, struct menu *m)
 	case MI_RECOVER:
 		tui_backup_restore_open(t);
 		break;
+	case MI_NEWCYCLE:
+		tui_cycle_new(t);
+		break;
+	case MI_LOCK:
+		tui_cycle_lock(t);
+		break;
 	case MI_HELP:
 		tui_help_open(t, menu_actions, NULL);
 		break;
@@ -201,9 +220,13 @@ menu_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
 		return menu_activate(t, m);
 	case TA_BACK:
 		return TR_POP;
+	case TA_PERIOD:
+		tui_period_choose(t);
+		break;
 	case TA_CHAR:
 		if (wc >= L'0' && wc <= L'9') {
-			size_t i = wc == L'0' ? 9 : (size_t)(wc - L'1');
+			size_t i = m->from_zero ? (size_t)(wc - L'0') :
+			    wc == L'0' ? 9 : (size_t)(wc - L'1');
 
 			if (i < m->n) {
 				m->sel = i;
@@ -224,6 +247,8 @@ menu_help_line(struct tui *t, void *self)
 
 	(void)t;
 	switch (m->items[m->sel].kind) {
+	case MI_WORKBENCH:
+		return "本周期各党支部还缺的材料和逾期事项，回车直接去补。";
 	case MI_FORM:
 		return "查看、查找、新建和修改这类记录。";
 	case MI_GROUP:
@@ -231,7 +256,7 @@ menu_help_line(struct tui *t, void *self)
 	case MI_REPORTS:
 		return "预览、保存和打印各种名册。";
 	case MI_MAINT:
-		return "回收站、数据检查、备份与恢复。";
+		return "回收站、数据检查、备份与恢复、新周期和备案锁定。";
 	case MI_TRASH:
 		return "查看删除的记录，选中后按 F5 恢复。";
 	case MI_CHECK:
@@ -240,6 +265,10 @@ menu_help_line(struct tui *t, void *self)
 		return "把数据复制一份到本机（退出程序时也会自动备份）。";
 	case MI_RECOVER:
 		return "查看备份的时间和记录数，选一份恢复。";
+	case MI_NEWCYCLE:
+		return "进入下一个半年，没完成的承诺和整改事项转入新周期（先确认）。";
+	case MI_LOCK:
+		return "备案后锁定当前周期，锁定后只能补充批注（先确认）。";
 	case MI_HELP:
 		return "按键说明。";
 	case MI_QUIT:
@@ -299,6 +328,8 @@ tui_menu_open(struct tui *t)
 	size_t i, j;
 
 	m->title = xstrdup("主菜单");
+	m->from_zero = true;
+	menu_add(m, MI_WORKBENCH, "工作台", NULL, NULL);
 	for (i = 0; i < t->fs->n; i++) {
 		const struct form *f = t->fs->forms[i];
 		bool seen = false;

@@ -1,13 +1,15 @@
 /* tui_report.c: the 报表 screen.
  *
- * Lists one 名册 per kind of record.  Enter asks for the encoding, builds
- * the roster (roster.c) and opens a preview: the report rendered in UTF-8
- * with the printed page length, scrolled line by line and, for landscape
- * reports wider than the screen, 10 columns at a time sideways.  Form
- * feeds show as a dim separator line.  F2 saves the report in the chosen
- * encoding with CRLF line ends to the data directory's reports/ folder;
- * F5 saves it and hands the file to the print command ($CXZY_PRINT_COMMAND,
- * else lp from CUPS).
+ * Lists everything printable (rollup.h): each annex as its paper form,
+ * the roll-ups, the 备案报告 and each kind's 名册, with the period (F9)
+ * and the branch (F6) to print for.  Enter asks for the encoding, builds
+ * the printout and opens a preview: rendered in UTF-8 with the printed
+ * page length, scrolled line by line and, for landscape reports wider
+ * than the screen, 10 columns at a time sideways.  Form feeds show as a
+ * dim separator line.  F2 saves the printout in the chosen encoding with
+ * CRLF line ends to the data directory's reports/ folder; F5 saves it
+ * and hands the file to the print command ($CXZY_PRINT_COMMAND, else the
+ * print_command setting, else lp from CUPS).
  */
 #include "config.h"
 
@@ -24,9 +26,11 @@
 
 #include "model.h"
 #include "report.h"
-#include "roster.h"
+#include "rollup.h"
+#include "sheet.h"
 #include "tui.h"
 #include "tui_curses.h"
+#include "tui_picker.h"
 
 #define PREVIEW_HSTEP	10
 #define PREVIEW_FF	"-- 换页 --"
@@ -43,8 +47,9 @@ struct preview_line {
 };
 
 struct preview {
-	const struct form	*f;
-	struct report		*r;
+	const struct printout	*po;
+	struct period		 period;
+	char			*branch;	/* stored org id, or NULL */
 	enum report_encoding	 enc;
 	char			*title;
 	struct preview_line	*lines;
@@ -55,7 +60,11 @@ struct preview {
 };
 
 struct rmenu {
-	size_t			 sel;
+	struct printouts	 pl;
+	size_t			 sel, top;
+	struct period		 period;
+	char			*branch;	/* stored org id, or NULL: all */
+	char			*branch_name;
 };
 
 static const struct tui_screen_ops preview_ops;
@@ -67,8 +76,29 @@ static const enum tui_action preview_actions[] = {
 };
 
 static const enum tui_action rmenu_actions[] = {
-	TA_UP, TA_DOWN, TA_HOME, TA_END, TA_ENTER, TA_BACK, TA_NONE
+	TA_UP, TA_DOWN, TA_PGUP, TA_PGDN, TA_HOME, TA_END, TA_ENTER,
+	TA_PERIOD, TA_FILTER, TA_BACK, TA_NONE
 };
+
+/* Builds the printout of the preview with opts. */
+static int
+preview_build(struct tui *t, const struct preview *pv,
+    const struct report_opts *ro, struct buf *out, size_t *pages,
+    char **errp)
+{
+	struct sheet_doc *doc = NULL;
+	int rc;
+
+	rc = printout_build(&t->lg, pv->po, pv->po->period ? &pv->period :
+	    NULL, pv->branch, ro, false, &doc, errp);
+	if (rc != CX_OK)
+		return CX_ERR;
+	rc = sheet_doc_render(doc, out, errp);
+	if (rc == CX_OK && pages != NULL)
+		*pages = doc->pages;
+	sheet_doc_free(doc);
+	return rc;
+}
 
 /* ------------------------------------------------------------ preview */
 
@@ -213,11 +243,10 @@ static char *
 preview_save(struct tui *t, struct preview *pv)
 {
 	struct report_opts ro;
-	struct report *r = NULL;
 	struct buf out;
 	struct tm tm;
 	time_t now;
-	char stamp[32], *dir, *path, *err = NULL;
+	char stamp[32], code[16], *dir, *path, *err = NULL;
 
 	if (store_readonly(t->st)) {
 		tui_message(t, "无法保存", STORE_MSG_READONLY);
@@ -226,21 +255,13 @@ preview_save(struct tui *t, struct preview *pv)
 	report_opts_init(&ro);
 	ro.encoding = pv->enc;
 	ro.eol = REPORT_EOL_CRLF;
-	if (roster_build(t->st, t->fs, pv->f, NULL, &ro, false, &r,
-	    &err) != CX_OK) {
-		tui_message(t, "无法保存", err != NULL ? err : "发生未知错误。");
-		free(err);
-		return NULL;
-	}
 	buf_init(&out);
-	if (report_render(r, &out, &err) != CX_OK) {
+	if (preview_build(t, pv, &ro, &out, NULL, &err) != CX_OK) {
 		tui_message(t, "无法保存", err != NULL ? err : "发生未知错误。");
 		free(err);
 		buf_free(&out);
-		report_free(r);
 		return NULL;
 	}
-	report_free(r);
 	dir = xasprintf("%s/reports", t->datadir);
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		err = xasprintf("无法建立文件夹“%s”：%s。报表没有保存。", dir,
@@ -254,7 +275,12 @@ preview_save(struct tui *t, struct preview *pv)
 	now = model_now();
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	path = xasprintf("%s/%s-%s.txt", dir, pv->f->kind, stamp);
+	model_period_code(&pv->period, code);
+	if (pv->po->period)
+		path = xasprintf("%s/%s-%s-%s.txt", dir, pv->po->file, code,
+		    stamp);
+	else
+		path = xasprintf("%s/%s-%s.txt", dir, pv->po->file, stamp);
 	free(dir);
 	if (preview_write(path, &out, &err) != CX_OK) {
 		tui_message(t, "无法保存", err);
@@ -346,8 +372,13 @@ preview_print(struct tui *t, struct preview *pv)
 	struct buf out;
 	int rc;
 
+	const char *set = t->lg.ctx.setting != NULL ?
+	    t->lg.ctx.setting(t->lg.ctx.arg, "print_command") : NULL;
+
 	if (env != NULL && *env != '\0')
 		cmd = xstrdup(env);
+	else if (set != NULL && *set != '\0' && strcmp(set, "lp") != 0)
+		cmd = xstrdup(set);
 	else if (preview_on_path("lp"))
 		cmd = xstrdup("lp");
 	else
@@ -477,7 +508,7 @@ preview_free(void *self)
 		free(pv->lines[i].text);
 	free(pv->lines);
 	free(pv->title);
-	report_free(pv->r);
+	free(pv->branch);
 	free(pv);
 }
 
@@ -492,37 +523,36 @@ static const struct tui_screen_ops preview_ops = {
 };
 
 static void
-preview_open(struct tui *t, const struct form *f, enum report_encoding enc)
+preview_open(struct tui *t, const struct rmenu *m, const struct printout *po,
+    enum report_encoding enc)
 {
 	struct preview *pv;
 	struct report_opts ro;
-	struct report *r = NULL;
 	struct buf out;
-	char *err = NULL;
+	char *err = NULL, label[32];
+	size_t pages = 0;
 
+	pv = xcalloc(1, sizeof *pv);
+	pv->po = po;
+	pv->period = m->period;
+	pv->branch = m->branch && po->branch ? xstrdup(m->branch) : NULL;
+	pv->enc = enc;
 	report_opts_init(&ro);
 	ro.encoding = REPORT_UTF8;
 	ro.page_lines = 66;
-	if (roster_build(t->st, t->fs, f, NULL, &ro, false, &r, &err) !=
-	    CX_OK) {
-		tui_message(t, "无法生成报表", err != NULL ? err : "发生未知错误。");
-		free(err);
-		return;
-	}
 	buf_init(&out);
-	if (report_render(r, &out, &err) != CX_OK) {
+	if (preview_build(t, pv, &ro, &out, &pages, &err) != CX_OK) {
 		tui_message(t, "无法生成报表", err != NULL ? err : "发生未知错误。");
 		free(err);
 		buf_free(&out);
-		report_free(r);
+		free(pv->branch);
+		free(pv);
 		return;
 	}
-	pv = xcalloc(1, sizeof *pv);
-	pv->f = f;
-	pv->r = r;
-	pv->enc = enc;
-	pv->title = xasprintf("%s名册", f->label);
-	pv->npages = report_page_count(r);
+	model_period_label(&pv->period, label);
+	pv->title = po->period ? xasprintf("%s（%s）", po->title, label) :
+	    xstrdup(po->title);
+	pv->npages = pages;
 	preview_split(pv, out.s ? out.s : "", out.len);
 	buf_free(&out);
 	pv->page_h = t->rows > 6 ? (size_t)(t->rows - 4) : 1;
@@ -542,54 +572,228 @@ rmenu_get_actions(struct tui *t, void *self)
 static char *
 rmenu_heading(struct tui *t, void *self)
 {
+	struct rmenu *m = self;
+	char label[32];
+
 	(void)t;
-	(void)self;
-	return xstrdup("报表");
+	model_period_label(&m->period, label);
+	return xasprintf("报表  周期：%s  党支部：%s", label,
+	    m->branch_name ? m->branch_name : "全部");
 }
 
+/* The list, one printout to a line, a blank line between the groups
+ * (paper forms, roll-ups and 备案报告, 名册); scrolled to keep the
+ * selection in view.  The first nine have number keys. */
 static void
 rmenu_draw(struct tui *t, void *self, int y, int h, int w)
 {
 	struct rmenu *m = self;
-	size_t i;
+	size_t i, rows = h > 2 ? (size_t)(h - 2) : 1;
+	int line = 1;
 
-	for (i = 0; i < t->fs->n && (int)i + 1 < h; i++) {
-		char *label = xasprintf("%zu  %s名册", i + 1,
-		    t->fs->forms[i]->label);
+	if (m->sel < m->top)
+		m->top = m->sel;
+	while (m->sel >= m->top + rows)
+		m->top++;
+	/* Keep the top so that a group gap does not push the selection
+	 * off the screen. */
+	for (;;) {
+		size_t used = 0;
+
+		for (i = m->top; i <= m->sel && i < m->pl.n; i++)
+			used += 1 + (i > m->top && m->pl.v[i].what !=
+			    m->pl.v[i - 1].what && !(m->pl.v[i].what ==
+			    PRINT_PACKAGE && m->pl.v[i - 1].what == PRINT_ROLLUP));
+		if (used <= rows || m->top >= m->sel)
+			break;
+		m->top++;
+	}
+	for (i = m->top; i < m->pl.n && line < h - 1; i++) {
+		const struct printout *po = &m->pl.v[i];
+		char *label, key[8];
 		int attr = i == m->sel ? tui_attr_select(t) : (int)A_NORMAL;
 
-		tui_put_pad(t, y + 1 + (int)i, 4, label, w - 8 > 0 ? w - 8 : 1,
+		if (i > m->top && po->what != m->pl.v[i - 1].what &&
+		    !(po->what == PRINT_PACKAGE &&
+		    m->pl.v[i - 1].what == PRINT_ROLLUP))
+			line++;
+		if (line >= h - 1)
+			break;
+		if (i < 9)
+			snprintf(key, sizeof key, "%zu", i + 1);
+		else
+			key[0] = '\0';
+		label = xasprintf("%2s  %s", key, po->title);
+		tui_put_pad(t, y + line, 2, label, w - 4 > 0 ? w - 4 : 1,
 		    TEXT_LEFT, attr);
 		free(label);
+		line++;
 	}
 }
 
 static void
 rmenu_choose(struct tui *t, struct rmenu *m)
 {
+	const struct printout *po;
 	const char *buttons[3];
 	char *msg;
 	int k;
 
-	if (m->sel >= t->fs->n)
+	if (m->sel >= m->pl.n)
 		return;
+	po = &m->pl.v[m->sel];
+	if (m->branch != NULL && !po->branch) {
+		msg = xasprintf("%s不能按党支部分开打印，将包括全部党支部。",
+		    po->title);
+		tui_info(t, "%s", msg);
+		free(msg);
+	}
 	buttons[0] = report_enc_names[0];
 	buttons[1] = report_enc_names[1];
 	buttons[2] = report_enc_names[2];
-	msg = xasprintf("%s名册用哪种编码保存和打印？针式打印机一般用 GB18030。",
-	    t->fs->forms[m->sel]->label);
+	msg = xasprintf("%s用哪种编码保存和打印？针式打印机一般用 GB18030。",
+	    po->title);
 	k = tui_choose(t, "选择编码", msg, buttons, 3, 0);
 	free(msg);
 	if (k < 0)
 		return;
-	preview_open(t, t->fs->forms[m->sel], report_encs[k]);
+	preview_open(t, m, po, report_encs[k]);
+}
+
+static void
+rmenu_period_done(struct tui *t, void *arg, const struct strlist *codes)
+{
+	struct rmenu *m = arg;
+	struct period p;
+	char *err = NULL;
+
+	(void)t;
+	if (codes == NULL || codes->n == 0)
+		return;
+	if (model_period_parse(codes->v[0], &p, &err) == CX_OK)
+		m->period = p;
+	free(err);
+}
+
+/* The periods around the current one: two years back, one ahead. */
+static void
+rmenu_period(struct tui *t, struct rmenu *m)
+{
+	struct tui_picker_list items;
+	struct tui_picker_spec sp;
+	struct strlist sel;
+	struct period p = t->period, end = t->period;
+	char code[16], label[32], cur[16];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		model_period_prev(&p);
+	model_period_next(&end);
+	tui_picker_list_init(&items);
+	for (;; model_period_next(&p)) {
+		model_period_code(&p, code);
+		model_period_label(&p, label);
+		tui_picker_list_add(&items, code, label,
+		    p.year == t->period.year && p.half == t->period.half ?
+		    "当前" : NULL);
+		if (p.year == end.year && p.half == end.half)
+			break;
+	}
+	model_period_code(&m->period, cur);
+	strlist_init(&sel);
+	strlist_add(&sel, cur);
+	memset(&sp, 0, sizeof sp);
+	sp.title = "选择报表的周期";
+	sp.items = &items;
+	sp.selected = &sel;
+	sp.done = rmenu_period_done;
+	sp.done_arg = m;
+	tui_picker_open(t, &sp);
+	tui_picker_list_clear(&items);
+	strlist_free(&sel);
+}
+
+static int
+rmenu_branch_cb(void *arg, const struct form *f, const struct record *r)
+{
+	struct tui_picker_list *items = arg;
+	const char *type = record_get(r, "type"), *name = record_get(r, "name");
+	char id[24];
+
+	(void)f;
+	if (type == NULL || (strcmp(type, "branch") != 0 &&
+	    strcmp(type, "direct_group") != 0))
+		return 0;
+	snprintf(id, sizeof id, "%llu", (unsigned long long)r->id);
+	tui_picker_list_add(items, id, name != NULL && *name != '\0' ? name :
+	    id, NULL);
+	return 0;
+}
+
+static void
+rmenu_branch_done(struct tui *t, void *arg, const struct strlist *codes)
+{
+	struct rmenu *m = arg;
+	const struct form *forg = formset_find(t->fs, "org");
+	struct record *r = NULL;
+	uint64_t id;
+
+	if (codes == NULL || codes->n == 0)
+		return;
+	free(m->branch);
+	free(m->branch_name);
+	m->branch = NULL;
+	m->branch_name = NULL;
+	if (*codes->v[0] == '\0' || !util_parse_id(codes->v[0], &id))
+		return;
+	m->branch = xstrdup(codes->v[0]);
+	if (forg != NULL && store_get(t->st, forg, id, &r, NULL) == CX_OK &&
+	    record_get(r, "name") != NULL)
+		m->branch_name = xstrdup(record_get(r, "name"));
+	else
+		m->branch_name = xstrdup(codes->v[0]);
+	record_free(r);
+}
+
+static void
+rmenu_branch(struct tui *t, struct rmenu *m)
+{
+	const struct form *forg = formset_find(t->fs, "org");
+	struct tui_picker_list items;
+	struct tui_picker_spec sp;
+	struct strlist sel;
+	char *err = NULL;
+
+	if (forg == NULL)
+		return;
+	tui_picker_list_init(&items);
+	if (store_foreach(t->st, forg, rmenu_branch_cb, &items, &err) !=
+	    CX_OK) {
+		tui_message(t, "无法读取党组织", err != NULL ? err : "");
+		free(err);
+		tui_picker_list_clear(&items);
+		return;
+	}
+	strlist_init(&sel);
+	if (m->branch != NULL)
+		strlist_add(&sel, m->branch);
+	memset(&sp, 0, sizeof sp);
+	sp.title = "选择要打印的党支部";
+	sp.items = &items;
+	sp.selected = &sel;
+	sp.none_label = "全部党支部";
+	sp.done = rmenu_branch_done;
+	sp.done_arg = m;
+	tui_picker_open(t, &sp);
+	tui_picker_list_clear(&items);
+	strlist_free(&sel);
 }
 
 static enum tui_result
 rmenu_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
 {
 	struct rmenu *m = self;
-	size_t n = t->fs->n;
+	size_t n = m->pl.n;
 
 	switch (a) {
 	case TA_UP:
@@ -599,6 +803,12 @@ rmenu_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
 	case TA_DOWN:
 		if (m->sel + 1 < n)
 			m->sel++;
+		break;
+	case TA_PGUP:
+		m->sel = m->sel > 10 ? m->sel - 10 : 0;
+		break;
+	case TA_PGDN:
+		m->sel = m->sel + 10 < n ? m->sel + 10 : (n > 0 ? n - 1 : 0);
 		break;
 	case TA_HOME:
 		m->sel = 0;
@@ -615,6 +825,12 @@ rmenu_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
 	case TA_ENTER:
 		rmenu_choose(t, m);
 		break;
+	case TA_PERIOD:
+		rmenu_period(t, m);
+		break;
+	case TA_FILTER:
+		rmenu_branch(t, m);
+		break;
 	case TA_BACK:
 		return TR_POP;
 	default:
@@ -626,15 +842,23 @@ rmenu_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
 static const char *
 rmenu_help_line(struct tui *t, void *self)
 {
+	struct rmenu *m = self;
+
 	(void)t;
-	(void)self;
-	return "选中要打印的名册后按回车，选择编码后先预览。";
+	if (m->sel < m->pl.n && *m->pl.v[m->sel].about != '\0')
+		return m->pl.v[m->sel].about;
+	return "选中要打印的报表后按回车，选择编码后先预览；F9 换周期，F6 选党支部。";
 }
 
 static void
 rmenu_free(void *self)
 {
-	free(self);
+	struct rmenu *m = self;
+
+	printouts_free(&m->pl);
+	free(m->branch);
+	free(m->branch_name);
+	free(m);
 }
 
 static const struct tui_screen_ops rmenu_ops = {
@@ -645,10 +869,18 @@ static const struct tui_screen_ops rmenu_ops = {
 	.key = rmenu_key,
 	.help_line = rmenu_help_line,
 	.free = rmenu_free,
+	.about = "报表：每种附件按纸质表格打印（一个党支部、一名党员或一次会议"
+	    "一份），各项统计表和半年备案报告，以及每种记录的名册。F9 选择周期，"
+	    "F6 选择党支部（不选为全部），回车选择编码后预览，预览里 F2 保存、"
+	    "F5 打印。",
 };
 
 void
 tui_report_open(struct tui *t)
 {
-	tui_push(t, &rmenu_ops, xcalloc(1, sizeof(struct rmenu)));
+	struct rmenu *m = xcalloc(1, sizeof *m);
+
+	printout_list(t->fs, &m->pl);
+	m->period = t->period;
+	tui_push(t, &rmenu_ops, m);
 }

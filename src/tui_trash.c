@@ -3,7 +3,10 @@
  * Lists the deleted records of every kind (store_trash_foreach), the most
  * recently deleted first, and puts the selected one back with F5 after
  * asking.  The bin only holds what people deleted one by one, so it is
- * small and read whole; it is read again after each restore.
+ * small and read whole; it is read again after each restore.  A record
+ * whose table rows are records of their own (附件一's 承诺事项) went to
+ * the bin with them (ledger_delete) and comes back with them: the rows
+ * deleted at the same time.
  */
 #include "config.h"
 
@@ -22,9 +25,11 @@ struct trash_item {
 	uint64_t		 id;
 	char			*title;
 	char			*deleted;	/* "YYYY-MM-DD HH:MM:SS" */
+	char			*kind;		/* "附件一", "党员" */
 };
 
 struct trash {
+	struct tui		*t;
 	struct trash_item	*items;
 	size_t			 n, cap;
 	size_t			 sel, top;
@@ -44,6 +49,7 @@ trash_clear(struct trash *tr)
 	for (i = 0; i < tr->n; i++) {
 		free(tr->items[i].title);
 		free(tr->items[i].deleted);
+		free(tr->items[i].kind);
 	}
 	free(tr->items);
 	tr->items = NULL;
@@ -55,14 +61,25 @@ trash_add(void *arg, const struct form *f, const struct record *rec)
 {
 	struct trash *tr = arg;
 	struct trash_item *it;
-	const char *title = f->title != NULL ? record_get(rec, f->title) : NULL;
+	const struct form_field *tt = f->title != NULL ?
+	    form_field_find(f, f->title) : NULL;
+	const char *title = tt != NULL ? record_get(rec, tt->id) : NULL;
 	const char *when = record_get(rec, "_deleted");
 
 	tr->items = xgrow(tr->items, &tr->cap, tr->n + 1, sizeof *tr->items);
 	it = &tr->items[tr->n++];
 	it->f = f;
 	it->id = rec->id;
-	it->title = xstrdup(title != NULL ? title : "");
+	it->kind = tui_kind_short(f);
+	if (title == NULL)
+		it->title = xstrdup("");
+	else if (tt->type == FT_TEXT)
+		it->title = xstrdup(title);
+	else if (tt->type == FT_LINK)
+		it->title = tui_link_display(tr->t, title);
+	else
+		it->title = form_value_display(tr->t->fs, tt, title, tui_lookup,
+		    tr->t);
 	it->deleted = xstrdup(when != NULL ? when : "");
 	return 0;
 }
@@ -94,6 +111,28 @@ trash_load(struct tui *t, struct trash *tr)
 		qsort(tr->items, tr->n, sizeof *tr->items, trash_cmp);
 	if (tr->sel >= tr->n)
 		tr->sel = tr->n > 0 ? tr->n - 1 : 0;
+}
+
+/* How many rows of record id are stored as records of other kinds: after
+ * a restore, the rows that came back with it. */
+static size_t
+trash_count_rows(struct tui *t, const struct form *f, uint64_t id)
+{
+	struct record *r = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < f->nfields; i++)
+		if (f->fields[i].type == FT_ROWS &&
+		    f->fields[i].store_form != NULL)
+			break;
+	if (i == f->nfields || ledger_get(&t->lg, f, id, &r, NULL) != CX_OK)
+		return 0;
+	for (i = 0; i < f->nfields; i++)
+		if (f->fields[i].type == FT_ROWS &&
+		    f->fields[i].store_form != NULL)
+			n += record_nrows(r, f->fields[i].id);
+	record_free(r);
+	return n;
 }
 
 static const enum tui_action *
@@ -149,7 +188,7 @@ trash_draw(struct tui *t, void *self, int y, int h, int w)
 		if (tr->top + i == tr->sel)
 			tui_fill(t, ry, 0, w, attr);
 		snprintf(id, sizeof id, "%llu", (unsigned long long)it->id);
-		x += tui_put_pad(t, ry, x, it->f->label, TRASH_KIND_W, TEXT_LEFT,
+		x += tui_put_pad(t, ry, x, it->kind, TRASH_KIND_W, TEXT_LEFT,
 		    attr) + 1;
 		x += tui_put_pad(t, ry, x, id, TRASH_ID_W, TEXT_RIGHT, attr) + 1;
 		x += tui_put_pad(t, ry, x, it->title, title_w, TEXT_LEFT,
@@ -165,6 +204,7 @@ trash_restore(struct tui *t, struct trash *tr)
 	char *msg, *name, *err = NULL;
 	const struct form *f;
 	uint64_t id;
+	size_t nrows;
 
 	if (store_readonly(t->st)) {
 		tui_error(t, "数据目录是只读的，不能恢复记录。");
@@ -187,15 +227,22 @@ trash_restore(struct tui *t, struct trash *tr)
 		return;
 	}
 	free(msg);
-	if (store_restore(t->st, f, id, &err) != CX_OK) {
+	/* The owner and the rows deleted with it come back together, in
+	 * one transaction, unless the period is locked. */
+	if (ledger_restore(&t->lg, f, id, &err) != CX_OK) {
 		/* The reason (the id or a unique value is taken) is too long
 		 * for the status line. */
 		tui_message(t, "无法恢复", err != NULL ? err : "发生未知错误。");
 		free(err);
 	} else {
+		nrows = trash_count_rows(t, f, id);
 		trash_load(t, tr);
-		tui_info(t, "已恢复%s%s（编号 %llu）。", f->label, name,
-		    (unsigned long long)id);
+		if (nrows > 0)
+			tui_info(t, "已恢复%s%s（编号 %llu）和它的 %zu 条表格记录。",
+			    f->label, name, (unsigned long long)id, nrows);
+		else
+			tui_info(t, "已恢复%s%s（编号 %llu）。", f->label, name,
+			    (unsigned long long)id);
 	}
 	free(name);
 }
@@ -282,6 +329,7 @@ tui_trash_open(struct tui *t)
 {
 	struct trash *tr = xcalloc(1, sizeof *tr);
 
+	tr->t = t;
 	tr->page = t->rows > 6 ? (size_t)(t->rows - 5) : 1;
 	trash_load(t, tr);
 	tui_push(t, &trash_ops, tr);

@@ -15,18 +15,18 @@ LC_ALL=zh_CN.GB18030 LANG=zh_CN.GB18030 run 0 "$CXZY" --data demo export - &&
     same_bytes "export - in GB18030: the archive stays UTF-8" "$T/out" "$A"
 expect "export: refuses to overwrite" 1 "已经存在，没有覆盖" "$CXZY" --data demo export "$A"
 same_bytes "export: refused file untouched" "$A" "$GOLDEN/export-demo.cxa"
-expect "export --force overwrites" 0 "已把 79 条记录" "$CXZY" --data demo export "$A" --force
+expect "export --force overwrites" 0 "已把 882 条记录" "$CXZY" --data demo export "$A" --force
 expect "export: unknown option" 2 "不认识的参数" "$CXZY" --data demo export "$A" --forse
 if ls "$T" | grep -q tmp; then fail "export: no temporary file left"; else pass "export: no temporary file left"; fi
 
 "$CXZY" --data demo list member >"$T/list-demo" || exit 99
 
 # Into a directory that does not exist yet: a new one, everything added.
-expect "import into a new directory" 0 "已导入：新增 79 条，更新 0 条，未变 0 条，冲突 0 条" \
+expect "import into a new directory" 0 "已导入：新增 882 条，更新 0 条，未变 0 条，冲突 0 条" \
     "$CXZY" --data new import "$A"
 run 0 "$CXZY" --data new list member && same_bytes "new: member list identical" "$T/out" "$T/list-demo"
 run 0 "$CXZY" --data new export - && same_bytes "new: exports the same bytes" "$T/out" "$A"
-expect "re-import: all unchanged" 0 "已导入：新增 0 条，更新 0 条，未变 79 条，冲突 0 条" \
+expect "re-import: all unchanged" 0 "已导入：新增 0 条，更新 0 条，未变 882 条，冲突 0 条" \
     "$CXZY" --data new import "$A"
 expect "new: check clean" 0 "未发现问题" "$CXZY" --data new check
 
@@ -81,6 +81,6 @@ if [ "$(fingerprint new)" = "$fp" ]; then pass "damaged archives: nothing change
 sed 's/$/\r/' "$A" >"$T/crlf.cxa"
 expect "CRLF archive imports" 4 "未变" "$CXZY" --data new import "$T/crlf.cxa" --dry-run
 expect "import: missing file" 1 "nosuch.cxa" "$CXZY" --data new import "$T/nosuch.cxa"
-expect "import: standard input" 4 "未变 76 条，冲突 3 条" sh -c "'$CXZY' --data new import - --dry-run <'$A'"
+expect "import: standard input" 4 "未变 879 条，冲突 3 条" sh -c "'$CXZY' --data new import - --dry-run <'$A'"
 
 finish

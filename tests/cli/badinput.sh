@@ -59,7 +59,7 @@ expect "reference to the wrong kind of org" 1 "所属党支部：所选记录的
 unchanged "references"
 expect "no such assignment syntax" 1 "的写法不对，应写成 字段=值" \
     "$CXZY" --data "$D" add member 张三
-expect "unknown kind" 1 "没有“党费”这种记录。可用的有：党组织（org）、党员（member）。" \
+expect "unknown kind" 1 "没有“党费”这种记录。可用的有：党组织（org）、党员（member）、党支部公开承诺书（附件一）（branch_pledge）、党员公开承诺书（附件二）（member_pledge）、承诺、践诺台账（附件三）（pledge_ledger）、领导点评登记表（附件四）（leader_review）、书记点评党员登记表（附件五）（secretary_review）、群众评议统计表（附件六）（mass_eval）、整改台账（rectification）、整改通知书（rectification_notice）、三会一课记录（meeting）、系统设置（settings）。" \
     "$CXZY" --data "$D" list 党费
 expect "bad id" 1 "“abc”不是有效的编号" "$CXZY" --data "$D" show member abc
 expect "id that does not exist" 1 "没有编号为 999 的党员记录。" "$CXZY" --data "$D" set member 999 姓名=李四

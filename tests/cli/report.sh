@@ -98,5 +98,5 @@ expect "-o saves the report" 0 "已把党组织名册（1 页）保存到" \
 expect "unknown encoding" 2 "不认识的编码“latin1”" "$CXZY" --data "$D" report org --encoding latin1
 expect "a width too small" 2 "宽度应是 40 以上" "$CXZY" --data "$D" report org --width 20
 expect "a list has no period" 2 "不分周期" "$CXZY" --data "$D" report member --period 2026H2
-expect "unknown kind" 1 "没有“党费”这种记录" "$CXZY" --data "$D" report 党费
+expect "unknown kind" 1 "没有“党费”这种报表" "$CXZY" --data "$D" report 党费
 finish

@@ -121,6 +121,34 @@ fuzz_fields(const struct form *f, const struct form_field *fields,
 	}
 }
 
+/* Runs the checks and every computed field, at the top level and in
+ * each row. */
+static void
+fuzz_compute(const struct form *f, const struct record *r,
+    const struct date *today)
+{
+	const struct form_field *fl;
+	struct strlist problems;
+	struct form_ctx ctx;
+	size_t i, j, k;
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.today = *today;
+	strlist_init(&problems);
+	if (form_validate_ctx(f, r, &ctx, fuzz_lookup, (void *)f, &problems) >
+	    problems.n)
+		abort();
+	strlist_free(&problems);
+	for (i = 0; i < f->nfields; i++) {
+		fl = &f->fields[i];
+		free(form_compute(fl, f, r, NULL, &ctx));
+		for (j = 0; j < fl->nsub; j++)
+			for (k = 0; k < record_nrows(r, fl->id); k++)
+				free(form_compute(&fl->sub[j], f,
+				    record_row(r, fl->id, k), r, &ctx));
+	}
+}
+
 static void
 fuzz_use_form(const struct form *f)
 {
@@ -142,6 +170,7 @@ fuzz_use_form(const struct form *f)
 	strlist_init(&problems);
 	form_validate(f, r, NULL, NULL, &problems);
 	strlist_free(&problems);
+	fuzz_compute(f, r, &today);
 	record_free(r);
 }
 

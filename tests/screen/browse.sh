@@ -12,6 +12,7 @@ for loc in utf8 gb18030; do
 	for size in 80x24 120x40; do
 		c=${size%x*} r=${size#*x}
 		screen_start $loc "$c" "$r" --data demo
+		to_menu "$loc"
 		wait_for "$loc $size: main menu" "1  组织与党员" || continue
 		send 1
 		wait_for "$loc $size: group" "2  党员"
@@ -28,6 +29,7 @@ for loc in utf8 gb18030; do
 
 	# Search, edit, save.
 	screen_start $loc 80 24 --data demo
+	to_menu "$loc"
 	wait_for "$loc: menu" "1  组织与党员" || continue
 	send 1
 	wait_for "$loc: group" "2  党员"
@@ -66,8 +68,8 @@ for loc in utf8 gb18030; do
 	send Escape
 	wait_for "$loc: back in the group" "3  返回主菜单"
 	send Escape
-	wait_for "$loc: main menu" "3  数据维护"
-	send 3
+	wait_for "$loc: main menu" "数据维护"
+	send "$(menu_digit 数据维护)"
 	wait_for "$loc: maintenance menu" "回收站"
 	send 1
 	wait_for "$loc: the recycle bin lists it" "林𠀾"
@@ -81,6 +83,7 @@ for loc in utf8 gb18030; do
 
 	# Reopen: the change is there.
 	screen_start $loc 80 24 --data demo
+	to_menu "$loc"
 	wait_for "$loc: reopened" "1  组织与党员"
 	send 1
 	send 2

@@ -11,6 +11,7 @@ for loc in utf8 gb18030; do
 	D="$T/demo-$loc"
 	"$CXZY" demo "$D" >/dev/null || { fail "demo"; continue; }
 	screen_start $loc 80 24 --data "$D"
+	to_menu "$loc"
 	wait_for "$loc: main menu" "1  组织与党员" || continue
 	send 1
 	wait_for "$loc: group" "2  党员"

@@ -12,6 +12,7 @@ for loc in utf8 gb18030; do
 	for size in 80x24 120x40; do
 		c=${size%x*} r=${size#*x}
 		screen_start $loc "$c" "$r" --data demo
+		to_menu "$loc"
 		wait_for "$loc $size: main menu" "1  组织与党员" || continue
 		screen_is "$loc $size: main menu screen" "menu-$size"
 		send 1
@@ -21,7 +22,7 @@ for loc in utf8 gb18030; do
 		send Escape
 		wait_for "$loc $size: Esc leaves help" "3  返回主菜单"
 		send Escape
-		wait_for "$loc $size: Esc back to the main menu" "5  退出"
+		wait_for "$loc $size: Esc back to the main menu" "0  工作台"
 		tm resize-window -t s -x 60 -y 20
 		wait_for "$loc $size: a small window says so" "窗口太小"
 		wait_for "$loc $size: and tells the size" "现在 60 列、20 行"
@@ -34,21 +35,27 @@ done
 
 # '?' opens help from a list; digits beyond the menu do nothing.
 screen_start utf8 80 24 --data demo
+to_menu "utf8"
 wait_for "main menu again" "1  组织与党员"
 send '?'
 wait_for "? opens help" "本屏可用的按键"
 send Escape
+send 1
+wait_for "a submenu" "3  返回主菜单"
 send 9
 sleep 0.3
-wait_for "a digit with no item changes nothing" "1  组织与党员"
+wait_for "a digit with no item changes nothing" "3  返回主菜单"
+send Escape
 # The 退出 item quits too.
-send 5
+wait_for "the main menu ends with 退出" "退出"
+send End Enter
 wait_exit "menu item 退出 quits" 0
 
 # Too small already at start: the message, then recovery.
 screen_start utf8 70 20 --data demo
 wait_for "starting in a small window says 窗口太小" "窗口太小"
 tm resize-window -t s -x 80 -y 24
+to_menu "recovered"
 wait_for "and recovers" "1  组织与党员"
 send C-q
 wait_exit "quit" 0
@@ -58,8 +65,9 @@ ls -d "$CXZY_BACKUP_DIR"/unit-*/20261127-100000 >/dev/null 2>&1 &&
     pass "a clean exit made a backup" || fail "a clean exit made a backup"
 nbackups() { ls -d "$CXZY_BACKUP_DIR"/unit-*/2026* 2>/dev/null | wc -l; }
 screen_start utf8 80 24 --data demo
-wait_for "menu for backups" "3  数据维护"
-send 3
+to_menu "utf8"
+wait_for "menu for backups" "数据维护"
+send "$(menu_digit 数据维护)"
 wait_for "数据维护 offers backups" "4  从备份恢复"
 send 3
 wait_for "立即备份 says where" "已备份到"

@@ -60,6 +60,27 @@ screen_start() {
 
 capture() { tm capture-pane -p -t s 2>/dev/null; }
 
+# menu_digit LABEL: the digit shown in front of LABEL in the menu on
+# screen (the main menu grows with the forms, so tests look it up).
+menu_digit() { capture | sed -n "s/.* \([0-9]\)  $1.*/\1/p" | head -1; }
+
+# to_menu NAME: the program starts on the 工作台; waits for it (its
+# heading on the second line) and presses Esc to reach the main menu.
+to_menu() {
+	i=0
+	while [ $i -lt "$WAIT_STEPS" ]; do
+		if capture | sed -n 2p | grep -q '^ 工作台'; then
+			send Escape
+			return 0
+		fi
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "$1: the 工作台 comes first"
+	capture | sed 's/^/# | /'
+	return 1
+}
+
 # send KEY...: tmux key names (Enter, Escape, F2, C-s, Down, BSpace ...).
 send() { tm send-keys -t s "$@"; }
 # typ TEXT: types TEXT literally (Chinese included).

@@ -1,7 +1,9 @@
 #!/bin/sh
-# The 报表 screen: choosing a 名册 and an encoding, the preview, saving
-# to reports/ (GB18030, CRLF) and printing through a print command; in
-# zh_CN.UTF-8 and zh_CN.GB18030 at 80x24.
+# The 报表 screen: choosing a printout (附件二, the members' paper forms
+# of the current period) and an encoding, the preview, saving to
+# reports/ (GB18030, CRLF) and printing through a print command; the
+# period (F9) and branch (F6) choices; in zh_CN.UTF-8 and zh_CN.GB18030
+# at 80x24.
 . "$CXZY_TESTDATA/lib.sh"
 . "$CXZY_TESTDATA/screen/lib.sh"
 
@@ -14,21 +16,24 @@ for loc in utf8 gb18030; do
 	CXZY_PRINT_COMMAND="sh $T/print.sh"
 	export CXZY_PRINT_COMMAND
 	screen_start $loc 80 24 --data demo
-	wait_for "$loc: main menu" "2  报表" || continue
-	send 2
-	wait_for "$loc: 报表 lists the rosters" "2  党员名册"
+	to_menu "$loc"
+	wait_for "$loc: main menu" "7  报表" || continue
+	send 7
+	wait_for "$loc: 报表 lists the paper forms" "2  党员公开承诺书（附件二）"
+	wait_for "$loc: with the period" "周期：2026年下半年"
 	send 2
 	wait_for "$loc: asks for the encoding" "GB18030"
 	send Enter
-	wait_for "$loc: the preview shows the title" "党员名册"
+	wait_for "$loc: the preview shows the title" "党员公开承诺书（附件二）（2026年下半年）预览"
 	wait_for "$loc: and the page" "第 1 页 共"
+	wait_for "$loc: the first member's form" "姓名：司马振华"
 	send PageDown
-	wait_gone "$loc: PgDn moves on" "填表人"
+	wait_gone "$loc: PgDn moves on" "姓名：司马振华"
 	send PageDown PageDown
 	wait_for "$loc: a form feed shows as a line" "-- 换页 --"
 	send F2
-	wait_for "$loc: F2 says where it saved" "已把党员名册保存到"
-	f=$(ls "$D"/reports/member-*.txt 2>/dev/null | head -1)
+	wait_for "$loc: F2 says where it saved" "已把党员公开承诺书（附件二）（2026年下半年）保存到"
+	f=$(ls "$D"/reports/member_pledge-2026H2-*.txt 2>/dev/null | head -1)
 	[ -n "$f" ] && pass "$loc: a file in reports/" ||
 	    fail "$loc: a file in reports/"
 	iconv -f GB18030 -t UTF-8 "$f" >"$T/report.txt" 2>/dev/null &&
@@ -43,6 +48,23 @@ for loc in utf8 gb18030; do
 	wait_for "$loc: F5 prints" "已把报表交给打印机"
 	cmp -s "$T/printed" "$f" && pass "$loc: the printed file is the saved one" ||
 	    fail "$loc: the printed file is the saved one"
+	# Back in the list: F9 chooses the period, F6 the branch.
+	send Escape
+	wait_for "$loc: back in the list" "2  党员公开承诺书（附件二）"
+	send F9
+	wait_for "$loc: F9 lists periods" "2026年上半年"
+	send Up Enter
+	wait_for "$loc: the period changes" "周期：2026年上半年"
+	send F6
+	wait_for "$loc: F6 lists branches" "财务审计处党支部"
+	typ 财务审计
+	send Enter
+	wait_for "$loc: the branch changes" "党支部：财务审计处党支部"
+	send 1
+	wait_for "$loc: encoding for 附件一" "GB18030"
+	send Enter
+	wait_for "$loc: 附件一 of that branch and period" "中共财务审计处党支部公开承诺书"
+	wait_for "$loc: of that period" "（2026年上半年）"
 	send Escape Escape C-q
 	wait_exit "$loc: quits" 0
 	unset CXZY_PRINT_COMMAND
@@ -50,9 +72,10 @@ for loc in utf8 gb18030; do
 		echo "# skip: lp is installed, cannot test a missing print command"
 	else
 		screen_start $loc 80 24 --data demo
-		wait_for "$loc: main menu again" "2  报表" || continue
-		send 2
-		wait_for "$loc: 报表 again" "2  党员名册"
+		to_menu "$loc"
+		wait_for "$loc: main menu again" "7  报表" || continue
+		send 7
+		wait_for "$loc: 报表 again" "2  党员公开承诺书（附件二）"
 		send 2
 		wait_for "$loc: encoding again" "GB18030"
 		send Enter

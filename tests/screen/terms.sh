@@ -10,6 +10,7 @@ for term in xterm-256color tmux-256color linux; do
 	for loc in utf8 gb18030; do
 		SCREEN_TERM=$term
 		screen_start $loc 80 24 --data demo
+		to_menu "$term $loc"
 		wait_for "$term $loc: main menu" "1  组织与党员" || continue
 		# tmux encodes function keys for its own terminal type, which the
 		# linux console's terminfo does not know; digits, arrows, Enter,
@@ -63,6 +64,7 @@ fi
 screen_start_as utf8 80 24 --data demo
 wait_for "read-only: the title bar says so" "demo [只读]"
 wait_for "read-only: the status line explains" "数据目录是只读的"
+to_menu "read-only"
 send 1 2
 wait_for "read-only: the list opens" "共 66 条"
 send F3

@@ -609,6 +609,204 @@ test_import_rules(const struct formset *fs)
 	store_close(dst);
 }
 
+/* A 附件一-like owner whose rows are records of their own (store task
+ * plan), at least one. */
+static const char plan_form[] =
+    "form plan\nlabel 承诺书\ntitle name\norder 10\n"
+    "field name\n  label 名称\n  type text 20\n  required\n"
+    "field items\n  label 承诺事项\n  type rows 1\n  store task plan\n"
+    "  columns what\n";
+static const char task_form[] =
+    "form task\nlabel 台账\ntitle what\norder 20\n"
+    "field plan\n  label 承诺书\n  type link plan\n  required\n"
+    "field seq\n  label 序号\n  type int 1 99\n"
+    "field what\n  label 内容\n  type text 20\n  required\n";
+
+static struct formset *
+load_plan_forms(void)
+{
+	struct formset *fs = NULL;
+	char *dir = xasprintf("%s/forms2", tmproot), *path, *err = NULL;
+	FILE *fp;
+
+	mkdir(dir, 0700);
+	path = xasprintf("%s/plan.form", dir);
+	fp = fopen(path, "w");
+	fputs(plan_form, fp);
+	fclose(fp);
+	free(path);
+	path = xasprintf("%s/task.form", dir);
+	fp = fopen(path, "w");
+	fputs(task_form, fp);
+	fclose(fp);
+	if (formset_load_dir(dir, &fs, &err) != CX_OK)
+		printf("# forms: %s\n", err);
+	free(err);
+	free(path);
+	free(dir);
+	return fs;
+}
+
+static void
+put_kind(struct store *st, const struct formset *fs, const char *kind,
+    struct record *r)
+{
+	char *err = NULL;
+
+	if (store_put(st, formset_find(fs, kind), r, &err) != CX_OK)
+		printf("# put %s: %s\n", kind, err);
+	free(err);
+	record_free(r);
+}
+
+static struct record *
+task_rec(const char *plan, const char *what, const char *seq)
+{
+	struct record *r = record_new();
+
+	record_set(r, "plan", plan);
+	if (what != NULL)
+		record_set(r, "what", what);
+	record_set(r, "seq", seq);
+	return r;
+}
+
+/* Keeps only the items of a whose kind is keep (NULL: all) and, when
+ * drop_id is not 0, drops that id of kind drop_kind. */
+static void
+archive_keep(struct archive *a, const char *keep, const char *drop_kind,
+    uint64_t drop_id)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < a->n; i++) {
+		struct archive_item *it = &a->items[i];
+
+		if ((keep != NULL && strcmp(it->kind, keep) != 0) ||
+		    (drop_id != 0 && strcmp(it->kind, drop_kind) == 0 &&
+		    it->rec->id == drop_id)) {
+			free(it->kind);
+			record_free(it->rec);
+			continue;
+		}
+		a->items[n++] = *it;
+	}
+	a->n = n;
+}
+
+static const char *
+problems_of(const struct archive_report *rep, const char *kind, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n; i++)
+		if (strcmp(rep->v[i].kind, kind) == 0 && rep->v[i].id == id)
+			return rep->v[i].problems.n > 0 ?
+			    rep->v[i].problems.v[0] : "";
+	return "(absent)";
+}
+
+/* Rows kept as records travel as records of their own kind: the owner
+ * is checked with the children present after the import. */
+static void
+test_import_stored_rows(void)
+{
+	struct formset *fs = load_plan_forms();
+	struct store *src, *dst;
+	struct archive *a;
+	struct archive_report rep;
+	struct record *r;
+	char *err = NULL;
+
+	if (fs == NULL) {
+		ok(0, "plan forms load");
+		return;
+	}
+	setenv("CXZY_NOW", NOW1, 1);
+	src = new_store(fs);
+	r = record_new();
+	record_set(r, "name", "一支部");
+	put_kind(src, fs, "plan", r);		/* plan 1 */
+	put_kind(src, fs, "task", task_rec("plan:1", "修路", "2"));
+	put_kind(src, fs, "task", task_rec("plan:1", "值班", "1"));
+	r = record_new();
+	record_set(r, "name", "二支部");
+	put_kind(src, fs, "plan", r);		/* plan 2, deleted below */
+	put_kind(src, fs, "task", task_rec("plan:2", "植树", "1"));
+	store_delete(src, formset_find(fs, "plan"), 2, NULL);
+	store_delete(src, formset_find(fs, "task"), 3, NULL);
+
+	/* Everything: added, the owner in use and the one in the bin. */
+	a = parse_export(src, fs);
+	dst = new_store(fs);
+	ok(archive_import(dst, fs, a, false, &rep, &err) == CX_OK,
+	    "import owners with stored rows");
+	is_int(rep.count[ARCHIVE_ADDED], 5, "all 5 added");
+	is_int(rep.count[ARCHIVE_REJECTED], 0, "none rejected");
+	is_str(problems_of(&rep, "plan", 1), "", "plan 1 accepted");
+	is_str(problems_of(&rep, "plan", 2), "",
+	    "plan 2 in the bin, with its row in the bin, accepted");
+	archive_report_free(&rep);
+	archive_free(a);
+
+	/* The owner alone, its rows already here: accepted. */
+	setenv("CXZY_NOW", NOW2, 1);
+	store_get(src, formset_find(fs, "plan"), 1, &r, NULL);
+	record_set(r, "name", "一支部（改）");
+	put_kind(src, fs, "plan", r);
+	a = parse_export(src, fs);
+	archive_keep(a, "plan", NULL, 0);
+	ok(archive_import(dst, fs, a, true, &rep, &err) == CX_OK,
+	    "dry run: the owner alone");
+	is_int(rep.count[ARCHIVE_UPDATED], 1, "updated: its rows are here");
+	is_int(rep.count[ARCHIVE_REJECTED], 0, "not rejected");
+	archive_report_free(&rep);
+	archive_free(a);
+
+	/* The owner alone into a store without its rows: rejected. */
+	{
+		struct store *empty = new_store(fs);
+
+		a = parse_export(src, fs);
+		archive_keep(a, "plan", NULL, 0);
+		ok(archive_import(empty, fs, a, true, &rep, &err) == CX_OK,
+		    "dry run: the owner without rows");
+		is_int(rep.count[ARCHIVE_REJECTED], 2,
+		    "rejected, the one in the bin too");
+		is_str(problems_of(&rep, "plan", 1), "承诺事项：至少需要 1 行。",
+		    "says the rows are missing");
+		archive_report_free(&rep);
+		archive_free(a);
+		store_close(empty);
+	}
+
+	/* A rejected row leaves its owner short: both rejected. */
+	{
+		struct store *s2 = new_store(fs), *empty = new_store(fs);
+
+		r = record_new();
+		record_set(r, "name", "三支部");
+		put_kind(s2, fs, "plan", r);
+		put_kind(s2, fs, "task", task_rec("plan:1", NULL, "1"));
+		a = parse_export(s2, fs);
+		ok(archive_import(empty, fs, a, true, &rep, &err) == CX_OK,
+		    "dry run: an invalid row");
+		is_int(rep.count[ARCHIVE_REJECTED], 2, "row and owner rejected");
+		is_str(problems_of(&rep, "task", 1), "内容：必须填写。",
+		    "the row's problem");
+		is_str(problems_of(&rep, "plan", 1),
+		    "承诺事项第1行“内容”：必须填写。", "the owner's problem");
+		archive_report_free(&rep);
+		archive_free(a);
+		store_close(s2);
+		store_close(empty);
+	}
+	free(err);
+	store_close(src);
+	store_close(dst);
+	formset_free(fs);
+}
+
 static void
 rm_rf(const char *path)
 {
@@ -636,6 +834,7 @@ main(void)
 	test_round_trip(fs);
 	test_errors();
 	test_import_rules(fs);
+	test_import_stored_rows();
 	formset_free(fs);
 	rm_rf(tmproot);
 	return tap_done();

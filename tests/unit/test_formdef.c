@@ -2,10 +2,14 @@
  * defaults and display. */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "formdef.h"
 #include "record.h"
@@ -83,10 +87,10 @@ static void
 test_type_names(void)
 {
 	static const char *want[] = { "文本", "长文本", "日期", "年月", "整数",
-	    "单选", "多选", "是否", "引用", "多行表格" };
+	    "单选", "多选", "是否", "引用", "多行表格", "周期", "时间", "关联" };
 	int t;
 
-	for (t = FT_TEXT; t <= FT_ROWS; t++)
+	for (t = FT_TEXT; t <= FT_LINK; t++)
 		is_str(form_type_name((enum field_type)t), want[t],
 		    "type name %d", t);
 }
@@ -238,7 +242,8 @@ test_parse_errors(void)
 	    "t.form:3: 字段“a”缺少“label”。", "field without label");
 	check_parse_err(HDR "field a\n  label A\n  type texts 5\n",
 	    "t.form:5: 未知的类型“texts”。可用的类型：text、longtext、date、"
-	    "month、int、enum、multienum、bool、ref、rows。", "bad type");
+	    "month、int、enum、multienum、bool、ref、rows、period、time、"
+	    "link。", "bad type");
 	check_parse_err(HDR "field a\n  label A\n  type int 10 5\n",
 	    "t.form:5: 整数范围有误：最小值 10 大于最大值 5。",
 	    "bad int range");
@@ -845,6 +850,1033 @@ test_formset(void)
 	formset_free(fs);
 }
 
+/* Removes dir and the files in its subdirectories (one level). */
+static void
+rm_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char *path;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		path = xasprintf("%s/%s", dir, de->d_name);
+		if (unlink(path) != 0)
+			rm_tree(path);
+		free(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+/* ------------------------------------------------------------------ */
+/* The keywords added for the annexes (docs/forms.md §13–§17)          */
+/* ------------------------------------------------------------------ */
+
+static void
+test_parse_new_errors(void)
+{
+	check_parse_err(HDR "field a\n  label A\n  type link\n",
+	    "t.form:5: 关联类型要写可关联的表单名，例如“type link "
+	    "branch_pledge member_pledge”。", "link without kinds");
+	check_parse_err(HDR "field a\n  label A\n  type link x y x\n",
+	    "t.form:5: 关联的表单“x”重复。", "link kind twice");
+	check_parse_err(HDR "field a\n  label A\n  type link X\n",
+	    "t.form:5: 表单名“X”不合规：只能用小写字母、数字和下划线，"
+	    "并以小写字母开头。", "bad link kind");
+	check_parse_err(HDR "field a\n  label A\n  type period 2\n",
+	    "t.form:5: “type period”后面不应有内容（多了“2”）。",
+	    "period with an argument");
+	check_parse_err(HDR "field a\n  label A\n  type period\n"
+	    "  default 2026H3\n",
+	    "t.form:6: 默认值有误：A：“2026H3”不是有效的周期。请写成 2026H2 或 "
+	    "2026年下半年（年份 1900 到 2099）。", "bad period default");
+	check_parse_err(HDR "field a\n  label A\n  type date\n"
+	    "  default current\n",
+	    "t.form:6: 默认值有误：A：“current”不是日期。请按 2020-12-21、"
+	    "2020.12.21、2020/12/21、20201221 或 2020年12月21日 的格式填写。",
+	    "current on a date");
+
+	/* store and columns */
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n"
+	    "  store k f\n  columns x\n",
+	    "t.form:6: 只有多行表格（type rows）才能有“store”。",
+	    "store on text");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n  columns x\n"
+	    "  field b\n    label B\n    type bool\n  end\n",
+	    "t.form:6: “columns”要和“store”一起用。", "columns without store");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n  store k f\n",
+	    "t.form:6: “store”之后要用“columns”列出表格里显示的字段。",
+	    "store without columns");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n  store k\n",
+	    "t.form:6: “store”要写表单名和关联字段名，例如“store pledge_ledger "
+	    "pledge”。", "store with one argument");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n  store k f\n"
+	    "  columns x y x\n",
+	    "t.form:7: “columns”里的字段“x”重复。", "column twice");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n  store k f\n"
+	    "  columns x f\n",
+	    "t.form:7: “columns”里不能有关联字段“f”本身。", "link as column");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n"
+	    "  field b\n    label B\n    type bool\n    store k f\n  end\n",
+	    "t.form:9: 多行表格里的字段不能设“store”。", "store in a row");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n  store k f\n"
+	    "  columns x\n  field b\n    label B\n    type bool\n  end\n",
+	    "t.form:11: 多余的“end”：前面没有未结束的多行表格（type rows）。",
+	    "stored rows take no sub-fields");
+
+	/* required_if */
+	check_parse_err(HDR "field a\n  label A\n  type date\n"
+	    "  required_if s\n",
+	    "t.form:6: “required_if”要写字段名和至少一个代码，例如"
+	    "“required_if status done”。", "required_if without codes");
+	check_parse_err(HDR "field a\n  label A\n  type date\n"
+	    "  required_if s done\n",
+	    "t.form:6: “required_if”指定的字段“s”不存在。",
+	    "required_if naming nothing");
+	check_parse_err(HDR "field a\n  label A\n  type date\n"
+	    "  required_if s gone\nfield s\n  label S\n  type enum\n"
+	    "  option done 完成\n",
+	    "t.form:6: 字段“s”没有选项代码“gone”。", "required_if bad code");
+	check_parse_err(HDR "field a\n  label A\n  type date\n"
+	    "  required_if b yes\nfield b\n  label B\n  type bool\n",
+	    "t.form:6: 字段“b”是“是否”字段，代码只能写 1（是）或 0（否）。",
+	    "required_if bool code");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n"
+	    "  required_if a x\n",
+	    "t.form:6: “required_if”不能指定字段“a”自己。", "required_if self");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n"
+	    "  required_if b 1\n  field b\n    label B\n    type bool\n  end\n",
+	    "t.form:6: 多行表格不能设“required_if”。", "required_if on rows");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n"
+	    "  annotation yes\n",
+	    "t.form:6: “annotation”后面不应有内容（多了“yes”）。",
+	    "annotation with an argument");
+
+	/* auto */
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n  auto guess\n",
+	    "t.form:6: 未知的自动取值函数“guess”。可用的函数：period_due、"
+	    "period_of、initial、from、parent、linkkind、secretary、members、"
+	    "meeting_expected。", "unknown auto function");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n"
+	    "  auto from b\n",
+	    "t.form:6: “auto from”后面要写 2 个字段名（现有 1 个）。",
+	    "auto arity");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n  auto\n",
+	    "t.form:6: “auto”后面缺少函数名。", "auto alone");
+	check_parse_err(HDR "field a\n  label A\n  type date\n"
+	    "  auto period_due p\n",
+	    "t.form:6: “auto period_due”用到的字段“p”不存在。",
+	    "auto naming nothing");
+	check_parse_err(HDR "field a\n  label A\n  type date\n"
+	    "  auto period_due p\nfield p\n  label P\n  type date\n",
+	    "t.form:6: “auto period_due”用到的字段“p”应是周期字段（现为日期）。",
+	    "auto argument type");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n"
+	    "  auto parent r x\nfield r\n  label R\n  type ref org\n",
+	    "t.form:6: “auto parent”用到的字段“r”应是关联字段（现为引用）。",
+	    "auto parent on a ref");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n"
+	    "  auto initial a\n",
+	    "t.form:6: “auto initial”不能用字段“a”自己。", "auto self");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n"
+	    "  field b\n    label B\n    type text 5\n    auto initial c\n"
+	    "  end\n",
+	    "t.form:9: 多行表格里的字段不能设“auto”。", "auto in a row");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n"
+	    "  auto initial c\n  field b\n    label B\n    type bool\n  end\n",
+	    "t.form:6: 多行表格不能设“auto”。", "auto on rows");
+
+	/* compute and format */
+	check_parse_err(HDR "field a\n  label A\n  compute 1 +\n",
+	    "t.form:5: 计算式有误：第4个字符：表达式不完整，缺少数值或字段名。",
+	    "compute syntax");
+	check_parse_err(HDR "field a\n  label A\n  compute b + 1\n",
+	    "t.form:5: 计算式有误：未知的字段“b”。", "compute unknown name");
+	check_parse_err(HDR "field a\n  label A\n  compute 1\n  required\n",
+	    "t.form:6: 计算字段（compute）不能设“required”。",
+	    "required computed");
+	check_parse_err(HDR "field a\n  label A\n  default 1\n  compute 1\n",
+	    "t.form:5: 计算字段（compute）不能设“default”。",
+	    "computed default");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n  compute 1\n"
+	    "  field b\n    label B\n    type bool\n  end\n",
+	    "t.form:6: 计算字段（compute）不能是多行表格。", "computed rows");
+	check_parse_err(HDR "field a\n  label A\n  type int 0 5\n"
+	    "  format int\n",
+	    "t.form:6: 只有计算字段（compute）才能有“format”。",
+	    "format without compute");
+	check_parse_err(HDR "field a\n  label A\n  compute 1\n  format money\n",
+	    "t.form:6: 未知的格式“money”。可用的格式：int、percent、decimal、"
+	    "flag。", "unknown format");
+	check_parse_err(HDR "field a\n  label A\n  compute 1\n  format flag\n",
+	    "t.form:6: “format flag”后面要写条件成立时显示的文字，例如"
+	    "“format flag 逾期”。", "flag without text");
+	check_parse_err(HDR "field a\n  label A\n  compute 1\n"
+	    "  format int 2\n",
+	    "t.form:6: “format int”后面不应有内容（多了“2”）。",
+	    "format with extra");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n"
+	    "  field b\n    label B\n    compute c * 2\n  end\n",
+	    "t.form:8: 计算式有误：未知的字段“c”。", "row compute unknown");
+
+	/* check and message */
+	check_parse_err(HDR "check (1\nmessage 错\nfield a\n  label A\n"
+	    "  type bool\n",
+	    "t.form:3: 检查条件有误：第3个字符：缺少右括号（与第1个字符的"
+	    "左括号配对）。", "check syntax");
+	check_parse_err(HDR "check 1 = 1\nfield a\n  label A\n  type bool\n",
+	    "t.form:3: “check”之后应紧跟“message”（条件不成立时显示的提示）。",
+	    "check without message");
+	check_parse_err(HDR "field a\n  label A\n  type bool\n"
+	    "check a = 1\n",
+	    "t.form:6: “check”之后应紧跟“message”（条件不成立时显示的提示）。",
+	    "check at the end without message");
+	check_parse_err(HDR "message 错\nfield a\n  label A\n  type bool\n",
+	    "t.form:3: “message”前面没有“check”。", "message alone");
+	check_parse_err(HDR "check a = 1\nmessage 错\nmessage 又错\n"
+	    "field a\n  label A\n  type bool\n",
+	    "t.form:5: “message”前面没有“check”。", "two messages");
+	check_parse_err(HDR "check b = 1\nmessage 错\nfield a\n  label A\n"
+	    "  type bool\n",
+	    "t.form:3: 检查条件有误：未知的字段“b”。", "check unknown name");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n"
+	    "  field b\n    label B\n    type int 0 9\n"
+	    "  check b < c\n  message 错\n  end\n",
+	    "t.form:9: 检查条件有误：未知的字段“c”。", "row check unknown name");
+	check_parse_err(HDR "check\n",
+	    "t.form:3: “check”后面缺少条件。", "empty check");
+
+	/* sign and closed */
+	check_parse_err(HDR "sign s\nfield a\n  label A\n  type bool\n",
+	    "t.form:3: “sign”指定的字段“s”不存在。", "sign naming nothing");
+	check_parse_err(HDR "sign a\nfield a\n  label A\n  type bool\n",
+	    "t.form:3: “sign”指定的字段“a”应是日期字段（现为是否）。",
+	    "sign on a bool");
+	check_parse_err(HDR "sign a\nsign a\nfield a\n  label A\n  type date\n",
+	    "t.form:4: “sign”重复（第 3 行已写过）。", "sign twice");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\nclosed a x\n",
+	    "t.form:6: “closed”指定的字段“a”应是单选字段（现为文本）。",
+	    "closed on text");
+	check_parse_err(HDR "field a\n  label A\n  type enum\n  option x\n"
+	    "closed a y\n",
+	    "t.form:7: 字段“a”没有选项代码“y”。", "closed bad code");
+	check_parse_err(HDR "closed a\nfield a\n  label A\n  type bool\n",
+	    "t.form:3: “closed”要写字段名和至少一个选项代码，例如"
+	    "“closed status done”。", "closed without codes");
+	check_parse_err(HDR "closed s done\nfield a\n  label A\n  type bool\n",
+	    "t.form:3: “closed”指定的字段“s”不存在。", "closed naming nothing");
+}
+
+static const char new_form[] =
+    "form n\n"
+    "label 新写法\n"
+    "sign signed_on\n"
+    "check has(a) or not has(b)\n"
+    "message 填了乙就要填甲。\n"
+    "field a\n  label 甲\n  type int 0 100\n"
+    "  check a <= 50\n  message 甲不能超过 50。\n"
+    "field b\n  label 乙\n  type int 0 100\n"
+    "field p\n  label 周期\n  type period\n  default current\n  index\n"
+    "field t\n  label 时间\n  type time\n"
+    "field l\n  label 来源\n  type link org member\n"
+    "field s\n  label 状态\n  type enum\n  option todo 未开始\n"
+    "  option done 已完成\n  option unmet 未兑现\n"
+    "field done_on\n  label 完成时间\n  type date\n"
+    "  required_if s done\n"
+    "field why\n  label 未兑现原因\n  type text 20\n"
+    "  required_if s unmet\n  annotation\n"
+    "field due\n  label 期限\n  type date\n  auto period_due p\n  required\n"
+    "field signed_on\n  label 签署日期\n  type date\n"
+    "field ratio\n  label 比例\n  compute a / b\n  format percent\n"
+    "field late\n  label 逾期\n  compute due < today\n  format flag 已逾期\n"
+    "field rows\n  label 表格\n  type rows\n"
+    "  check x <= a\n  message 每行的数不能超过甲。\n"
+    "  field x\n    label 数\n    type int 0 100\n"
+    "  field y\n    label 是否\n    type bool\n"
+    "  field z\n    label 说明\n    type text 20\n    required_if y 1\n"
+    "  field twice\n    label 两倍\n    compute x * 2\n    format int\n"
+    "  end\n"
+    "check not has(signed_on) or signed_on <= end(p)\n"
+    "message 签署日期不能晚于周期结束。\n"
+    "closed s done unmet\n";
+
+static void
+test_parse_new_good(void)
+{
+	const struct form_field *fl, *rows;
+	struct form *f = NULL;
+	char *err = NULL;
+
+	ok(form_parse("n.form", new_form, strlen(new_form), &f, &err) ==
+	    CX_OK, "new keywords parse");
+	is_str(err, NULL, "no message");
+	free(err);
+	if (f == NULL)
+		return;
+	is_str(f->sign_field, "signed_on", "sign");
+	is_str(f->closed_field, "s", "closed field");
+	is_int(f->nclosed, 2, "closed codes");
+	is_str(f->closed_values[1], "unmet", "closed code");
+	ok(f->settings == NULL, "no settings outside a set");
+	/* Checks at the top, in a plain field and at the end are the
+	 * form's, in file order; the rows' own check is per row. */
+	is_int(f->nchecks, 3, "form checks");
+	is_str(f->checks[0].message, "填了乙就要填甲。", "first check");
+	is_str(f->checks[1].text, "a <= 50", "check in a field");
+	is_int(f->checks[1].line, 9, "check line");
+	is_str(f->checks[2].message, "签署日期不能晚于周期结束。",
+	    "check after end");
+	ok(f->checks[0].expr != NULL, "check parsed");
+	is_int(form_field_find(f, "a")->nchecks, 0, "plain field keeps none");
+
+	fl = form_field_find(f, "p");
+	is_int(fl->type, FT_PERIOD, "period type");
+	is_str(fl->def, "current", "current default kept");
+	ok(fl->index, "period index");
+	is_int(form_field_find(f, "t")->type, FT_TIME, "time type");
+	fl = form_field_find(f, "l");
+	is_int(fl->type, FT_LINK, "link type");
+	is_int(fl->nlink_kinds, 2, "link kinds");
+	is_str(fl->link_kinds[1], "member", "link kind");
+	ok(fl->index, "links are always indexed");
+	fl = form_field_find(f, "why");
+	is_str(fl->req_if_field, "s", "required_if field");
+	is_int(fl->nreq_if, 1, "required_if codes");
+	is_str(fl->req_if_values[0], "unmet", "required_if code");
+	ok(fl->annotation, "annotation");
+	ok(!form_field_find(f, "done_on")->annotation, "no annotation");
+	fl = form_field_find(f, "due");
+	is_str(fl->auto_fn, "period_due", "auto function");
+	is_int(fl->nauto_args, 1, "auto arguments");
+	is_str(fl->auto_args[0], "p", "auto argument");
+	ok(form_field_derived(fl), "auto is derived");
+	fl = form_field_find(f, "ratio");
+	is_str(fl->compute, "a / b", "compute text");
+	ok(fl->compute_expr != NULL, "compute parsed");
+	is_int(fl->format, FMT_PERCENT, "percent");
+	is_int(fl->type, FT_TEXT, "computed fields need no type");
+	ok(form_field_derived(fl), "compute is derived");
+	ok(!form_field_derived(form_field_find(f, "a")), "typed field");
+	ok(!form_field_derived(NULL), "NULL is not derived");
+	fl = form_field_find(f, "late");
+	is_int(fl->format, FMT_FLAG, "flag");
+	is_str(fl->flag_text, "已逾期", "flag text");
+	rows = form_field_find(f, "rows");
+	is_int(rows->nchecks, 1, "row checks");
+	is_str(rows->checks[0].message, "每行的数不能超过甲。", "row message");
+	is_int(rows->nsub, 4, "row fields");
+	is_int(form_subfield_find(rows, "twice")->format, FMT_INT,
+	    "computed row field");
+	ok(rows->store_kind == NULL, "plain rows");
+	form_free(f);
+
+	/* Stored rows: "store" before or after "type", with or without
+	 * "end"; the columns are copied only by formset_load_dir. */
+	{
+		static const char *const texts[] = {
+		    HDR "field a\n  label A\n  type rows 1 3\n  store k f\n"
+		    "  columns x y\nfield b\n  label B\n  type bool\n",
+		    HDR "field a\n  label A\n  store k f\n  type rows 1 3\n"
+		    "  columns x y\n  check has(x)\n  message 要填 x。\n  end\n"
+		    "field b\n  label B\n  type bool\n",
+		};
+		size_t i;
+
+		for (i = 0; i < 2; i++) {
+			f = NULL;
+			ok(form_parse("s.form", texts[i], strlen(texts[i]), &f,
+			    &err) == CX_OK, "stored rows parse (%zu)", i);
+			is_str(err, NULL, "no message");
+			free(err);
+			err = NULL;
+			if (f == NULL)
+				continue;
+			fl = form_field_find(f, "a");
+			is_str(fl->store_kind, "k", "store kind");
+			is_str(fl->store_field, "f", "store field");
+			is_int(fl->ncolumns, 2, "columns");
+			is_str(fl->columns[1], "y", "column");
+			is_int(fl->nsub, 0, "no columns yet");
+			is_int(fl->max_rows, 3, "rows range");
+			is_int(fl->nchecks, i, "per-row checks");
+			is_int(f->nfields, 2, "next field read");
+			form_free(f);
+		}
+	}
+}
+
+static void
+test_input_new(void)
+{
+	struct form_field fl;
+	static char *kinds[] = { "branch_pledge", "member_pledge" };
+
+	memset(&fl, 0, sizeof fl);
+	fl.id = "period";
+	fl.label = "周期";
+	fl.type = FT_PERIOD;
+	check_input(&fl, "2026H2", "2026H2");
+	check_input(&fl, "2026h1", "2026H1");
+	check_input(&fl, " 2026-2 ", "2026H2");
+	check_input(&fl, "2026年上半年", "2026H1");
+	check_input(&fl, "2026年下半年", "2026H2");
+	check_input(&fl, "2026下半年", "2026H2");
+	check_input(&fl, "２０２６年下半年", "2026H2");
+	check_input(&fl, "２０２６Ｈ１", "2026H1");
+	check_input(&fl, "2026 H2", "2026H2");
+	check_input(&fl, "", "");
+	check_input(&fl, "2026H3",
+	    "ERR:周期：“2026H3”不是有效的周期。请写成 2026H2 或 2026年下半年"
+	    "（年份 1900 到 2099）。");
+	check_input(&fl, "2026-3",
+	    "ERR:周期：“2026-3”不是有效的周期。请写成 2026H2 或 2026年下半年"
+	    "（年份 1900 到 2099）。");
+	check_input(&fl, "1899H2",
+	    "ERR:周期：“1899H2”不是有效的周期。请写成 2026H2 或 2026年下半年"
+	    "（年份 1900 到 2099）。");
+	check_input(&fl, "26H2",
+	    "ERR:周期：“26H2”不是有效的周期。请写成 2026H2 或 2026年下半年"
+	    "（年份 1900 到 2099）。");
+	check_input(&fl, "2026年",
+	    "ERR:周期：“2026年”不是有效的周期。请写成 2026H2 或 2026年下半年"
+	    "（年份 1900 到 2099）。");
+	check_input(&fl, "2026H2x",
+	    "ERR:周期：“2026H2x”不是有效的周期。请写成 2026H2 或 2026年下半年"
+	    "（年份 1900 到 2099）。");
+
+	fl.id = "start";
+	fl.label = "开始时间";
+	fl.type = FT_TIME;
+	check_input(&fl, "9:30", "09:30");
+	check_input(&fl, "09:30", "09:30");
+	check_input(&fl, "９：３０", "09:30");
+	check_input(&fl, "0:00", "00:00");
+	check_input(&fl, "23:59", "23:59");
+	check_input(&fl, " 14:05　", "14:05");
+	check_input(&fl, "24:00",
+	    "ERR:开始时间：“24:00”不是有效的时间。请按 09:30 的格式填写"
+	    "（0:00 到 23:59）。");
+	check_input(&fl, "9:60",
+	    "ERR:开始时间：“9:60”不是有效的时间。请按 09:30 的格式填写"
+	    "（0:00 到 23:59）。");
+	check_input(&fl, "9:5",
+	    "ERR:开始时间：“9:5”不是有效的时间。请按 09:30 的格式填写"
+	    "（0:00 到 23:59）。");
+	check_input(&fl, "930",
+	    "ERR:开始时间：“930”不是有效的时间。请按 09:30 的格式填写"
+	    "（0:00 到 23:59）。");
+	check_input(&fl, "009:30",
+	    "ERR:开始时间：“009:30”不是有效的时间。请按 09:30 的格式填写"
+	    "（0:00 到 23:59）。");
+	check_input(&fl, "9:30am",
+	    "ERR:开始时间：“9:30am”不是有效的时间。请按 09:30 的格式填写"
+	    "（0:00 到 23:59）。");
+
+	fl.id = "pledge";
+	fl.label = "所属承诺书";
+	fl.type = FT_LINK;
+	fl.link_kinds = kinds;
+	fl.nlink_kinds = 2;
+	check_input(&fl, "branch_pledge:12", "branch_pledge:12");
+	check_input(&fl, "member_pledge:007", "member_pledge:7");
+	check_input(&fl, "member_pledge：１２", "member_pledge:12");
+	check_input(&fl, "org:12",
+	    "ERR:所属承诺书：应写成“表单名:编号”，表单名可以是branch_pledge、"
+	    "member_pledge，例如“branch_pledge:1”。");
+	check_input(&fl, "12",
+	    "ERR:所属承诺书：应写成“表单名:编号”，表单名可以是branch_pledge、"
+	    "member_pledge，例如“branch_pledge:1”。");
+	check_input(&fl, "branch_pledge:0",
+	    "ERR:所属承诺书：应写成“表单名:编号”，表单名可以是branch_pledge、"
+	    "member_pledge，例如“branch_pledge:1”。");
+	check_input(&fl, "branch_pledge:",
+	    "ERR:所属承诺书：应写成“表单名:编号”，表单名可以是branch_pledge、"
+	    "member_pledge，例如“branch_pledge:1”。");
+}
+
+/* ------------------------------------------------------------------ */
+
+static char tmproot[64];
+
+static void
+write_file(const char *dir, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+
+	ok(fp != NULL, "create %s", name);
+	if (fp != NULL) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+	free(path);
+}
+
+static const char set_settings[] =
+    "form settings\nlabel 设置\norder 900\n"
+    "field min_fact\n  label 实事承诺最少条数\n  type int 0 20\n"
+    "  default 1\n"
+    "field formula\n  label 满意率口径\n  type enum\n"
+    "  option broad 三项合计\n  option strict 仅满意\n  default broad\n";
+
+static const char set_owner[] =
+    "form owner\nlabel 承诺书\ntitle name\norder 10\n"
+    "check count(items, kind, \"fact\") >= setting(\"min_fact\")\n"
+    "message 实事承诺太少。\n"
+    "sign signed_on\n"
+    "field name\n  label 名称\n  type text 20\n"
+    "field period\n  label 周期\n  type period\n  default current\n"
+    "  index\n"
+    "field signed_on\n  label 签署日期\n  type date\n"
+    "field items\n  label 承诺事项\n  type rows 1\n"
+    "  store child owner_ref\n"
+    "  columns kind content due_date overdue\n"
+    "  check has(content) or kind = \"service\"\n"
+    "  message 实事承诺要写内容。\n"
+    "  end\n"
+    "field total\n  label 事项数\n  compute count(items)\n  format int\n";
+
+static const char set_child[] =
+    "form child\nlabel 台账\ntitle content\norder 20\n"
+    "closed status done\n"
+    "field owner_ref\n  label 所属承诺书\n  type link owner other\n"
+    "  required\n"
+    "field period\n  label 周期\n  type period\n"
+    "  auto parent owner_ref period\n  required\n"
+    "field kind\n  label 类别\n  type enum\n  option service 服务承诺\n"
+    "  option fact 实事承诺\n  required\n"
+    "field content\n  label 内容\n  type text 50\n"
+    "field due_date\n  label 完成时限\n  type date\n"
+    "field status\n  label 状态\n  type enum\n  option todo 未开始\n"
+    "  option done 已完成\n  default todo\n"
+    "field completed_on\n  label 完成时间\n  type date\n"
+    "  required_if status done\n"
+    "field overdue\n  label 逾期\n"
+    "  compute has(due_date) and due_date < today and status != \"done\"\n"
+    "  format flag 逾期\n"
+    "field remarks\n  label 备注\n  type text 50\n  annotation\n";
+
+static const char set_other[] =
+    "form other\nlabel 其他\ntitle x\norder 30\n"
+    "field x\n  label 甲\n  type text 5\n";
+
+/* Writes the four good files, with one of them replaced by text (NULL:
+ * none), into a fresh directory; returns the directory. */
+static char *
+make_set(const char *name, const char *text)
+{
+	static int seq;
+	char *dir = xasprintf("%s/set%d", tmproot, ++seq);
+
+	if (mkdir(dir, 0700) != 0)
+		ok(0, "mkdir %s", dir);
+	write_file(dir, "settings.form", strcmp(name, "settings.form") == 0 ?
+	    text : set_settings);
+	write_file(dir, "owner.form", strcmp(name, "owner.form") == 0 ?
+	    text : set_owner);
+	write_file(dir, "child.form", strcmp(name, "child.form") == 0 ?
+	    text : set_child);
+	write_file(dir, "other.form", strcmp(name, "other.form") == 0 ?
+	    text : set_other);
+	return dir;
+}
+
+/* Loads the set with one file replaced; "%s" in want is the dir. */
+static void
+check_bad_set(const char *name, const char *text, const char *want_fmt,
+    const char *what)
+{
+	struct formset *fs = NULL;
+	char *dir = make_set(name, text), *err = NULL, *want;
+
+	want = xasprintf(want_fmt, dir);
+	ok(formset_load_dir(dir, &fs, &err) == CX_ERR && fs == NULL,
+	    "%s fails", what);
+	is_str(err, want, "%s", what);
+	free(err);
+	free(want);
+	free(dir);
+}
+
+static char *
+replace(const char *s, const char *from, const char *to)
+{
+	const char *p = strstr(s, from);
+
+	if (p == NULL)
+		return xstrdup(s);
+	return xasprintf("%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+}
+
+static void
+test_set_errors(void)
+{
+	char *s, *t;
+
+	t = replace(set_owner, "store child owner_ref", "store nosuch x");
+	check_bad_set("owner.form", t, "%s/owner.form:19: 多行表格“items”要存放"
+	    "的表单“nosuch”不存在。", "store kind missing");
+	free(t);
+	t = replace(set_owner, "store child owner_ref", "store child nosuch");
+	check_bad_set("owner.form", t, "%s/owner.form:19: 表单“child”（台账）"
+	    "没有字段“nosuch”。", "store field missing");
+	free(t);
+	t = replace(set_owner, "store child owner_ref", "store child remarks");
+	check_bad_set("owner.form", t, "%s/owner.form:19: 表单“child”的字段"
+	    "“remarks”应是能关联到“owner”的关联（link）字段。",
+	    "store field not a link");
+	free(t);
+	s = replace(set_child, "type link owner other", "type link other");
+	t = replace(s, "auto parent owner_ref period", "auto parent owner_ref x");
+	free(s);
+	check_bad_set("child.form", t, "%s/owner.form:19: 表单“child”的字段"
+	    "“owner_ref”应是能关联到“owner”的关联（link）字段。",
+	    "store link elsewhere");
+	free(t);
+	t = replace(set_owner, "columns kind", "columns nosuch kind");
+	check_bad_set("owner.form", t, "%s/owner.form:19: 表单“child”（台账）"
+	    "没有字段“nosuch”。", "column missing");
+	free(t);
+	t = replace(set_child, "type link owner other", "type link owner gone");
+	check_bad_set("child.form", t, "%s/child.form:6: 关联的表单“gone”"
+	    "不存在。", "link kind missing");
+	free(t);
+	t = replace(set_child, "auto parent owner_ref period",
+	    "auto parent owner_ref nosuch");
+	check_bad_set("child.form", t, "%s/child.form:10: “auto parent”：可关联"
+	    "的表单（owner、other）都没有字段“nosuch”。", "auto parent field");
+	free(t);
+	t = replace(set_other, "field x\n",
+	    "field r\n  label 承诺书\n  type ref owner\n"
+	    "field y\n  label 乙\n  type text 5\n  auto from r nosuch\n"
+	    "field x\n");
+	check_bad_set("other.form", t, "%s/other.form:8: “auto from”：表单"
+	    "“owner”（承诺书）没有字段“nosuch”。", "auto from field");
+	free(t);
+	t = replace(set_owner, "setting(\"min_fact\")", "setting(\"nosuch\")");
+	check_bad_set("owner.form", t, "%s/owner.form:5: 检查条件有误：未知的"
+	    "设置“nosuch”。", "unknown setting");
+	free(t);
+	t = replace(set_owner, "has(content)", "has(nosuch)");
+	check_bad_set("owner.form", t, "%s/owner.form:24: 检查条件有误：未知的"
+	    "字段“nosuch”。", "stored row check");
+	free(t);
+}
+
+/* A fake store for links: owner 3 is named 甲承诺书, owner 13 cannot be
+ * read, anything else does not exist. */
+static int
+link_lookup(void *arg, const char *kind, uint64_t id, struct record **out,
+    char **errp)
+{
+	struct record *r;
+
+	(void)arg;
+	*out = NULL;
+	if (strcmp(kind, "owner") != 0)
+		return CX_NOTFOUND;
+	if (id == 13)
+		return err_set(errp, "数据库出错。");
+	if (id != 3)
+		return CX_NOTFOUND;
+	r = record_new();
+	r->id = id;
+	record_set(r, "name", "甲承诺书");
+	*out = r;
+	return CX_OK;
+}
+
+static const char *
+set_value(void *arg, const char *name)
+{
+	(void)arg;
+	return strcmp(name, "min_fact") == 0 ? "2" : NULL;
+}
+
+static struct record *
+child_row(struct record *owner, const char *kind, const char *content,
+    const char *due, const char *status)
+{
+	struct record *row = record_add_row(owner, "items");
+
+	record_set(row, "owner_ref", "owner:3");
+	if (kind != NULL)
+		record_set(row, "kind", kind);
+	if (content != NULL)
+		record_set(row, "content", content);
+	if (due != NULL)
+		record_set(row, "due_date", due);
+	if (status != NULL)
+		record_set(row, "status", status);
+	return row;
+}
+
+static void
+test_set_good(void)
+{
+	struct formset *fs = NULL;
+	const struct form *owner, *child, *settings;
+	const struct form_field *items, *col;
+	struct form_ctx ctx;
+	struct strlist p;
+	struct record *r, *row;
+	char *dir = make_set("", NULL), *err = NULL, *s;
+	size_t n;
+
+	ok(formset_load_dir(dir, &fs, &err) == CX_OK, "set with stored rows");
+	is_str(err, NULL, "no message");
+	free(err);
+	free(dir);
+	if (fs == NULL)
+		return;
+	owner = formset_find(fs, "owner");
+	child = formset_find(fs, "child");
+	settings = formset_find(fs, "settings");
+	ok(owner->settings == settings && child->settings == settings,
+	    "every form knows the settings");
+	items = form_field_find(owner, "items");
+	ok(items->store_form == child, "store form resolved");
+	is_int(items->nsub, 4, "columns copied");
+	col = form_subfield_find(items, "kind");
+	ok(col != NULL && col != form_field_find(child, "kind"),
+	    "a copy, not the child's own");
+	is_int(col->nopts, 2, "options copied");
+	is_str(col->opts[1].label, "实事承诺", "option label copied");
+	ok(col->required, "required copied");
+	col = form_subfield_find(items, "overdue");
+	ok(col->compute_expr != NULL && col->format == FMT_FLAG,
+	    "computed column copied");
+	ok(form_field_find(child, "owner_ref")->index, "link indexed");
+	ok(form_field_find(child, "period")->auto_fn != NULL, "auto kept");
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.today.y = 2026;
+	ctx.today.m = 9;
+	ctx.today.d = 1;
+	ctx.setting = set_value;
+
+	/* One fact without content, one service; settings ask for 2 facts. */
+	r = record_new();
+	record_set(r, "name", "甲承诺书");
+	record_set(r, "period", "2026H2");
+	row = child_row(r, "fact", NULL, "2026-08-01", "todo");
+	child_row(r, "service", NULL, "2026-12-01", NULL);
+	row = child_row(r, NULL, "走访", NULL, NULL);
+	strlist_init(&p);
+	n = form_validate_ctx(owner, r, &ctx, link_lookup, NULL, &p);
+	{
+		static const char *const want[] = {
+			"承诺事项第1行：实事承诺要写内容。",
+			"承诺事项第3行“类别”：必须填写。",
+			"实事承诺太少。",
+		};
+		check_problems(&p, want, 3, "stored rows");
+		is_int(n, 3, "count");
+	}
+	strlist_free(&p);
+
+	/* The computed column sees the whole child record and today. */
+	s = form_compute(form_subfield_find(items, "overdue"), owner,
+	    record_row(r, "items", 0), r, &ctx);
+	is_str(s, "逾期", "overdue row");
+	free(s);
+	s = form_compute(form_subfield_find(items, "overdue"), owner,
+	    record_row(r, "items", 1), r, &ctx);
+	is_str(s, "", "not yet due");
+	free(s);
+	s = form_compute(form_field_find(owner, "total"), owner, r, NULL,
+	    &ctx);
+	is_str(s, "3", "count of stored rows");
+	free(s);
+	/* The child's own field on the child record. */
+	s = form_compute(form_field_find(child, "overdue"), child,
+	    record_row(r, "items", 0), NULL, &ctx);
+	is_str(s, "逾期", "overdue on the child");
+	free(s);
+	record_set(record_row(r, "items", 0), "status", "done");
+	s = form_compute(form_field_find(child, "overdue"), child,
+	    record_row(r, "items", 0), NULL, &ctx);
+	is_str(s, "", "done is never overdue");
+	free(s);
+
+	/* Default settings: one fact is enough. */
+	ctx.setting = NULL;
+	record_set(record_row(r, "items", 0), "content", "修路");
+	record_set(record_row(r, "items", 2), "kind", "service");
+	n = form_validate_ctx(owner, r, &ctx, link_lookup, NULL, &p);
+	is_int(n, 0, "good with default settings");
+	strlist_free(&p);
+
+	/* The child alone: required_if, auto never required. */
+	row = record_copy(record_row(r, "items", 0));
+	n = form_validate_ctx(child, row, &ctx, link_lookup, NULL, &p);
+	{
+		static const char *const want[] = {
+			"完成时间：状态为“已完成”时必须填写。",
+		};
+		check_problems(&p, want, 1, "required_if");
+		is_int(n, 1, "one problem");
+	}
+	strlist_free(&p);
+	record_set(row, "completed_on", "2026-08-30");
+	record_set(row, "overdue", "stored but never checked");
+	n = form_validate(child, row, link_lookup, NULL, &p);
+	is_int(n, 0, "completed");
+	strlist_free(&p);
+	record_free(row);
+
+	/* Display of links and periods. */
+	col = form_field_find(child, "owner_ref");
+	s = form_value_display(fs, col, "owner:3", link_lookup, NULL);
+	is_str(s, "承诺书：甲承诺书", "link display");
+	free(s);
+	s = form_value_display(fs, col, "owner:4", link_lookup, NULL);
+	is_str(s, "承诺书：（编号4，已不存在）", "link to nothing");
+	free(s);
+	s = form_value_display(fs, col, "owner:13", link_lookup, NULL);
+	is_str(s, "承诺书：（编号13，无法读取）", "unreadable link");
+	free(s);
+	s = form_value_display(fs, col, "other:5", link_lookup, NULL);
+	is_str(s, "其他：（编号5，已不存在）", "other kind");
+	free(s);
+	s = form_value_display(fs, col, "owner:3", NULL, NULL);
+	is_str(s, "承诺书：（编号3）", "link without lookup");
+	free(s);
+	s = form_value_display(NULL, col, "owner:3", NULL, NULL);
+	is_str(s, "owner：（编号3）", "link without a set");
+	free(s);
+	s = form_value_display(fs, col, "garbage", link_lookup, NULL);
+	is_str(s, "garbage", "not a link");
+	free(s);
+	s = form_value_display(fs, form_field_find(owner, "period"), "2026H2",
+	    NULL, NULL);
+	is_str(s, "2026年下半年", "period display");
+	free(s);
+	s = form_value_display(fs, form_field_find(owner, "period"), "2025H1",
+	    NULL, NULL);
+	is_str(s, "2025年上半年", "first half");
+	free(s);
+
+	record_free(r);
+	formset_free(fs);
+}
+
+static void
+test_validate_new(void)
+{
+	struct form *f = NULL;
+	struct form_ctx ctx;
+	struct strlist p;
+	struct record *r, *row;
+	char *err = NULL;
+	size_t n;
+
+	ok(form_parse("n.form", new_form, strlen(new_form), &f, &err) ==
+	    CX_OK, "parses");
+	free(err);
+	if (f == NULL)
+		return;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.today.y = 2026;
+	ctx.today.m = 11;
+	ctx.today.d = 27;
+
+	r = record_new();
+	record_set(r, "a", "60");
+	record_set(r, "s", "unmet");
+	record_set(r, "p", "2026H1");
+	record_set(r, "t", "9:30");
+	record_set(r, "signed_on", "2026-07-01");
+	row = record_add_row(r, "rows");
+	record_set(row, "x", "70");
+	record_set(row, "y", "1");
+	row = record_add_row(r, "rows");
+	record_set(row, "x", "10");
+	record_set(row, "twice", "999");
+	strlist_init(&p);
+	n = form_validate_ctx(f, r, &ctx, NULL, NULL, &p);
+	{
+		static const char *const want[] = {
+			"时间：“9:30”不是规范的存储格式（应为“09:30”）。",
+			"未兑现原因：状态为“未兑现”时必须填写。",
+			"表格第1行“说明”：是否为“是”时必须填写。",
+			"表格第1行：每行的数不能超过甲。",
+			"甲不能超过 50。",
+			"签署日期不能晚于周期结束。",
+		};
+		check_problems(&p, want, 6, "new rules");
+		is_int(n, 6, "count");
+	}
+	strlist_free(&p);
+
+	/* Unknown passes: with a and p empty, neither the row check nor
+	 * the period check can say false. */
+	record_remove(r, "a");
+	record_remove(r, "p");
+	record_set(r, "t", "09:30");
+	record_set(r, "why", "天气原因");
+	record_set(record_row(r, "rows", 0), "z", "说明");
+	n = form_validate_ctx(f, r, &ctx, NULL, NULL, &p);
+	is_int(n, 0, "unknown values pass: %s", p.n > 0 ? p.v[0] : "");
+	strlist_free(&p);
+	/* Without a context only the fields are checked. */
+	record_set(r, "a", "90");
+	n = form_validate_ctx(f, r, NULL, NULL, NULL, &p);
+	is_int(n, 0, "no checks without a context");
+	strlist_free(&p);
+	n = form_validate(f, r, NULL, NULL, &p);
+	is_int(n, 1, "form_validate runs the checks");
+	is_str(p.n > 0 ? p.v[0] : NULL, "甲不能超过 50。", "check message");
+	strlist_free(&p);
+	/* b filled, a empty: the first check is false. */
+	record_remove(r, "a");
+	record_set(r, "b", "5");
+	n = form_validate_ctx(f, r, &ctx, NULL, NULL, &p);
+	is_int(n, 1, "has()");
+	is_str(p.n > 0 ? p.v[0] : NULL, "填了乙就要填甲。", "has() message");
+	strlist_free(&p);
+	record_free(r);
+
+	/* Defaults: period "current" is the period of the given day. */
+	r = record_new();
+	{
+		struct date d = { 2024, 6, 30 };
+
+		form_apply_defaults(f, r, &d);
+		is_str(record_get(r, "p"), "2024H1", "current period, H1");
+		record_set(r, "p", "");
+		d.m = 7;
+		d.d = 1;
+		form_apply_defaults(f, r, &d);
+		is_str(record_get(r, "p"), "2024H2", "current period, H2");
+		record_set(r, "p", "2020H1");
+		form_apply_defaults(f, r, &d);
+		is_str(record_get(r, "p"), "2020H1", "value kept");
+	}
+	record_free(r);
+	form_free(f);
+}
+
+static const char compute_form[] =
+    "form c\nlabel 计算\n"
+    "field a\n  label 甲\n  type int -100 100\n"
+    "field b\n  label 乙\n  type int -100 100\n"
+    "field d\n  label 日\n  type date\n"
+    "field pct\n  label 百分比\n  compute a / b\n  format percent\n"
+    "field dec\n  label 小数\n  compute a / b\n  format decimal\n"
+    "field whole\n  label 整数\n  compute a / b\n  format int\n"
+    "field plain\n  label 原样\n  compute a / b\n"
+    "field sum\n  label 和\n  compute a + b\n"
+    "field flag\n  label 标记\n  compute a > b\n  format flag 偏高\n"
+    "field yes\n  label 是否偏高\n  compute a > b\n"
+    "field next\n  label 次日\n  compute d + 1\n"
+    "field lvl\n  label 等次\n  type enum\n  option good 好\n"
+    "  option bad 差\n  compute if(a > b, \"good\", \"bad\")\n"
+    "field word\n  label 文字\n  compute if(a > b, \"高\", \"低\")\n"
+    "field rows\n  label 表\n  type rows\n"
+    "  field n\n    label 数\n    type int 0 100\n"
+    "  field share\n    label 占比\n    compute n / sum(rows, n)\n"
+    "    format percent\n"
+    "  end\n";
+
+static void
+check_compute(const struct form *f, const struct record *r,
+    const char *id, const char *want)
+{
+	struct form_ctx ctx;
+	char *got;
+
+	memset(&ctx, 0, sizeof ctx);
+	got = form_compute(form_field_find(f, id), f, r, NULL, &ctx);
+	is_str(got, want, "compute %s", id);
+	free(got);
+}
+
+static void
+test_compute(void)
+{
+	struct form *f = NULL;
+	struct record *r;
+	struct form_ctx ctx;
+	char *err = NULL, *s;
+
+	ok(form_parse("c.form", compute_form, strlen(compute_form), &f,
+	    &err) == CX_OK, "compute form parses");
+	is_str(err, NULL, "no message");
+	free(err);
+	if (f == NULL)
+		return;
+	r = record_new();
+	check_compute(f, r, "pct", "");
+	check_compute(f, r, "flag", "");
+	check_compute(f, r, "yes", "");
+	record_set(r, "a", "6");
+	record_set(r, "b", "7");
+	record_set(r, "d", "2026-02-28");
+	check_compute(f, r, "pct", "85.7%");
+	check_compute(f, r, "dec", "0.86");
+	check_compute(f, r, "whole", "1");
+	check_compute(f, r, "plain", "0.86");
+	check_compute(f, r, "sum", "13");
+	check_compute(f, r, "flag", "");
+	check_compute(f, r, "yes", "否");
+	check_compute(f, r, "next", "2026-03-01");
+	check_compute(f, r, "lvl", "差");
+	check_compute(f, r, "word", "低");
+	record_set(r, "a", "8");
+	check_compute(f, r, "flag", "偏高");
+	check_compute(f, r, "yes", "是");
+	check_compute(f, r, "lvl", "好");
+	check_compute(f, r, "word", "高");
+	check_compute(f, r, "pct", "114.3%");
+	record_set(r, "a", "-1");
+	record_set(r, "b", "100");
+	check_compute(f, r, "whole", "0");
+	check_compute(f, r, "dec", "-0.01");
+	check_compute(f, r, "pct", "-1.0%");
+	record_set(r, "b", "0");
+	check_compute(f, r, "pct", "");
+	check_compute(f, r, "sum", "-1");
+
+	/* A computed row field: the row, with the record as parent. */
+	record_set(record_add_row(r, "rows"), "n", "1");
+	record_set(record_add_row(r, "rows"), "n", "3");
+	memset(&ctx, 0, sizeof ctx);
+	s = form_compute(form_subfield_find(form_field_find(f, "rows"),
+	    "share"), f, record_row(r, "rows", 1), r, &ctx);
+	is_str(s, "75.0%", "row computed with its record");
+	free(s);
+	s = form_compute(form_field_find(f, "a"), f, r, NULL, &ctx);
+	is_str(s, "", "not a computed field");
+	free(s);
+	s = form_compute(NULL, f, r, NULL, &ctx);
+	is_str(s, "", "no field");
+	free(s);
+	record_free(r);
+	form_free(f);
+}
+
+static void
+test_annex_features(void)
+{
+	snprintf(tmproot, sizeof tmproot, "/tmp/cxzy-formdef.XXXXXX");
+	if (mkdtemp(tmproot) == NULL) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	test_parse_new_errors();
+	test_parse_new_good();
+	test_input_new();
+	test_set_errors();
+	test_set_good();
+	test_validate_new();
+	test_compute();
+	rm_tree(tmproot);
+}
+
 /* The forms the program ships must load. */
 static void
 test_shipped_forms(void)
@@ -876,6 +1908,7 @@ main(void)
 	test_formset_errors();
 	test_formset();
 	test_validate_alone();
+	test_annex_features();
 	test_shipped_forms();
 	return tap_done();
 }

@@ -1,7 +1,9 @@
 /* test_report.c: printed report layout, pagination and encodings. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -588,6 +590,436 @@ test_random(size_t width, enum report_border border)
 	report_free(r);
 }
 
+/*
+ * Streaming: rows from a source, bytes to a sink.
+ */
+
+/* Rows kept in memory, handed out by a report_source; counts its calls
+ * and can be told to fail or to change between passes. */
+struct rows {
+	char	**cell;		/* nrows * ncols */
+	size_t	  nrows;
+	size_t	  ncols;
+	size_t	  next;
+	size_t	  rewinds;
+	size_t	  fail_at;	/* fail on this row (1-based), 0 never */
+	size_t	  grow_after;	/* after this many rewinds, one more row */
+};
+
+static int
+rows_rewind(void *arg, char **errp)
+{
+	struct rows *R = arg;
+
+	(void)errp;
+	R->next = 0;
+	R->rewinds++;
+	return CX_OK;
+}
+
+static int
+rows_next(void *arg, const char **cells, char **errp)
+{
+	struct rows *R = arg;
+	size_t n = R->nrows, j;
+
+	if (R->grow_after > 0 && R->rewinds > R->grow_after)
+		n++;
+	if (R->next >= n)
+		return CX_NOTFOUND;
+	if (R->fail_at > 0 && R->next + 1 == R->fail_at)
+		return err_set(errp, "数据库读取失败（测试）。");
+	for (j = 0; j < R->ncols; j++)
+		cells[j] = R->cell[(R->next % R->nrows) * R->ncols + j];
+	R->next++;
+	return CX_OK;
+}
+
+static void
+rows_free(struct rows *R)
+{
+	size_t i;
+
+	for (i = 0; i < R->nrows * R->ncols; i++)
+		free(R->cell[i]);
+	free(R->cell);
+}
+
+struct sink {
+	struct buf	out;
+	size_t		calls;
+	size_t		biggest;
+	bool		fail;
+};
+
+static int
+sink_fn(void *arg, const char *p, size_t n, char **errp)
+{
+	struct sink *k = arg;
+
+	k->calls++;
+	if (n > k->biggest)
+		k->biggest = n;
+	if (k->fail)
+		return err_set(errp, "磁盘已满（测试）。");
+	buf_add(&k->out, p, n);
+	return CX_OK;
+}
+
+/* Cells for the comparisons: long Hanzi runs with the punctuation of the
+ * fast path, mixed text for text_wrap(), numbers, spaces, newlines. */
+static void
+stream_cell(struct buf *b, size_t col)
+{
+	static const char *hanzi[] = {
+		"组织", "党员", "开展", "学习", "教育", "整改", "落实", "服务",
+		"群众", "，", "。", "、", "；", "！", "？", "：", "龥", "丂",
+		"（", "）", "（一）"
+	};
+	size_t n, i;
+
+	buf_reset(b);
+	buf_addstr(b, "");
+	switch (col % 4) {
+	case 0:
+		buf_addf(b, "%u", rng() % 100000);
+		break;
+	case 1:
+		n = rng() % 30;
+		for (i = 0; i < n; i++)
+			buf_addstr(b, hanzi[rng() % (sizeof hanzi /
+			    sizeof hanzi[0])]);
+		if (rng() % 5 == 0)
+			buf_addstr(b, "   ");
+		break;
+	case 2:
+		random_cell(b);
+		break;
+	default:
+		random_cell(b);
+		if (rng() % 3 == 0)
+			buf_addstr(b, "\t（第一批）\r整改");
+		break;
+	}
+}
+
+/* The same random table rendered in memory by report_render() and
+ * streamed from a source by report_write(): byte for byte the same. */
+static void
+test_stream_same(void)
+{
+	static const struct report_col cols[] = {
+		{ "序号", 5, TEXT_RIGHT },
+		{ "具体承诺事项", 31, TEXT_LEFT },
+		{ "说明", 14, TEXT_CENTER },
+		{ "金额", 9, TEXT_RIGHT },
+		{ "完成情况", 12, TEXT_CENTER },
+		{ "备注", 20, TEXT_LEFT }
+	};
+	static const size_t widths[] = { 80, 136, 97 };
+	struct report_opts o;
+	struct report *r1, *r2, *r3;
+	struct rows R;
+	struct report_source src = { rows_rewind, rows_next, &R };
+	struct sink k;
+	struct buf cell, plain, viasrc;
+	const char *row[6];
+	char *err = NULL;
+	size_t round, i, j, same = 0, rounds = 18, pages = 0, bigrows = 0;
+	int rc1, rc2, rc3;
+
+	buf_init(&cell);
+	for (round = 0; round < rounds; round++) {
+		report_opts_init(&o);
+		o.width = widths[round % 3];
+		o.border = round % 2 ? REPORT_BORDER_BOX : REPORT_BORDER_ASCII;
+		o.eol = round / 3 % 2 ? REPORT_EOL_CRLF : REPORT_EOL_LF;
+		o.formfeed = round % 4 != 3;
+		o.encoding = round / 2 % 3 == 0 ? REPORT_GB18030 :
+		    round / 2 % 3 == 1 ? REPORT_UTF8 : REPORT_GBK;
+		o.bom = round % 5 == 1;
+		o.page_lines = 30 + rng() % 40;
+		memset(&R, 0, sizeof R);
+		R.ncols = 6;
+		R.nrows = 100 + rng() % 300;
+		R.cell = xcalloc(R.nrows * R.ncols, sizeof *R.cell);
+		r1 = report_new(&o);
+		r2 = report_new(&o);
+		r3 = report_new(&o);
+		for (j = 0; j < 3; j++) {
+			struct report *r = j == 0 ? r1 : j == 1 ? r2 : r3;
+
+			report_title(r, "承诺、践诺台账");
+			report_header(r, "填报单位", "机关第一党支部");
+			report_header(r, "填报日期", "2024年6月30日");
+			report_paragraph(r, "说明：本表由程序随机生成。");
+		}
+		report_table_begin(r1, 6, cols);
+		for (i = 0; i < R.nrows; i++) {
+			for (j = 0; j < 6; j++) {
+				stream_cell(&cell, j);
+				/* No 𠀾 in GBK rounds: they must succeed. */
+				if (o.encoding == REPORT_GBK &&
+				    (strstr(cell.s, "𠀾") || strstr(cell.s,
+				    "𡘙") || strstr(cell.s, "€"))) {
+					buf_reset(&cell);
+					buf_addstr(&cell, "党");
+				}
+				R.cell[i * 6 + j] = xstrdup(cell.s);
+				row[j] = R.cell[i * 6 + j];
+			}
+			report_table_row(r1, row);
+		}
+		report_table_end(r1);
+		report_table_source(r2, 6, cols, &src);
+		report_table_source(r3, 6, cols, &src);
+		for (j = 0; j < 3; j++) {
+			struct report *r = j == 0 ? r1 : j == 1 ? r2 : r3;
+
+			if (round % 3 == 1)
+				report_page_break(r);
+			report_paragraph(r, "共计若干条。");
+			report_signature(r, "支部书记（签名）：____________");
+			report_signature(r, "        年    月    日");
+		}
+		buf_init(&plain);
+		buf_init(&viasrc);
+		memset(&k, 0, sizeof k);
+		buf_init(&k.out);
+		rc1 = report_render(r1, &plain, &err);
+		if (rc1 != CX_OK)
+			printf("# %s\n", err);
+		rc2 = report_write(r2, sink_fn, &k, &err);
+		if (rc2 != CX_OK)
+			printf("# %s\n", err);
+		rc3 = report_render(r3, &viasrc, &err);
+		if (rc1 == CX_OK && rc2 == CX_OK && rc3 == CX_OK &&
+		    plain.len == k.out.len &&
+		    memcmp(plain.s, k.out.s, plain.len) == 0 &&
+		    viasrc.len == plain.len &&
+		    memcmp(viasrc.s, plain.s, plain.len) == 0 &&
+		    report_page_count(r1) == report_page_count(r2))
+			same++;
+		else
+			printf("# round %zu differs (%zu and %zu bytes)\n",
+			    round, plain.len, k.out.len);
+		pages += report_page_count(r2);
+		bigrows += R.nrows;
+		free(err);
+		err = NULL;
+		buf_free(&plain);
+		buf_free(&viasrc);
+		buf_free(&k.out);
+		report_free(r1);
+		report_free(r2);
+		report_free(r3);
+		rows_free(&R);
+	}
+	buf_free(&cell);
+	is_int(same, rounds, "streamed and in-memory reports are the same bytes "
+	    "(%zu rounds, %zu rows, %zu pages; box, CRLF, GB18030, GBK)",
+	    rounds, bigrows, pages);
+}
+
+static struct report *
+stream_report(const struct report_opts *o, struct rows *R, size_t nrows,
+    const char *special, size_t special_row)
+{
+	struct report_source src = { rows_rewind, rows_next, R };
+	struct report *r;
+	char num[32];
+	size_t i;
+
+	memset(R, 0, sizeof *R);
+	R->ncols = 3;
+	R->nrows = nrows;
+	R->cell = xcalloc(nrows * 3, sizeof *R->cell);
+	for (i = 0; i < nrows; i++) {
+		snprintf(num, sizeof num, "%zu", i + 1);
+		R->cell[i * 3] = xstrdup(num);
+		R->cell[i * 3 + 1] = xstrdup(i + 1 == special_row ? special :
+		    "李四");
+		R->cell[i * 3 + 2] = xstrdup("1.00");
+	}
+	r = report_new(o);
+	report_title(r, "名册");
+	report_table_source(r, 3, dues_cols, &src);
+	return r;
+}
+
+static void
+test_stream_errors(void)
+{
+	struct report_opts o;
+	struct report *r, *m;
+	struct rows R, M;
+	struct sink k;
+	struct buf b;
+	char *err = NULL, *err2 = NULL;
+	FILE *fp;
+	long flen;
+	int rc;
+
+	report_opts_init(&o);
+	o.page_lines = 20;
+	o.encoding = REPORT_GBK;
+
+	/* 𠀾 on page 3, as in test_gb(): the same message, nothing
+	 * written, and a third pass to find the page. */
+	r = stream_report(&o, &R, 16, "王𠀾", 15);
+	memset(&k, 0, sizeof k);
+	ok(report_write(r, sink_fn, &k, &err) == CX_ERR,
+	    "streaming GBK refuses a character it cannot encode");
+	is_int(k.calls, 0, "and writes nothing");
+	is_int(R.rewinds, 2, "the source was read for measuring and to find "
+	    "the page");
+	m = stream_report(&o, &M, 16, "王𠀾", 15);
+	buf_init(&b);
+	ok(report_render(m, &b, &err2) == CX_ERR && err != NULL &&
+	    err2 != NULL && strcmp(err, err2) == 0 && strstr(err,
+	    "以下字符无法用 GBK 打印：𠀾（第 3 页）") != NULL,
+	    "the message is report_render()'s, naming 𠀾 and page 3");
+	if (err != NULL)
+		printf("# %s\n", err);
+	free(err);
+	free(err2);
+	err = err2 = NULL;
+	buf_free(&b);
+	report_free(r);
+	report_free(m);
+	rows_free(&R);
+	rows_free(&M);
+
+	/* Two passes when all is well. */
+	o.encoding = REPORT_GB18030;
+	r = stream_report(&o, &R, 40, "李四", 0);
+	memset(&k, 0, sizeof k);
+	rc = report_write(r, sink_fn, &k, &err);
+	ok(rc == CX_OK && report_page_count(r) == 7 && R.rewinds == 2,
+	    "40 rows stream in two passes over the source, 7 pages (%zu)",
+	    report_page_count(r));
+	ok(k.out.len > 0 && strstr(k.out.s, "\xb5\xda 7 \xd2\xb3 \xb9\xb2 7 "
+	    "\xd2\xb3") != NULL, "in GB18030, with 第 7 页 共 7 页");
+	buf_free(&k.out);
+
+	/* The sink's error stops the report. */
+	memset(&k, 0, sizeof k);
+	k.fail = true;
+	ok(report_write(r, sink_fn, &k, &err) == CX_ERR && err != NULL &&
+	    strstr(err, "磁盘已满") != NULL, "a sink error is passed on");
+	free(err);
+	err = NULL;
+
+	/* A source error in the first pass: nothing written. */
+	memset(&k, 0, sizeof k);
+	R.fail_at = 30;
+	R.rewinds = 0;
+	ok(report_write(r, sink_fn, &k, &err) == CX_ERR && k.calls == 0 &&
+	    err != NULL && strstr(err, "数据库读取失败") != NULL,
+	    "a source error fails before anything is written");
+	free(err);
+	err = NULL;
+	R.fail_at = 0;
+
+	/* Rows that change between the passes are noticed. */
+	memset(&k, 0, sizeof k);
+	R.rewinds = 0;
+	R.grow_after = 1;
+	ok(report_write(r, sink_fn, &k, &err) == CX_ERR && err != NULL &&
+	    strstr(err, "发生了变化") != NULL,
+	    "a source that changes between passes fails");
+	free(err);
+	err = NULL;
+	buf_free(&k.out);
+	R.grow_after = 0;
+
+	/* To a stdio stream. */
+	fp = tmpfile();
+	ok(fp != NULL && report_write_file(r, fp, &err) == CX_OK,
+	    "report_write_file");
+	buf_init(&b);
+	ok(report_render(r, &b, &err) == CX_OK, "report_render of a source");
+	flen = fp != NULL ? ftell(fp) : -1;
+	if (fp != NULL && flen == (long)b.len) {
+		char *got = xmalloc(b.len + 1);
+
+		rewind(fp);
+		ok(fread(got, 1, b.len, fp) == b.len &&
+		    memcmp(got, b.s, b.len) == 0,
+		    "the file holds report_render()'s bytes");
+		free(got);
+	} else
+		ok(0, "the file holds report_render()'s bytes (%ld, %zu)",
+		    flen, b.len);
+	if (fp != NULL)
+		fclose(fp);
+	buf_free(&b);
+	report_free(r);
+	rows_free(&R);
+
+	/* Invalid UTF-8 in a cell. */
+	r = stream_report(&o, &R, 10, "坏\xff", 7);
+	memset(&k, 0, sizeof k);
+	ok(report_write(r, sink_fn, &k, &err) == CX_ERR && k.calls == 0 &&
+	    err != NULL && strstr(err, "表格第 7 行") != NULL,
+	    "invalid UTF-8 in a source cell names its row, nothing written");
+	free(err);
+	err = NULL;
+	report_free(r);
+	rows_free(&R);
+
+	/* Many pages go out in pieces of about 64 KiB. */
+	o.page_lines = 66;
+	r = stream_report(&o, &R, 5000, "李四", 0);
+	memset(&k, 0, sizeof k);
+	rc = report_write(r, sink_fn, &k, &err);
+	ok(rc == CX_OK && k.calls > 1 && k.biggest < 65536 + 16384,
+	    "5000 rows: %zu bytes in %zu pieces, the biggest %zu",
+	    k.out.len, k.calls, k.biggest);
+	buf_free(&k.out);
+	report_free(r);
+	rows_free(&R);
+
+	/* No table at all, in GB18030 and with a UTF-8 BOM. */
+	for (rc = 0; rc < 2; rc++) {
+		struct buf plain;
+		char *e1 = NULL, *e2 = NULL;
+
+		report_opts_init(&o);
+		o.encoding = rc == 0 ? REPORT_GB18030 : REPORT_UTF8;
+		o.bom = true;
+		o.formfeed = false;
+		r = report_new(&o);
+		report_title(r, "说明");
+		report_paragraph(r, "本周期无承诺事项。𠀾");
+		buf_init(&plain);
+		memset(&k, 0, sizeof k);
+		ok(report_render(r, &plain, &e1) == CX_OK &&
+		    report_write(r, sink_fn, &k, &e2) == CX_OK &&
+		    plain.len == k.out.len &&
+		    memcmp(plain.s, k.out.s, plain.len) == 0,
+		    "a report without a table streams the same bytes (%s)",
+		    rc == 0 ? "GB18030" : "UTF-8 with BOM");
+		free(e1);
+		free(e2);
+		buf_free(&plain);
+		buf_free(&k.out);
+		report_free(r);
+	}
+	report_opts_init(&o);
+	o.encoding = REPORT_GB18030;
+
+	/* A source table without rows is its header. */
+	r = stream_report(&o, &R, 0, "", 0);
+	memset(&k, 0, sizeof k);
+	ok(report_write(r, sink_fn, &k, &err) == CX_OK &&
+	    strstr(k.out.s, "\xd0\xf2\xba\xc5") != NULL &&
+	    report_page_count(r) == 1, "a source without rows: the header");
+	buf_free(&k.out);
+	report_free(r);
+	rows_free(&R);
+}
+
 static void
 test_edges(void)
 {
@@ -729,5 +1161,7 @@ main(void)
 	test_random(136, REPORT_BORDER_ASCII);
 	test_random(136, REPORT_BORDER_BOX);
 	test_edges();
+	test_stream_same();
+	test_stream_errors();
 	return tap_done();
 }

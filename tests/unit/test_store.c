@@ -1,5 +1,6 @@
 /* test_store.c: the LMDB store, its marker file, indexes, recycle bin,
- * map growth, damage detection and read-only use. */
+ * map growth, damage detection and read-only use; store_apply and
+ * history. */
 #include "config.h"
 
 #include <sys/stat.h>
@@ -2158,6 +2159,615 @@ out:
 	free(dir);
 }
 
+/* ------------------------------------------------------------------ */
+/* store_apply and history                                             */
+/* ------------------------------------------------------------------ */
+
+static struct form_field task_fields[3];
+static struct form task_form;
+static struct form *forms4[3];
+static struct formset fs4;
+static char *task_link_kinds[] = { "org", "member" };
+
+static void
+setup_task_form(void)
+{
+	field(&task_fields[0], "owner", "所属", FT_LINK, false, false);
+	task_fields[0].link_kinds = task_link_kinds;
+	task_fields[0].nlink_kinds = 2;
+	field(&task_fields[1], "title", "事项", FT_TEXT, false, false);
+	field(&task_fields[2], "code", "代码", FT_TEXT, false, true);
+	task_form.kind = "task";
+	task_form.label = "事项";
+	task_form.version = 3;
+	task_form.title = "title";
+	task_form.fields = task_fields;
+	task_form.nfields = 3;
+	forms4[0] = &org_form;
+	forms4[1] = &member_form;
+	forms4[2] = &task_form;
+	fs4.forms = forms4;
+	fs4.n = 3;
+}
+
+static struct record *
+task(const char *title, const char *code)
+{
+	struct record *r = record_new();
+
+	record_set(r, "title", title);
+	if (code != NULL)
+		record_set(r, "code", code);
+	return r;
+}
+
+static struct record *
+org(const char *name)
+{
+	struct record *r = record_new();
+
+	record_set(r, "name", name);
+	record_set(r, "type", "branch");
+	return r;
+}
+
+static struct store_op
+op_put(const struct form *f, struct record *rec)
+{
+	struct store_op op;
+
+	memset(&op, 0, sizeof op);
+	op.op = STORE_OP_PUT;
+	op.f = f;
+	op.rec = rec;
+	return op;
+}
+
+static struct store_op
+op_put_link(const struct form *f, struct record *rec, const char *field,
+    size_t parent)
+{
+	struct store_op op = op_put(f, rec);
+
+	op.link_field = field;
+	op.link_op = parent;
+	return op;
+}
+
+static struct store_op
+op_del(const struct form *f, uint64_t id)
+{
+	struct store_op op;
+
+	memset(&op, 0, sizeof op);
+	op.op = STORE_OP_DELETE;
+	op.f = f;
+	op.id = id;
+	return op;
+}
+
+static struct store_op
+op_hist(const struct form *f, struct record *rec)
+{
+	struct store_op op;
+
+	memset(&op, 0, sizeof op);
+	op.op = STORE_OP_HISTORY;
+	op.f = f;
+	op.rec = rec;
+	return op;
+}
+
+/* "1:甲@T1,2:乙@T2": version, field and _modified of each old version. */
+struct histcol {
+	const char	*field;
+	size_t		 stop_after;
+	size_t		 n;
+	struct buf	 b;
+	uint64_t	 id;
+};
+
+static int
+hist_fn(void *arg, unsigned version, const struct record *rec)
+{
+	struct histcol *h = arg;
+	const char *v = record_get(rec, h->field);
+	const char *m = record_get(rec, "_modified");
+
+	if (h->n > 0)
+		buf_addc(&h->b, ',');
+	buf_addf(&h->b, "%u:%s@%s", version, v ? v : "", m ? m : "");
+	h->id = rec->id;
+	h->n++;
+	return h->stop_after != 0 && h->n >= h->stop_after;
+}
+
+static char *
+hist_text(struct store *st, const struct form *f, uint64_t id,
+    const char *field, size_t stop_after)
+{
+	struct histcol h;
+	char *err = NULL;
+
+	memset(&h, 0, sizeof h);
+	h.field = field;
+	h.stop_after = stop_after;
+	buf_init(&h.b);
+	buf_add(&h.b, "", 0);
+	if (store_history(st, f, id, hist_fn, &h, &err) != CX_OK) {
+		char *s = xasprintf("error: %s", err);
+
+		free(err);
+		buf_free(&h.b);
+		return s;
+	}
+	if (h.n > 0 && h.id != id) {
+		buf_free(&h.b);
+		return xstrdup("wrong id");
+	}
+	return buf_take(&h.b);
+}
+
+static char *
+meta_text(struct store *st, const char *key)
+{
+	char *v = NULL;
+
+	if (store_meta_get(st, key, &v, NULL) != CX_OK)
+		return xstrdup("-");
+	return v;
+}
+
+static void
+test_apply(void)
+{
+	char *dir = path_in("apply"), *err = NULL, *mdb;
+	struct store *st = NULL;
+	struct record *o1, *m1, *t1, *t2, *o2, *t3, *o3, *got = NULL, *old;
+	struct store_op ops[8];
+	struct collect col;
+
+	setenv("CXZY_NOW", NOW1, 1);
+	if (store_open(dir, &fs4, STORE_CREATE, NULL, &st, &err) != CX_OK) {
+		ok(0, "open for apply test: %s", err);
+		goto out;
+	}
+	is_int(store_apply(st, ops, 0, &err), CX_OK, "nothing to apply");
+
+	/* New records of three kinds, children linked to new parents. */
+	o1 = org("第一党支部");
+	m1 = member("张三", "A-1", "1");
+	t1 = task("带头学习", "T-1");
+	t2 = task("结对帮扶", "T-2");
+	ops[0] = op_put(&org_form, o1);
+	ops[1] = op_put(&member_form, m1);
+	ops[2] = op_put_link(&task_form, t1, "owner", 0);
+	ops[3] = op_put_link(&task_form, t2, "owner", 1);
+	is_int(store_apply(st, ops, 4, &err), CX_OK, "apply four puts");
+	is_str(err, NULL, "no message");
+	is_int(o1->id, 1, "org got id 1");
+	is_int(m1->id, 1, "member got id 1 (own counter)");
+	is_int(t1->id, 1, "task got id 1");
+	is_int(t2->id, 2, "second task got id 2");
+	is_str(record_get(t1, "owner"), "org:1", "link to the new org");
+	is_str(record_get(t2, "owner"), "member:1", "link to the new member");
+	is_str(record_get(t2, "_created"), NOW1, "_created set");
+	is_str(record_get(t2, "_modified"), NOW1, "_modified set");
+	is_int(t2->form_version, 3, "form_version set");
+	IS_STR_FREE(find_text(st, &task_form, "owner", "org:1"), "1",
+	    "link field indexed: children found by parent");
+	IS_STR_FREE(find_text(st, &task_form, "owner", "member:1"), "2",
+	    "second child found");
+	IS_STR_FREE(find_text(st, &member_form, "branch", "1"), "1",
+	    "member's ref indexed");
+	IS_STR_FREE(meta_text(st, "seq:task"), "2", "seq:task is 2");
+	IS_STR_FREE(meta_text(st, "seq:org"), "1", "seq:org is 1");
+	is_int(store_get(st, &task_form, 1, &got, &err), CX_OK, "get task 1");
+	if (got != NULL) {
+		ok(record_equal(got, t1), "task 1 stored as given");
+		record_free(got);
+		got = NULL;
+	}
+
+	/* Update, keep the old version, delete: one transaction. */
+	setenv("CXZY_NOW", NOW2, 1);
+	store_get(st, &member_form, 1, &old, NULL);
+	record_set(m1, "name", "张三丰");
+	t3 = task("新的事项", NULL);
+	ops[0] = op_hist(&member_form, old);
+	ops[1] = op_put(&member_form, m1);
+	ops[2] = op_del(&task_form, 2);
+	ops[3] = op_put_link(&task_form, t3, "owner", 1);
+	is_int(store_apply(st, ops, 4, &err), CX_OK,
+	    "apply history, update, delete and put");
+	is_str(err, NULL, "no message");
+	is_int(t3->id, 3, "new task id 3");
+	is_str(record_get(t3, "owner"), "member:1",
+	    "link to an existing record's id");
+	is_str(record_get(m1, "_created"), NOW1, "_created kept");
+	is_str(record_get(m1, "_modified"), NOW2, "_modified updated");
+	IS_STR_FREE(find_text(st, &member_form, "name", "张三丰"), "1",
+	    "index moved with the update");
+	IS_STR_FREE(find_text(st, &member_form, "name", "张三"), "",
+	    "old index entry gone");
+	IS_STR_FREE(find_text(st, &task_form, "owner", "member:1"), "3",
+	    "deleted child out of the link index, new one in");
+	IS_STR_FREE(find_text(st, &task_form, "code", "T-2"), "",
+	    "deleted child out of the unique index");
+	memset(&col, 0, sizeof col);
+	store_trash_foreach(st, collect_fn, &col, NULL);
+	IS_STR_FREE(ids_text(col.ids, col.n), "2", "task 2 in the bin");
+	ok(col.f == &task_form, "of kind task");
+	is_str(col.deleted, NOW2, "_deleted set");
+	IS_STR_FREE(hist_text(st, &member_form, 1, "name", 0), "1:张三@" NOW1,
+	    "old version kept as version 1");
+	record_free(old);
+
+	/* A failing op undoes everything before it. */
+	o2 = org("第二党支部");
+	t3->id = 0;
+	record_remove(t3, "_created");
+	o3 = org("第一党支部");	/* unique clash with org 1 */
+	store_get(st, &member_form, 1, &old, NULL);
+	ops[0] = op_put(&org_form, o2);
+	ops[1] = op_put_link(&task_form, t3, "owner", 0);
+	ops[2] = op_hist(&member_form, old);
+	ops[3] = op_del(&task_form, 1);
+	ops[4] = op_put(&org_form, o3);
+	is_int(store_apply(st, ops, 5, &err), CX_ERR, "clash fails the apply");
+	is_str(err, "“名称”为“第一党支部”的记录已经存在（编号1）。",
+	    "store_put's unique message");
+	free(err);
+	err = NULL;
+	is_int(o2->id, 0, "no id given to the first put");
+	is_int(t3->id, 0, "nor to the child");
+	is_str(record_get(t3, "owner"), "member:1",
+	    "the child's link field has its old value back");
+	is_int(count_of(st, &org_form), 1, "no org written");
+	is_int(count_of(st, &task_form), 2, "task 1 not deleted");
+	IS_STR_FREE(find_text(st, &org_form, "name", "第二党支部"), "",
+	    "no index entry left");
+	IS_STR_FREE(find_text(st, &task_form, "owner", "org:2"), "",
+	    "no child link left");
+	IS_STR_FREE(meta_text(st, "seq:org"), "1", "seq:org unchanged");
+	IS_STR_FREE(meta_text(st, "seq:task"), "3", "seq:task unchanged");
+	IS_STR_FREE(hist_text(st, &member_form, 1, "name", 0), "1:张三@" NOW1,
+	    "no history version added");
+	memset(&col, 0, sizeof col);
+	store_trash_foreach(st, collect_fn, &col, NULL);
+	IS_STR_FREE(ids_text(col.ids, col.n), "2", "bin unchanged");
+
+	/* A record that is gone fails the apply with a message. */
+	ops[0] = op_put(&org_form, o2);
+	ops[1] = op_del(&task_form, 2);
+	is_int(store_apply(st, ops, 2, &err), CX_ERR,
+	    "deleting a record in the bin fails");
+	is_str(err, "要删除的事项记录（编号 2）已经不存在（可能已被删除），"
+	    "没有保存任何修改。", "message names it");
+	free(err);
+	err = NULL;
+	is_int(count_of(st, &org_form), 1, "and nothing was written");
+
+	/* Programming errors are refused before a transaction. */
+	ops[0] = op_put_link(&task_form, t3, "owner", 0);
+	is_int(store_apply(st, ops, 1, &err), CX_ERR, "link to itself");
+	is_str(err, "程序内部错误：第 1 项修改的上级不是它之前保存的记录。",
+	    "internal error message");
+	free(err);
+	err = NULL;
+	ops[0] = op_hist(&member_form, o2);
+	is_int(store_apply(st, ops, 1, &err), CX_ERR, "history without id");
+	is_str(err, "程序内部错误：第 1 项修改不完整。", "incomplete op");
+	free(err);
+	err = NULL;
+
+	/* store_delete keeps its own answers. */
+	is_int(store_delete(st, &task_form, 2, &err), CX_NOTFOUND,
+	    "store_delete of a record in the bin");
+	is_str(err, NULL, "no message");
+	is_int(store_delete(st, &task_form, 0, &err), CX_NOTFOUND,
+	    "store_delete of id 0");
+
+	/* The same ops succeed once the clash is gone. */
+	record_set(o3, "name", "第三党支部");
+	ops[0] = op_put(&org_form, o2);
+	ops[1] = op_put_link(&task_form, t3, "owner", 0);
+	ops[2] = op_hist(&member_form, old);
+	ops[3] = op_del(&task_form, 1);
+	ops[4] = op_put(&org_form, o3);
+	is_int(store_apply(st, ops, 5, &err), CX_OK, "retry succeeds");
+	is_int(o2->id, 2, "org 2");
+	is_int(o3->id, 3, "org 3");
+	is_int(t3->id, 4, "task 4");
+	is_str(record_get(t3, "owner"), "org:2", "linked to org 2");
+	IS_STR_FREE(hist_text(st, &member_form, 1, "name", 0),
+	    "1:张三@" NOW1 ",2:张三丰@" NOW2, "two versions, in order");
+	record_free(old);
+	IS_STR_FREE(check_text(st), "", "store_check is clean");
+
+	/* Deleting a record keeps its history; restoring finds it again. */
+	is_int(store_delete(st, &member_form, 1, &err), CX_OK,
+	    "delete member 1");
+	IS_STR_FREE(hist_text(st, &member_form, 1, "name", 0),
+	    "1:张三@" NOW1 ",2:张三丰@" NOW2, "history kept in the bin");
+	is_int(store_restore(st, &member_form, 1, &err), CX_OK, "restore");
+	IS_STR_FREE(hist_text(st, &member_form, 1, "name", 0),
+	    "1:张三@" NOW1 ",2:张三丰@" NOW2, "history after the restore");
+
+	/* Restores in an apply: all or nothing, with the other ops. */
+	{
+		size_t tasks = count_of(st, &task_form);
+		struct store_op rs[3];
+		struct record *t5 = task("恢复后新建", NULL);
+
+		memset(rs, 0, sizeof rs);
+		rs[0].op = STORE_OP_RESTORE;
+		rs[0].f = &task_form;
+		rs[0].id = 1;
+		rs[1] = rs[0];
+		rs[1].id = 99;
+		is_int(store_apply(st, rs, 2, &err), CX_ERR,
+		    "restoring a record not in the bin fails");
+		is_str(err, "要恢复的事项记录（编号 99）不在回收站中（可能已经恢复），"
+		    "没有保存任何修改。", "message names it");
+		free(err);
+		err = NULL;
+		is_int(count_of(st, &task_form), tasks, "task 1 not restored");
+		rs[1].id = 2;
+		rs[2] = op_put(&task_form, t5);
+		is_int(store_apply(st, rs, 3, &err), CX_OK,
+		    "two restores and a put");
+		is_int(count_of(st, &task_form), tasks + 3, "all three there");
+		is_int(t5->id, 5, "the new id follows the counter");
+		IS_STR_FREE(find_text(st, &task_form, "code", "T-2"), "2",
+		    "restored unique value indexed");
+		memset(&col, 0, sizeof col);
+		store_trash_foreach(st, collect_fn, &col, NULL);
+		is_int(col.n, 0, "bin empty");
+		rs[0].id = 0;
+		is_int(store_apply(st, rs, 1, &err), CX_ERR, "restore of id 0");
+		is_str(err, "程序内部错误：第 1 项修改不完整。", "incomplete op");
+		free(err);
+		err = NULL;
+		record_free(t5);
+		IS_STR_FREE(check_text(st), "", "store_check is clean");
+	}
+
+	/* Read-only stores refuse. */
+	store_close(st);
+	st = NULL;
+	if (store_open(dir, &fs4, STORE_READONLY, NULL, &st, &err) == CX_OK) {
+		ops[0] = op_put(&org_form, o2);
+		is_int(store_apply(st, ops, 1, &err), CX_ERR,
+		    "apply on a read-only store");
+		is_str(err, RO_MSG, "read-only message");
+		free(err);
+		err = NULL;
+		IS_STR_FREE(hist_text(st, &member_form, 1, "name", 1),
+		    "1:张三@" NOW1, "history reads on a read-only store");
+		store_close(st);
+		st = NULL;
+	}
+
+	/* Damage in an old version: store_history and store_check say so. */
+	store_open(dir, &fs4, 0, NULL, &st, &err);
+	if (st != NULL) {
+		store_get(st, &task_form, 4, &old, NULL);
+		record_set(old, "title", "HIST-MARKER-5b1e0d");
+		ops[0] = op_hist(&task_form, old);
+		is_int(store_apply(st, ops, 1, &err), CX_OK, "history of task 4");
+		record_free(old);
+		store_close(st);
+		st = NULL;
+	}
+	mdb = xasprintf("%s/data.mdb", dir);
+	ok(corrupt_file(mdb, "HIST-MARKER-5b1e0d") >= 1,
+	    "flipped a byte of the old version");
+	free(mdb);
+	store_open(dir, &fs4, 0, NULL, &st, &err);
+	if (st != NULL) {
+		IS_STR_FREE(hist_text(st, &task_form, 4, "title", 0),
+		    "error: 事项记录（编号 4）的第 1 个历史版本已损坏：校验和不符。"
+		    "请运行“cxzy check”查看损坏情况，并从备份恢复。",
+		    "store_history reports the damage");
+		IS_STR_FREE(check_text(st), "历史版本：事项 编号 4 第 1 版：校验和不符",
+		    "store_check reports the damage");
+		is_int(store_get(st, &task_form, 4, &got, &err), CX_OK,
+		    "the live record is intact");
+		record_free(got);
+		store_close(st);
+		st = NULL;
+	}
+
+	record_free(o1);
+	record_free(m1);
+	record_free(t1);
+	record_free(t2);
+	record_free(t3);
+	record_free(o2);
+	record_free(o3);
+out:
+	free(err);
+	free(dir);
+}
+
+/* Versions of many records side by side, in one apply and in several:
+ * numbered per record, read back oldest first. */
+static void
+test_history_order(void)
+{
+	char *dir = path_in("hist"), *err = NULL;
+	struct store *st = NULL;
+	struct store_op ops[6];
+	struct record *r[3];
+	size_t i;
+	char note[32];
+
+	if (store_open(dir, &fs4, STORE_CREATE, NULL, &st, &err) != CX_OK) {
+		ok(0, "open for history test: %s", err);
+		goto out;
+	}
+	IS_STR_FREE(hist_text(st, &member_form, 1, "note", 0), "",
+	    "no history yet");
+	/* Ids 1, 256 and 257: keys differ in the last id byte and in
+	 * others. */
+	for (i = 0; i < 3; i++) {
+		r[i] = member("某", NULL, NULL);
+		r[i]->id = i == 0 ? 1 : 255 + i;
+	}
+	for (i = 0; i < 3; i++) {
+		snprintf(note, sizeof note, "a%zu", i);
+		record_set(r[i], "note", note);
+		ops[i] = op_hist(&member_form, r[i]);
+	}
+	for (i = 0; i < 3; i++) {
+		snprintf(note, sizeof note, "b%zu", i);
+		/* Two versions of each record in one apply. */
+		ops[3 + i] = op_hist(&member_form, record_copy(r[i]));
+		ops[3 + i].rec->id = r[i]->id;
+		record_set(ops[3 + i].rec, "note", note);
+	}
+	is_int(store_apply(st, ops, 6, &err), CX_OK, "six versions at once");
+	for (i = 3; i < 6; i++)
+		record_free(ops[i].rec);
+	for (i = 0; i < 3; i++) {
+		snprintf(note, sizeof note, "c%zu", i);
+		record_set(r[i], "note", note);
+		ops[0] = op_hist(&member_form, r[i]);
+		store_apply(st, ops, 1, NULL);
+	}
+	IS_STR_FREE(hist_text(st, &member_form, 1, "note", 0),
+	    "1:a0@,2:b0@,3:c0@", "record 1: three versions in order");
+	IS_STR_FREE(hist_text(st, &member_form, 256, "note", 0),
+	    "1:a1@,2:b1@,3:c1@", "record 256");
+	IS_STR_FREE(hist_text(st, &member_form, 257, "note", 0),
+	    "1:a2@,2:b2@,3:c2@", "record 257");
+	IS_STR_FREE(hist_text(st, &member_form, 2, "note", 0), "",
+	    "record 2 has none");
+	IS_STR_FREE(hist_text(st, &org_form, 1, "note", 0), "",
+	    "another kind with the same id has none");
+	IS_STR_FREE(hist_text(st, &member_form, 256, "note", 2),
+	    "1:a1@,2:b1@", "a callback stops the walk");
+	IS_STR_FREE(check_text(st), "", "clean");
+	for (i = 0; i < 3; i++)
+		record_free(r[i]);
+	store_close(st);
+out:
+	free(err);
+	free(dir);
+}
+
+/* One apply larger than the map: it grows and the whole is redone,
+ * links and new ids included. */
+static void
+test_apply_growth(void)
+{
+	char *dir = path_in("applygrow"), *err = NULL;
+	struct store_options opts = { 64 * 1024, 0 };
+	struct store *st = NULL;
+	struct notecheck nc = { 0, 0 };
+	struct store_op *ops;
+	struct record *o, *h, *t;
+	size_t i, n = 1 + 300 + 200 + 1;
+	char title[32];
+
+	is_int(store_open(dir, &fs4, STORE_CREATE, &opts, &st, &err), CX_OK,
+	    "open with a 64 KiB map");
+	if (st == NULL)
+		goto out;
+	ops = xcalloc(n, sizeof *ops);
+	o = org("增长党支部");
+	ops[0] = op_put(&org_form, o);
+	for (i = 1; i <= 300; i++)
+		ops[i] = op_put(&member_form, big_member(i));
+	for (i = 0; i < 200; i++) {
+		h = big_member(1);
+		h->id = 1;
+		snprintf(title, sizeof title, "v%zu", i + 1);
+		record_set(h, "name", title);
+		ops[301 + i] = op_hist(&member_form, h);
+	}
+	t = task("最后的事项", NULL);
+	ops[n - 1] = op_put_link(&task_form, t, "owner", 0);
+	is_int(store_apply(st, ops, n, &err), CX_OK, "apply of %zu ops", n);
+	is_str(err, NULL, "no message");
+	ok(store_mapsize(st) >= 1024 * 1024, "map grew to %zu bytes",
+	    store_mapsize(st));
+	is_int(o->id, 1, "org id 1 after the redo");
+	is_int(ops[300].rec->id, 300, "last member id 300 after the redo");
+	is_str(record_get(t, "owner"), "org:1", "link right after the redo");
+	IS_STR_FREE(meta_text(st, "seq:member"), "300", "seq:member is 300");
+	is_int(count_of(st, &member_form), 300, "300 members");
+	store_foreach(st, &member_form, notecheck_fn, &nc, NULL);
+	is_int(nc.bad, 0, "all intact");
+	{
+		char *s = hist_text(st, &member_form, 1, "name", 0);
+		const char *last = strrchr(s, ',');
+
+		ok(strncmp(s, "1:v1@", 5) == 0, "first version v1");
+		ok(last != NULL && strncmp(last, ",200:v200@", 10) == 0,
+		    "200th version v200");
+		free(s);
+	}
+	IS_STR_FREE(check_text(st), "", "clean after growth");
+	for (i = 0; i < n; i++)
+		record_free(ops[i].rec);
+	free(ops);
+	store_close(st);
+out:
+	free(err);
+	free(dir);
+}
+
+/* Bulk mode (cxzy demo): commits go on without a flush each; turning it
+ * off flushes, and everything is there after reopening.  A read-only
+ * store ignores it. */
+static void
+test_bulk(void)
+{
+	char *dir = path_in("bulk"), *err = NULL;
+	struct store *st = NULL;
+	char name[32];
+	bool all = true;
+	size_t i;
+
+	is_int(store_open(dir, &fs2, STORE_CREATE, NULL, &st, &err), CX_OK,
+	    "bulk: create");
+	if (st == NULL)
+		goto out;
+	is_int(store_bulk(st, true, &err), CX_OK, "bulk: on");
+	for (i = 0; i < 200; i++) {
+		struct record *r;
+
+		snprintf(name, sizeof name, "批量%zu", i + 1);
+		r = member(name, NULL, "一支部");
+		all = all && store_put(st, &member_form, r, &err) == CX_OK;
+		record_free(r);
+	}
+	ok(all, "bulk: 200 puts");
+	is_int(store_bulk(st, false, &err), CX_OK, "bulk: off flushes");
+	is_str(err, NULL, "bulk: no message");
+	store_close(st);
+	st = NULL;
+	is_int(store_open(dir, &fs2, 0, NULL, &st, &err), CX_OK,
+	    "bulk: reopen");
+	if (st == NULL)
+		goto out;
+	is_int(count_of(st, &member_form), 200, "bulk: 200 members stored");
+	IS_STR_FREE(check_text(st), "", "bulk: check clean");
+	store_close(st);
+	st = NULL;
+	is_int(store_open(dir, &fs2, STORE_READONLY, NULL, &st, &err), CX_OK,
+	    "bulk: open read-only");
+	if (st == NULL)
+		goto out;
+	is_int(store_bulk(st, true, &err), CX_OK, "bulk: read-only ignores it");
+	store_close(st);
+out:
+	free(err);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -2175,6 +2785,11 @@ main(void)
 	test_new_index();
 	test_index_scan();
 	test_index_damage();
+	setup_task_form();
+	test_apply();
+	test_history_order();
+	test_apply_growth();
+	test_bulk();
 	remove_tree(tmproot);
 	return tap_done();
 }

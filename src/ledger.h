@@ -1,0 +1,104 @@
+/* ledger.h: how a record is loaded and saved with everything tied to it.
+ *
+ * Every front end loads and saves records through here, never through
+ * store_put directly, so that the rules below hold whatever screen or
+ * command made the change:
+ *
+ * - Rows stored as records ("store KIND FIELD" in a form): loading fills
+ *   the rows field from the child records (ordered by their "seq" field,
+ *   then id); each row carries the child's id in the value "_id".
+ *   Saving writes the owner and every child in one transaction: new rows
+ *   become new child records (defaults applied), changed rows update only
+ *   the columns the owner shows, removed rows go to the recycle bin.  The
+ *   children's own fields (status, progress ...) are never touched by the
+ *   owner's screen.
+ * - auto fields are filled on every save (docs/forms.md §15), for the
+ *   owner and for each child.
+ * - The whole record is validated (form_validate_ctx + model_check) and
+ *   nothing is written when there is a problem.
+ * - A period that was filed and locked accepts changes only to fields
+ *   marked "annotation"; new records in it are refused.  A record is in
+ *   the period of its "current_period" field when the form has one (items
+ *   carried forward), else of its "period" field.
+ * - A signed record (form "sign FIELD", FIELD filled) keeps its previous
+ *   version in the store history when it changes.
+ */
+#ifndef CXZY_LEDGER_H
+#define CXZY_LEDGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "formdef.h"
+#include "model.h"
+#include "record.h"
+#include "store.h"
+#include "util.h"
+
+struct ledger {
+	struct store		*st;
+	const struct formset	*fs;
+	struct form_ctx		 ctx;	/* today + settings from the store */
+	struct record		*settings;	/* cached, or NULL */
+};
+
+/* Sets up ctx (today from model_today, settings read from the store). */
+void ledger_init(struct ledger *lg, struct store *st,
+    const struct formset *fs);
+void ledger_fini(struct ledger *lg);
+/* Re-reads the settings after they changed. */
+void ledger_reload(struct ledger *lg);
+
+/* A form_lookup_fn over the store (arg: the struct ledger). */
+int ledger_lookup(void *arg, const char *kind, uint64_t id,
+    struct record **out, char **errp);
+
+/* Loads a record with its stored rows filled in. */
+int ledger_get(struct ledger *lg, const struct form *f, uint64_t id,
+    struct record **out, char **errp);
+
+/* Fills auto fields of rec (and of its stored rows) in place, without
+ * saving: for screens that show them while typing. */
+void ledger_derive(struct ledger *lg, const struct form *f,
+    struct record *rec);
+
+/* Validates and saves rec (new when rec->id is 0, then rec->id is set),
+ * with its stored rows, auto fields, the period lock and history.  On
+ * validation failure returns CX_ERR and appends the messages to problems
+ * (when not NULL; *errp then says "有 N 处需要修改。").  rec is updated
+ * with what was stored (auto values, children's _id). */
+int ledger_save(struct ledger *lg, const struct form *f, struct record *rec,
+    struct strlist *problems, char **errp);
+
+/* Moves a record to the recycle bin with its stored rows. */
+int ledger_delete(struct ledger *lg, const struct form *f, uint64_t id,
+    char **errp);
+/* Brings record id of f back from the recycle bin together with the
+ * stored rows deleted with it (same deletion time; rows removed from it
+ * earlier stay in the bin), all in one transaction.  Refused (CX_ERR)
+ * when the record or one of those rows is in a locked period, or when a
+ * unique value or the id is taken meanwhile; then nothing comes back.
+ * CX_NOTFOUND, with a message, when the record is not in the bin. */
+int ledger_restore(struct ledger *lg, const struct form *f, uint64_t id,
+    char **errp);
+
+/* The period lock (meta "lock:2026H1" = time of locking). */
+bool ledger_locked(struct ledger *lg, const struct period *p);
+int ledger_lock(struct ledger *lg, const struct period *p, bool lock,
+    char **errp);
+
+/* 新周期: makes next the current period (meta "period") and carries
+ * forward every record of a form with a "current_period" field whose
+ * current_period is from and whose "status" is not one of the form's
+ * closed statuses (options listed by the form's "closed" setting, see
+ * docs/forms.md §17): their current_period becomes next.  The records
+ * stay the same records (no copies).  *carried counts them. */
+int ledger_new_cycle(struct ledger *lg, const struct period *from,
+    const struct period *next, size_t *carried, char **errp);
+
+/* The period the user works in: meta "period", else today's. */
+void ledger_current_period(struct ledger *lg, struct period *out);
+int ledger_set_current_period(struct ledger *lg, const struct period *p,
+    char **errp);
+
+#endif
