@@ -661,7 +661,7 @@ int
 expr_bind(const struct expr *e, const struct form *f,
     const struct form_field *rowf, const struct form *settings, char **errp)
 {
-	const struct form_field *ff, *rows;
+	const struct form_field *ff, *rows = NULL;
 	bool in_row;
 	size_t i;
 

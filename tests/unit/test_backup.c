@@ -605,7 +605,7 @@ test_refusals(void)
 	struct store *st = NULL;
 	struct backup b;
 	int fds[2];
-	pid_t pid;
+	pid_t pid = -1;
 
 	ok(store_open(data, fs, 0, NULL, &st, &err) == CX_OK, "open data");
 	is_int(backup_create(st, fs, root, 0, &b, &err), CX_OK, "backup");
