@@ -1546,6 +1546,9 @@ parse_finish_extra(struct parser *p, struct form_field *fl,
 }
 
 /* Checks what can only be checked once the whole field has been read. */
+static int parse_rows_default(struct parser *p,
+    const struct form_field *fl, int line);
+
 static int
 parse_finish_field(struct parser *p, struct form_field *fl,
     struct field_state *st, bool is_sub)
@@ -1589,7 +1592,7 @@ parse_finish_field(struct parser *p, struct form_field *fl,
 			    kw_names[bad]);
 	}
 	if (fl->def != NULL && fl->type == FT_ROWS)
-		return parse_error(p, kl[KW_DEFAULT], "多行表格不能设默认值。");
+		return parse_rows_default(p, fl, kl[KW_DEFAULT]);
 	if (fl->def != NULL && !(strcmp(fl->def, "today") == 0 &&
 	    (fl->type == FT_DATE || fl->type == FT_MONTH)) &&
 	    !(strcmp(fl->def, "current") == 0 && fl->type == FT_PERIOD)) {
@@ -1602,6 +1605,47 @@ parse_finish_field(struct parser *p, struct form_field *fl,
 		fl->def = canon;
 	}
 	return CX_OK;
+}
+
+/* "default FIELD CODE..." on a rows table: a new record starts with one
+ * row per CODE, its enum sub-field FIELD set to it (e.g. the five
+ * evaluation items of 附件六).  Only for tables defined in the form. */
+static int
+parse_rows_default(struct parser *p, const struct form_field *fl, int line)
+{
+	const struct form_field *sf = NULL;
+	char *copy, *tok, *save = NULL;
+	size_t i, n = 0;
+	int rc = CX_OK;
+
+	if (fl->store_kind != NULL)
+		return parse_error(p, line, "保存为其他记录的多行表格不能设默认"
+		    "行。");
+	copy = xstrdup(fl->def);
+	for (tok = strtok_r(copy, " \t", &save); tok != NULL && rc == CX_OK;
+	    tok = strtok_r(NULL, " \t", &save), n++) {
+		if (n == 0) {
+			for (i = 0; i < fl->nsub; i++)
+				if (strcmp(fl->sub[i].id, tok) == 0)
+					sf = &fl->sub[i];
+			if (sf == NULL || sf->type != FT_ENUM)
+				rc = parse_error(p, line, "多行表格的默认值应写成"
+				    "“default 单选字段 选项代码...”：表格里没有单选"
+				    "字段“%s”。", tok);
+			continue;
+		}
+		for (i = 0; i < sf->nopts; i++)
+			if (strcmp(sf->opts[i].code, tok) == 0)
+				break;
+		if (i == sf->nopts)
+			rc = parse_error(p, line, "默认行的选项“%s”不是字段“%s”"
+			    "的选项代码。", tok, sf->id);
+	}
+	if (rc == CX_OK && n < 2)
+		rc = parse_error(p, line, "多行表格的默认值应写成“default 单选"
+		    "字段 选项代码...”，至少一个选项。");
+	free(copy);
+	return rc;
 }
 
 static int
@@ -3019,6 +3063,27 @@ form_compute(const struct form_field *ff, const struct form *f,
 /* Defaults and display                                                 */
 /* ------------------------------------------------------------------ */
 
+/* The preset rows of a rows table ("default FIELD CODE..."), checked by
+ * parse_rows_default. */
+static void
+form_default_rows(const struct form_field *fl, struct record *r)
+{
+	char *copy, *tok, *field = NULL, *save = NULL;
+	struct record *row;
+
+	copy = xstrdup(fl->def);
+	for (tok = strtok_r(copy, " \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		if (field == NULL) {
+			field = tok;
+			continue;
+		}
+		row = record_add_row(r, fl->id);
+		record_set(row, field, tok);
+	}
+	free(copy);
+}
+
 /* Empty text counts as no value: form_validate treats it as missing. */
 static void
 form_defaults_fields(const struct form_field *fields, size_t nfields,
@@ -3033,6 +3098,9 @@ form_defaults_fields(const struct form_field *fields, size_t nfields,
 		fl = &fields[i];
 		v = record_find(r, fl->id);
 		if (fl->type == FT_ROWS) {
+			if (v == NULL && fl->def != NULL)
+				form_default_rows(fl, r);
+			v = record_find(r, fl->id);
 			if (v != NULL && v->is_rows)
 				for (j = 0; j < v->nrows; j++)
 					form_defaults_fields(fl->sub, fl->nsub,

@@ -23,6 +23,7 @@ real_cxzy=$CXZY
 CXZY="$T/cxzy-failio"
 
 screen_start utf8 80 24 --data "$D"
+to_menu "start" || finish
 wait_for "main menu" "1  组织与党员" || finish
 send 1
 wait_for "group" "2  党员"

@@ -392,18 +392,17 @@ for loc in utf8 gb18030; do
 		key Tab
 	done
 	wait_for "$N: 参评人数合计" "28     （自动）"
-	key F7
-	for row in "本单位:20 5 1 1" "承诺践诺:18 6 2 1" "为群众:15 8 3 1" \
-	    "突出问题:12 9 4 2" "党组织和:10 5 4 8"; do
-		pick "$N" "${row%%:*}"
-		first=1
-		for v in ${row#*:}; do
-			[ $first = 1 ] || key Tab
-			first=0
-			key C-u
+	# A new 附件六 lists the notice's five items already; only the
+	# tallies are typed.  The cursor is on the first row's 评议项目.
+	wait_for "$N: the five items are listed" "5  党组织和党员队伍建设"
+	first_row=1
+	for row in "20 5 1 1" "18 6 2 1" "15 8 3 1" "12 9 4 2" "10 5 4 8"; do
+		[ $first_row = 1 ] || key Tab
+		first_row=0
+		for v in $row; do
+			key Tab C-u
 			ty "$v"
 		done
-		case $row in 党组织和*) ;; *) key F7 ;; esac
 	done
 	wait_for "$N: 满意率 of a row" "74.1%"
 	wait_for "$N: a low one is flagged" "需整改"

@@ -1895,6 +1895,59 @@ test_shipped_forms(void)
 	formset_free(fs);
 }
 
+/* "default FIELD CODE..." on a rows table: preset rows for new records. */
+static void
+test_rows_default(void)
+{
+	const char *text = HDR "field items\n  label 项目\n  type rows 0 6\n"
+	    "  default item o2 o1\n  field item\n    label 项目名\n"
+	    "    type enum\n    option o1 甲\n    option o2 乙\n"
+	    "  field n\n    label 票数\n    type int 0 99\n    default 0\n"
+	    "end\n";
+	struct form *f = NULL;
+	struct record *r;
+	struct date today = { 2026, 11, 27 };
+	char *err = NULL;
+
+	ok(form_parse("t.form", text, strlen(text), &f, &err) == CX_OK,
+	    "rows default parses: %s", err != NULL ? err : "");
+	free(err);
+	if (f == NULL)
+		return;
+	r = record_new();
+	form_apply_defaults(f, r, &today);
+	is_int((long long)record_nrows(r, "items"), 2, "one row per code");
+	is_str(record_get(record_row(r, "items", 0), "item"), "o2",
+	    "rows in the order written");
+	is_str(record_get(record_row(r, "items", 1), "item"), "o1",
+	    "second row");
+	is_str(record_get(record_row(r, "items", 1), "n"), "0",
+	    "preset rows get their sub-field defaults");
+	/* A record that already has rows (even none) keeps them. */
+	record_remove_row(r, "items", 0);
+	form_apply_defaults(f, r, &today);
+	is_int((long long)record_nrows(r, "items"), 1,
+	    "existing rows are not preset again");
+	record_free(r);
+	form_free(f);
+
+	check_parse_err(HDR "field items\n  label 项目\n  type rows\n"
+	    "  default x o1\n  field item\n    label 项目名\n    type enum\n"
+	    "    option o1 甲\nend\n",
+	    "t.form:6: 多行表格的默认值应写成“default 单选字段 选项代码...”："
+	    "表格里没有单选字段“x”。", "rows default names no enum");
+	check_parse_err(HDR "field items\n  label 项目\n  type rows\n"
+	    "  default item o9\n  field item\n    label 项目名\n    type enum\n"
+	    "    option o1 甲\nend\n",
+	    "t.form:6: 默认行的选项“o9”不是字段“item”的选项代码。",
+	    "rows default with an unknown code");
+	check_parse_err(HDR "field items\n  label 项目\n  type rows\n"
+	    "  default item\n  field item\n    label 项目名\n    type enum\n"
+	    "    option o1 甲\nend\n",
+	    "t.form:6: 多行表格的默认值应写成“default 单选字段 选项代码...”，"
+	    "至少一个选项。", "rows default without codes");
+}
+
 int
 main(void)
 {
@@ -1905,6 +1958,7 @@ main(void)
 	test_type_names();
 	test_parse_defaults();
 	test_parse_errors();
+	test_rows_default();
 	test_formset_errors();
 	test_formset();
 	test_validate_alone();
