@@ -136,16 +136,6 @@ form_is_enum(enum field_type t)
 /* ------------------------------------------------------------------ */
 
 static void
-form_strv_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void
 form_checks_free(struct form_check *c, size_t n)
 {
 	size_t i;
@@ -163,14 +153,14 @@ form_field_clear(struct form_field *f)
 {
 	size_t i;
 
-	form_strv_free(f->link_kinds, f->nlink_kinds);
+	strv_free(f->link_kinds, f->nlink_kinds);
 	free(f->store_kind);
 	free(f->store_field);
-	form_strv_free(f->columns, f->ncolumns);
+	strv_free(f->columns, f->ncolumns);
 	free(f->req_if_field);
-	form_strv_free(f->req_if_values, f->nreq_if);
+	strv_free(f->req_if_values, f->nreq_if);
 	free(f->auto_fn);
-	form_strv_free(f->auto_args, f->nauto_args);
+	strv_free(f->auto_args, f->nauto_args);
 	free(f->compute);
 	expr_free(f->compute_expr);
 	free(f->flag_text);
@@ -212,7 +202,7 @@ form_free(struct form *f)
 	form_checks_free(f->checks, f->nchecks);
 	free(f->sign_field);
 	free(f->closed_field);
-	form_strv_free(f->closed_values, f->nclosed);
+	strv_free(f->closed_values, f->nclosed);
 	free(f->sheet);
 	free(f);
 }

@@ -145,6 +145,24 @@ ledger_fini(struct ledger *lg)
 	lg->settings = NULL;
 }
 
+long
+ledger_setting_long(const struct ledger *lg, const char *name, long fallback)
+{
+	const struct form_ctx *ctx = &lg->ctx;
+	const struct form *sf = formset_find(lg->fs, "settings");
+	const struct form_field *ff = sf ? form_field_find(sf, name) : NULL;
+	const char *v = ctx->setting ? ctx->setting(ctx->arg, name) : NULL;
+	char *end;
+	long n;
+
+	if (v == NULL || *v == '\0')
+		v = ff ? ff->def : NULL;
+	if (v == NULL || *v == '\0')
+		return fallback;
+	n = strtol(v, &end, 10);
+	return *end == '\0' && n >= 0 ? n : fallback;
+}
+
 void
 ledger_reload(struct ledger *lg)
 {
@@ -824,20 +842,9 @@ ledger_value_empty(const struct rvalue *v)
 static bool
 ledger_value_same(const struct rvalue *a, const struct rvalue *b)
 {
-	size_t i;
-
 	if (ledger_value_empty(a) || ledger_value_empty(b))
 		return ledger_value_empty(a) && ledger_value_empty(b);
-	if (a->is_rows != b->is_rows)
-		return false;
-	if (!a->is_rows)
-		return strcmp(a->text, b->text) == 0;
-	if (a->nrows != b->nrows)
-		return false;
-	for (i = 0; i < a->nrows; i++)
-		if (!record_equal(a->rows[i], b->rows[i]))
-			return false;
-	return true;
+	return record_value_equal(a, b);
 }
 
 /* Whether a and b differ in any value but the store's own ("_...").
@@ -1559,4 +1566,139 @@ out:
 	free(c.recs);
 	ledger_plan_free(&pl);
 	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Record sets                                                         */
+/* ------------------------------------------------------------------ */
+
+struct ledger_collect {
+	struct ledger_set	*set;
+	const char		*field;	/* NULL: every record */
+	const char		*value;
+};
+
+static int
+ledger_collect_fn(void *arg, const struct form *f, const struct record *rec)
+{
+	struct ledger_collect *c = arg;
+	const char *v;
+
+	(void)f;
+	if (c->field != NULL && ((v = record_get(rec, c->field)) == NULL ||
+	    strcmp(v, c->value) != 0))
+		return 0;
+	c->set->v = xgrow(c->set->v, &c->set->cap, c->set->n + 1,
+	    sizeof *c->set->v);
+	c->set->v[c->set->n++] = record_copy(rec);
+	return 0;
+}
+
+int
+ledger_set_load(struct ledger *lg, struct ledger_set *set, const char *kind,
+    const char *field, const char *value, char **errp)
+{
+	const struct form *f = formset_find(lg->fs, kind);
+	uint64_t *ids = NULL;
+	size_t n = 0, i;
+
+	memset(set, 0, sizeof *set);
+	if (f == NULL || (field != NULL && form_field_find(f, field) == NULL))
+		return CX_OK;
+	set->f = f;
+	if (field == NULL || !store_field_indexed(lg->st, f, field)) {
+		struct ledger_collect c = { set, field, value };
+
+		return store_foreach(lg->st, f, ledger_collect_fn, &c, errp);
+	}
+	if (store_find(lg->st, f, field, value, &ids, &n, errp) != CX_OK)
+		return CX_ERR;
+	set->v = xcalloc(n ? n : 1, sizeof *set->v);
+	set->cap = n ? n : 1;
+	for (i = 0; i < n; i++) {
+		struct record *r = NULL;
+		int rc = store_get(lg->st, f, ids[i], &r, errp);
+
+		if (rc == CX_NOTFOUND)
+			continue;
+		if (rc != CX_OK) {
+			free(ids);
+			return CX_ERR;
+		}
+		set->v[set->n++] = r;
+	}
+	free(ids);
+	return CX_OK;
+}
+
+void
+ledger_set_free(struct ledger_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		record_free(set->v[i]);
+	free(set->v);
+	memset(set, 0, sizeof *set);
+}
+
+/* ------------------------------------------------------------------ */
+/* 三会一课 requirements                                                */
+/* ------------------------------------------------------------------ */
+
+const struct ledger_meeting_type ledger_meeting_types[LEDGER_NMEETING_TYPES] = {
+	{ "general", "freq_general", 2, "支部党员大会" },
+	{ "committee", "freq_committee", 6, "支部委员会" },
+	{ "group", "freq_group", 6, "党小组会" },
+	{ "lecture", "freq_lecture", 2, "党课" }
+};
+
+long
+ledger_meetings_required(const struct ledger *lg, size_t t, bool direct,
+    size_t ngroups)
+{
+	long req = ledger_setting_long(lg, ledger_meeting_types[t].setting,
+	    ledger_meeting_types[t].def);
+
+	if (direct && (t == 0 || t == 1))
+		return -1;
+	if (!direct && t == 2) {
+		if (ngroups == 0)
+			return -1;
+		req *= (long)ngroups;
+	}
+	return req;
+}
+
+long
+ledger_meetings_so_far(const struct ledger *lg, const struct period *p,
+    long required)
+{
+	struct date first, last;
+	long d0, d1, today;
+
+	model_period_range(p, &first, &last);
+	d0 = date_to_days(&first);
+	d1 = date_to_days(&last);
+	today = date_to_days(&lg->ctx.today);
+	if (today > d1)
+		return required;
+	if (today <= d0)
+		return 0;
+	return required * (today - d0) / (d1 - d0 + 1);
+}
+
+bool
+ledger_closed(const struct form *f, const struct record *r)
+{
+	const char *v;
+	size_t i;
+
+	if (f == NULL || f->closed_field == NULL)
+		return false;
+	v = record_get(r, f->closed_field);
+	for (i = 0; v != NULL && i < f->nclosed; i++)
+		if (strcmp(v, f->closed_values[i]) == 0)
+			return true;
+	return false;
 }

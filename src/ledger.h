@@ -48,6 +48,11 @@ void ledger_init(struct ledger *lg, struct store *st,
 void ledger_fini(struct ledger *lg);
 /* Re-reads the settings after they changed. */
 void ledger_reload(struct ledger *lg);
+/* The value of an integer setting: the stored one, else the default
+ * written in forms/settings.form, else fallback (also when the value is
+ * not a whole number >= 0). */
+long ledger_setting_long(const struct ledger *lg, const char *name,
+    long fallback);
 
 /* A form_lookup_fn over the store (arg: the struct ledger). */
 int ledger_lookup(void *arg, const char *kind, uint64_t id,
@@ -100,5 +105,50 @@ int ledger_new_cycle(struct ledger *lg, const struct period *from,
 void ledger_current_period(struct ledger *lg, struct period *out);
 int ledger_set_current_period(struct ledger *lg, const struct period *p,
     char **errp);
+
+/* The four types of 三会一课 meeting (meeting_type codes, in this order)
+ * with the setting that says how many a half-year wants, its default
+ * and the label to use when the forms lack the option. */
+#define LEDGER_NMEETING_TYPES	4
+struct ledger_meeting_type {
+	const char	*type;
+	const char	*setting;
+	long		 def;
+	const char	*label;
+};
+extern const struct ledger_meeting_type
+    ledger_meeting_types[LEDGER_NMEETING_TYPES];
+
+/* Meetings of type t (index into ledger_meeting_types) a branch must
+ * hold in the half-year (the setting; 党小组会 once per group), or -1
+ * when the type does not apply: a 直属党小组 (direct) has no 党员大会 or
+ * 委员会, a 党支部 without 党小组 has no 党小组会. */
+long ledger_meetings_required(const struct ledger *lg, size_t t,
+    bool direct, size_t ngroups);
+/* How many of required are due by today in period p: the whole ones
+ * among required * elapsed / days (rounded down, so that a meeting
+ * falls due only once its share of the half-year has passed); all of
+ * them once the period is over, none before it starts. */
+long ledger_meetings_so_far(const struct ledger *lg, const struct period *p,
+    long required);
+
+/* Whether r is finished by its form's "closed" setting (f NULL: no). */
+bool ledger_closed(const struct form *f, const struct record *r);
+
+/* Records of one kind read into memory, for the reports. */
+struct ledger_set {
+	const struct form	 *f;	/* NULL: the forms lack the kind */
+	struct record		**v;
+	size_t			  n, cap;
+};
+
+/* Reads the records of kind whose field holds value (field NULL: all of
+ * them) into set: through the index when the field has one, else by
+ * walking the kind.  A kind the forms do not define, or one without
+ * field, gives an empty set.  On failure set keeps what was read: free
+ * it with ledger_set_free all the same. */
+int ledger_set_load(struct ledger *lg, struct ledger_set *set,
+    const char *kind, const char *field, const char *value, char **errp);
+void ledger_set_free(struct ledger_set *set);
 
 #endif

@@ -95,6 +95,22 @@ record_get(const struct record *r, const char *id)
 	return v->text;
 }
 
+bool
+record_is(const struct record *r, const char *id, const char *value)
+{
+	const char *v = record_get(r, id);
+
+	return v != NULL && value != NULL && strcmp(v, value) == 0;
+}
+
+bool
+record_filled(const struct record *r, const char *id)
+{
+	const char *v = record_get(r, id);
+
+	return v != NULL && *v != '\0';
+}
+
 static struct rvalue *
 record_slot(struct record *r, const char *id)
 {
@@ -221,7 +237,7 @@ record_move_row(struct record *r, const char *id, size_t i, size_t j)
 	return true;
 }
 
-static bool
+bool
 record_value_equal(const struct rvalue *a, const struct rvalue *b)
 {
 	size_t i;

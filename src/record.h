@@ -45,6 +45,10 @@ struct record *record_copy(const struct record *r);
 struct rvalue *record_find(const struct record *r, const char *id);
 /* Returns the text value, or NULL when absent or a rows value. */
 const char *record_get(const struct record *r, const char *id);
+/* Whether the text value id is there and equals value (NULL: never). */
+bool record_is(const struct record *r, const char *id, const char *value);
+/* Whether the text value id is there and not empty. */
+bool record_filled(const struct record *r, const char *id);
 /* Sets a text value (copied).  NULL removes the value. */
 void record_set(struct record *r, const char *id, const char *text);
 /* Like record_set, taking ownership of text. */
@@ -66,5 +70,7 @@ bool record_move_row(struct record *r, const char *id, size_t i, size_t j);
 /* Deep equality of values (order of values does not matter; row order
  * does).  Ids and form versions are not compared. */
 bool record_equal(const struct record *a, const struct record *b);
+/* Deep equality of two values (ids not compared). */
+bool record_value_equal(const struct rvalue *a, const struct rvalue *b);
 
 #endif

@@ -1526,43 +1526,6 @@ wrap_para_fast(struct render *R, struct cell *c, size_t a, size_t end,
 	text_lines_free(v);
 }
 
-/* Length of the valid UTF-8 sequence at p (avail bytes, p[0] >= 0x80)
- * and its code point; 0 when it is invalid.  The rules of
- * text_utf8_invalid(): no overlong forms, surrogates, code points above
- * U+10FFFF or truncated sequences. */
-static inline int
-utf8_valid_seq(const unsigned char *p, size_t avail, uint32_t *ucp)
-{
-	uint32_t uc, min;
-	int n, k;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		uc = p[0] & 0x1f;
-		min = 0x80;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		n = 3;
-		uc = p[0] & 0x0f;
-		min = 0x800;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		uc = p[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (avail < (size_t)n)
-		return 0;
-	for (k = 1; k < n; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		uc = (uc << 6) | (p[k] & 0x3f);
-	}
-	if (uc < min || uc > 0x10ffff || (uc >= 0xd800 && uc <= 0xdfff))
-		return 0;
-	*ucp = uc;
-	return n;
-}
-
 /* In one sweep over cell s: checks that it is UTF-8, cleans it as
  * cell_clean() does (copying it only when it has a control character to
  * replace: else c->src is s itself, valid while the row is laid out),
@@ -1651,7 +1614,8 @@ cell_sweep(struct render *R, struct cell *c, const char *s, size_t cols,
 			}
 		}
 		if (ch >= 0x80) {
-			if ((n = utf8_valid_seq(p + i, len - i, &uc)) == 0)
+			if ((n = text_utf8_seq((const char *)p + i, len - i,
+			    &uc)) == 0)
 				return false;
 			if (d != NULL)
 				memcpy(d + i, p + i, (size_t)n);

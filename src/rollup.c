@@ -47,12 +47,6 @@ static const struct {
 
 /* ------------------------------------------------------------ the data */
 
-struct ru_set {
-	const struct form	 *f;
-	struct record		**v;
-	size_t			  n, cap;
-};
-
 struct ru_branch {
 	const struct record	*org;
 	char			 id[24];
@@ -69,101 +63,19 @@ struct ru {
 	char			 label[32];	/* "2026年下半年" */
 	struct date		 first, last, due;
 	char			*unit;
-	struct ru_set		 orgs, members;
-	struct ru_set		 bp, mp, pl, lr, sr, me, rc, rn, mt;
+	struct ledger_set	 orgs, members;
+	struct ledger_set	 bp, mp, pl, lr, sr, me, rc, rn, mt;
 	struct ru_branch	*br;
 	size_t			 nbr;
 	const char		*only;		/* --branch: an org id */
 };
 
+/* Reads the records of kind whose field holds value (field NULL: all). */
 static int
-ru_collect_fn(void *arg, const struct form *f, const struct record *rec)
-{
-	struct ru_set *s = arg;
-
-	(void)f;
-	s->v = xgrow(s->v, &s->cap, s->n + 1, sizeof *s->v);
-	s->v[s->n++] = record_copy(rec);
-	return 0;
-}
-
-/* Reads the records of kind whose field holds value (field NULL: all);
- * a kind the forms do not have gives an empty set. */
-static int
-ru_load(struct ru *u, struct ru_set *set, const char *kind,
+ru_load(struct ru *u, struct ledger_set *set, const char *kind,
     const char *field, const char *value, char **errp)
 {
-	const struct form *f = formset_find(u->lg->fs, kind);
-	uint64_t *ids = NULL;
-	size_t n = 0, i;
-	int rc;
-
-	memset(set, 0, sizeof *set);
-	if (f == NULL || (field != NULL && form_field_find(f, field) == NULL))
-		return CX_OK;
-	set->f = f;
-	if (field == NULL)
-		return store_foreach(u->lg->st, f, ru_collect_fn, set, errp);
-	if (!store_field_indexed(u->lg->st, f, field)) {
-		struct ru_set all;
-		memset(&all, 0, sizeof all);
-		if (store_foreach(u->lg->st, f, ru_collect_fn, &all, errp) !=
-		    CX_OK)
-			return CX_ERR;
-		for (i = 0; i < all.n; i++) {
-			const char *v = record_get(all.v[i], field);
-
-			if (v != NULL && strcmp(v, value) == 0)
-				ru_collect_fn(set, f, all.v[i]);
-			record_free(all.v[i]);
-		}
-		free(all.v);
-		return CX_OK;
-	}
-	if (store_find(u->lg->st, f, field, value, &ids, &n, errp) != CX_OK)
-		return CX_ERR;
-	for (i = 0; i < n; i++) {
-		struct record *r = NULL;
-
-		rc = store_get(u->lg->st, f, ids[i], &r, errp);
-		if (rc == CX_NOTFOUND)
-			continue;
-		if (rc != CX_OK) {
-			free(ids);
-			return CX_ERR;
-		}
-		set->v = xgrow(set->v, &set->cap, set->n + 1, sizeof *set->v);
-		set->v[set->n++] = r;
-	}
-	free(ids);
-	return CX_OK;
-}
-
-static void
-ru_set_free(struct ru_set *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		record_free(s->v[i]);
-	free(s->v);
-	memset(s, 0, sizeof *s);
-}
-
-static bool
-ru_is(const struct record *r, const char *field, const char *value)
-{
-	const char *v = record_get(r, field);
-
-	return v != NULL && value != NULL && strcmp(v, value) == 0;
-}
-
-static bool
-ru_filled(const struct record *r, const char *field)
-{
-	const char *v = record_get(r, field);
-
-	return v != NULL && *v != '\0';
+	return ledger_set_load(u->lg, set, kind, field, value, errp);
 }
 
 static const char *
@@ -177,17 +89,17 @@ ru_get(const struct record *r, const char *field)
 static void
 ru_free(struct ru *u)
 {
-	ru_set_free(&u->orgs);
-	ru_set_free(&u->members);
-	ru_set_free(&u->bp);
-	ru_set_free(&u->mp);
-	ru_set_free(&u->pl);
-	ru_set_free(&u->lr);
-	ru_set_free(&u->sr);
-	ru_set_free(&u->me);
-	ru_set_free(&u->rc);
-	ru_set_free(&u->rn);
-	ru_set_free(&u->mt);
+	ledger_set_free(&u->orgs);
+	ledger_set_free(&u->members);
+	ledger_set_free(&u->bp);
+	ledger_set_free(&u->mp);
+	ledger_set_free(&u->pl);
+	ledger_set_free(&u->lr);
+	ledger_set_free(&u->sr);
+	ledger_set_free(&u->me);
+	ledger_set_free(&u->rc);
+	ledger_set_free(&u->rn);
+	ledger_set_free(&u->mt);
 	free(u->br);
 	free(u->unit);
 }
@@ -235,8 +147,8 @@ ru_open(struct ru *u, struct ledger *lg, const struct period *p,
 		const struct record *o = u->orgs.v[i];
 		struct ru_branch *b;
 
-		if (!ru_is(o, "type", "branch") &&
-		    !ru_is(o, "type", "direct_group"))
+		if (!record_is(o, "type", "branch") &&
+		    !record_is(o, "type", "direct_group"))
 			continue;
 		b = &u->br[u->nbr];
 		b->org = o;
@@ -244,14 +156,14 @@ ru_open(struct ru *u, struct ledger *lg, const struct period *p,
 		if (only != NULL && strcmp(b->id, only) != 0)
 			continue;
 		u->nbr++;
-		b->name = ru_filled(o, "name") ? ru_get(o, "name") : b->id;
-		b->direct = ru_is(o, "type", "direct_group");
+		b->name = record_filled(o, "name") ? ru_get(o, "name") : b->id;
+		b->direct = record_is(o, "type", "direct_group");
 		for (j = 0; j < u->members.n; j++)
-			if (ru_is(u->members.v[j], "branch_id", b->id))
+			if (record_is(u->members.v[j], "branch_id", b->id))
 				b->members++;
 		for (j = 0; j < u->orgs.n; j++)
-			if (ru_is(u->orgs.v[j], "type", "group") &&
-			    ru_is(u->orgs.v[j], "parent_id", b->id))
+			if (record_is(u->orgs.v[j], "type", "group") &&
+			    record_is(u->orgs.v[j], "parent_id", b->id))
 				b->groups++;
 	}
 	return CX_OK;
@@ -267,7 +179,7 @@ ru_member_name(const struct ru *u, const char *id)
 		return "";
 	for (i = 0; i < u->members.n; i++)
 		if (u->members.v[i]->id == n)
-			return ru_filled(u->members.v[i], "name") ?
+			return record_filled(u->members.v[i], "name") ?
 			    ru_get(u->members.v[i], "name") : id;
 	return id;
 }
@@ -287,7 +199,7 @@ ru_branch_name(const struct ru *u, const char *id)
 }
 
 static const char *
-ru_option(const struct ru_set *s, const char *field, const char *code)
+ru_option(const struct ledger_set *s, const char *field, const char *code)
 {
 	const struct form_field *ff = s->f ? form_field_find(s->f, field) :
 	    NULL;
@@ -300,19 +212,7 @@ ru_option(const struct ru_set *s, const char *field, const char *code)
 static long
 ru_setting(const struct ru *u, const char *name, long fallback)
 {
-	const struct form_ctx *ctx = &u->lg->ctx;
-	const struct form *sf = formset_find(u->lg->fs, "settings");
-	const struct form_field *ff = sf ? form_field_find(sf, name) : NULL;
-	const char *v = ctx->setting ? ctx->setting(ctx->arg, name) : NULL;
-	char *end;
-	long n;
-
-	if (v == NULL || *v == '\0')
-		v = ff ? ff->def : NULL;
-	if (v == NULL || *v == '\0')
-		return fallback;
-	n = strtol(v, &end, 10);
-	return *end == '\0' && n >= 0 ? n : fallback;
+	return ledger_setting_long(u->lg, name, fallback);
 }
 
 static bool
@@ -335,21 +235,6 @@ ru_past(const struct ru *u, const struct record *r, const char *field)
 	if (v == NULL || *v == '\0' || date_parse(v, &d, NULL) != CX_OK)
 		return false;
 	return date_cmp(&d, &u->lg->ctx.today) < 0;
-}
-
-static bool
-ru_closed(const struct form *f, const struct record *r)
-{
-	const char *v;
-	size_t i;
-
-	if (f == NULL || f->closed_field == NULL)
-		return false;
-	v = record_get(r, f->closed_field);
-	for (i = 0; v != NULL && i < f->nclosed; i++)
-		if (strcmp(v, f->closed_values[i]) == 0)
-			return true;
-	return false;
 }
 
 /* ------------------------------------------------------------ printing */
@@ -429,7 +314,7 @@ ru_pl_add(struct ru_pl_count *t, const struct ru_pl_count *c)
 static bool
 ru_pl_overdue(const struct ru *u, const struct record *r)
 {
-	return !ru_closed(u->pl.f, r) && ru_past(u, r, "due_date");
+	return !ledger_closed(u->pl.f, r) && ru_past(u, r, "due_date");
 }
 
 static void
@@ -444,22 +329,22 @@ ru_pl_count(const struct ru *u, const struct ru_branch *b,
 	for (i = 0; i < u->pl.n; i++) {
 		const struct record *r = u->pl.v[i];
 
-		if (!ru_is(r, "branch_id", b->id))
+		if (!record_is(r, "branch_id", b->id))
 			continue;
 		c->items++;
-		if (ru_is(r, "kind", "service"))
+		if (record_is(r, "kind", "service"))
 			c->service++;
-		else if (ru_is(r, "kind", "fact"))
+		else if (record_is(r, "kind", "fact"))
 			c->fact++;
-		if (ru_filled(r, "member_id"))
+		if (record_filled(r, "member_id"))
 			c->personal++;
-		if (ru_filled(r, "due_date") &&
+		if (record_filled(r, "due_date") &&
 		    strcmp(ru_get(r, "due_date"), last) <= 0) {
 			c->due++;
-			if (ru_is(r, "status", "done"))
+			if (record_is(r, "status", "done"))
 				c->done++;
 		}
-		if (ru_is(r, "status", "unmet"))
+		if (record_is(r, "status", "unmet"))
 			c->unmet++;
 		if (ru_pl_overdue(u, r))
 			c->overdue++;
@@ -467,13 +352,13 @@ ru_pl_count(const struct ru *u, const struct ru_branch *b,
 	for (i = 0; i < u->members.n; i++) {
 		char mid[24];
 
-		if (!ru_is(u->members.v[i], "branch_id", b->id))
+		if (!record_is(u->members.v[i], "branch_id", b->id))
 			continue;
 		c->members++;
 		snprintf(mid, sizeof mid, "%llu",
 		    (unsigned long long)u->members.v[i]->id);
 		for (j = 0; j < u->mp.n; j++)
-			if (ru_is(u->mp.v[j], "member_id", mid))
+			if (record_is(u->mp.v[j], "member_id", mid))
 				break;
 		if (j < u->mp.n)
 			c->pledged++;
@@ -545,7 +430,7 @@ ru_pledges(struct ru *u, struct report *r)
 	ru_heading(r, "（二）逾期未完成的承诺事项");
 	for (i = 0; i < u->pl.n; i++)
 		if (ru_pl_overdue(u, u->pl.v[i]) && (u->only == NULL ||
-		    ru_is(u->pl.v[i], "branch_id", u->only)))
+		    record_is(u->pl.v[i], "branch_id", u->only)))
 			n++;
 	if (n == 0) {
 		report_paragraph(r, "没有逾期未完成的承诺事项。");
@@ -559,7 +444,7 @@ ru_pledges(struct ru *u, struct report *r)
 			const struct record *p = u->pl.v[i];
 			size_t np;
 
-			if (!ru_is(p, "branch_id", u->br[k].id) ||
+			if (!record_is(p, "branch_id", u->br[k].id) ||
 			    !ru_pl_overdue(u, p))
 				continue;
 			np = record_nrows(p, "progress");
@@ -667,7 +552,7 @@ ru_mass_eval(struct ru *u, struct report *r)
 		char ref[48];
 
 		for (j = 0; j < u->me.n && me == NULL; j++)
-			if (ru_is(u->me.v[j], "branch_id", u->br[i].id))
+			if (record_is(u->me.v[j], "branch_id", u->br[i].id))
 				me = u->me.v[j];
 		cells[0] = xasprintf("%zu", i + 1);
 		cells[1] = xstrdup(u->br[i].name);
@@ -683,13 +568,14 @@ ru_mass_eval(struct ru *u, struct report *r)
 		snprintf(ref, sizeof ref, "mass_eval:%llu",
 		    (unsigned long long)me->id);
 		for (j = 0, linked = 0; j < u->rc.n; j++)
-			if (ru_is(u->rc.v[j], "source_ref", ref))
+			if (record_is(u->rc.v[j], "source_ref", ref))
 				linked++;
 		ru_votes_of(me, &v);
 		cells[2] = xstrdup(ru_get(me, "eval_date"));
 		cells[3] = xstrdup(ru_get(me, "valid"));
 		ru_votes_cells(u, &v, cells + 4);
-		cells[12] = xasprintf("%s/%zu", ru_filled(me, "issues_count") ?
+		cells[12] = xasprintf("%s/%zu",
+		    record_filled(me, "issues_count") ?
 		    ru_get(me, "issues_count") : "0", linked);
 		ru_row(r, cells, 13);
 	}
@@ -728,13 +614,14 @@ ru_mass_eval(struct ru *u, struct report *r)
 			const struct record *me = u->me.v[j];
 			size_t n = record_nrows(me, "org_rows");
 
-			if (u->only != NULL && !ru_is(me, "branch_id", u->only))
+			if (u->only != NULL &&
+			    !record_is(me, "branch_id", u->only))
 				continue;
 			for (i = 0; i < n; i++) {
 				const struct record *row = record_row(me,
 				    "org_rows", i);
 
-				if (!ru_is(row, "item", item->opts[k].code))
+				if (!record_is(row, "item", item->opts[k].code))
 					continue;
 				v.s += ru_num(row, "n_s");
 				v.fs += ru_num(row, "n_fs");
@@ -756,7 +643,7 @@ ru_mass_eval(struct ru *u, struct report *r)
 static bool
 ru_rc_overdue(const struct ru *u, const struct record *r)
 {
-	return !ru_closed(u->rc.f, r) && ru_past(u, r, "deadline");
+	return !ledger_closed(u->rc.f, r) && ru_past(u, r, "deadline");
 }
 
 static bool
@@ -765,7 +652,7 @@ ru_in(const struct ru *u, const struct record *r)
 	size_t i;
 
 	for (i = 0; i < u->nbr; i++)
-		if (ru_is(r, "branch_id", u->br[i].id))
+		if (record_is(r, "branch_id", u->br[i].id))
 			return true;
 	return false;
 }
@@ -807,11 +694,11 @@ ru_rectify(struct ru *u, struct report *r)
 		for (j = 0; j < u->rc.n; j++) {
 			const struct record *p = u->rc.v[j];
 
-			if (!ru_is(p, "branch_id", u->br[i].id))
+			if (!record_is(p, "branch_id", u->br[i].id))
 				continue;
 			cnt[0]++;
 			for (k = 0; k < 4; k++)
-				if (ru_is(p, "status", st[k]))
+				if (record_is(p, "status", st[k]))
 					cnt[1 + k]++;
 			if (ru_rc_overdue(u, p))
 				cnt[5]++;
@@ -846,11 +733,11 @@ ru_rectify(struct ru *u, struct report *r)
 		for (j = 0; j < u->rc.n; j++) {
 			const struct record *p = u->rc.v[j];
 
-			if (!ru_in(u, p) || !ru_is(p, "source",
+			if (!ru_in(u, p) || !record_is(p, "source",
 			    src->opts[k].code))
 				continue;
 			cnt[0]++;
-			if (ru_closed(u->rc.f, p))
+			if (ledger_closed(u->rc.f, p))
 				cnt[1]++;
 			if (ru_rc_overdue(u, p))
 				cnt[2]++;
@@ -890,11 +777,11 @@ ru_rectify(struct ru *u, struct report *r)
 			cells[4] = xstrdup(ru_get(p, "deadline"));
 			cells[5] = xstrdup(ru_get(p, "report_on"));
 			cells[6] = xstrdup(ru_get(p, "recheck_on"));
-			if (ru_filled(p, "recheck_result"))
+			if (record_filled(p, "recheck_result"))
 				cells[7] = xstrdup(ru_option(&u->rn,
 				    "recheck_result",
 				    record_get(p, "recheck_result")));
-			else if (ru_filled(p, "report_on"))
+			else if (record_filled(p, "report_on"))
 				cells[7] = xstrdup("已报告，等待复验");
 			else if (ru_past(u, p, "deadline"))
 				cells[7] = xstrdup("已过期限，等待复验");
@@ -919,7 +806,7 @@ ru_rectify(struct ru *u, struct report *r)
 		for (j = 0; j < u->rc.n; j++) {
 			const struct record *p = u->rc.v[j];
 
-			if (!ru_is(p, "branch_id", u->br[i].id) ||
+			if (!record_is(p, "branch_id", u->br[i].id) ||
 			    !ru_rc_overdue(u, p))
 				continue;
 			cells[0] = xasprintf("%zu", ++n);
@@ -940,49 +827,20 @@ ru_rectify(struct ru *u, struct report *r)
 
 /* ------------------------------------------------------- 三会一课统计 */
 
-static const struct {
-	const char	*type;
-	const char	*setting;
-	long		 def;
-	const char	*label;
-} ru_mtypes[] = {
-	{ "general", "freq_general", 2, "支部党员大会" },
-	{ "committee", "freq_committee", 6, "支部委员会" },
-	{ "group", "freq_group", 6, "党小组会" },
-	{ "lecture", "freq_lecture", 2, "党课" }
-};
-#define RU_NMTYPES (sizeof ru_mtypes / sizeof ru_mtypes[0])
-
 /* Meetings of type t a branch must hold in the half-year, or -1 when
  * the type does not apply (a 直属党小组 has no 党员大会 or 委员会; a
  * 党支部 without 党小组 has no 党小组会).  Like the 工作台. */
 static long
 ru_required(const struct ru *u, const struct ru_branch *b, size_t t)
 {
-	long req = ru_setting(u, ru_mtypes[t].setting, ru_mtypes[t].def);
-
-	if (b->direct && (t == 0 || t == 1))
-		return -1;
-	if (!b->direct && t == 2) {
-		if (b->groups == 0)
-			return -1;
-		req *= (long)b->groups;
-	}
-	return req;
+	return ledger_meetings_required(u->lg, t, b->direct, b->groups);
 }
 
 /* How many of required are due by today (the 工作台's rule). */
 static long
 ru_so_far(const struct ru *u, long required)
 {
-	long d0 = date_to_days(&u->first), d1 = date_to_days(&u->last);
-	long today = date_to_days(&u->lg->ctx.today);
-
-	if (today > d1)
-		return required;
-	if (today <= d0)
-		return 0;
-	return required * (today - d0) / (d1 - d0 + 1);
+	return ledger_meetings_so_far(u->lg, &u->period, required);
 }
 
 static bool
@@ -990,7 +848,7 @@ ru_unsigned(const struct ru *u, const struct record *m)
 {
 	const char *sign = u->mt.f ? u->mt.f->sign_field : NULL;
 
-	return sign != NULL && !ru_filled(m, sign);
+	return sign != NULL && !record_filled(m, sign);
 }
 
 static double
@@ -1037,14 +895,14 @@ ru_meetings(struct ru *u, struct report *r)
 		buf_addstr(&shortb, "");
 		cells[0] = xasprintf("%zu", i + 1);
 		cells[1] = xstrdup(b->name);
-		for (t = 0; t < RU_NMTYPES; t++) {
+		for (t = 0; t < LEDGER_NMEETING_TYPES; t++) {
 			long req = ru_required(u, b, t);
 			size_t held = 0;
 
 			for (j = 0; j < u->mt.n; j++)
-				if (ru_is(u->mt.v[j], "branch_id", b->id) &&
-				    ru_is(u->mt.v[j], "meeting_type",
-				    ru_mtypes[t].type))
+				if (record_is(u->mt.v[j], "branch_id", b->id) &&
+				    record_is(u->mt.v[j], "meeting_type",
+				    ledger_meeting_types[t].type))
 					held++;
 			if (req < 0) {
 				cells[2 + t] = held > 0 ? xasprintf("%zu", held) :
@@ -1055,17 +913,17 @@ ru_meetings(struct ru *u, struct report *r)
 			if ((long)held < ru_so_far(u, req))
 				buf_addf(&shortb, "%s%s", nshort++ ? "、" : "",
 				    ru_option(&u->mt, "meeting_type",
-				    ru_mtypes[t].type));
+				    ledger_meeting_types[t].type));
 		}
 		for (j = 0; j < u->mt.n; j++) {
 			const struct record *m = u->mt.v[j];
 
-			if (!ru_is(m, "branch_id", b->id))
+			if (!record_is(m, "branch_id", b->id))
 				continue;
 			expected += ru_num(m, "expected");
 			present += ru_present(m);
-			if (ru_is(m, "meeting_type", "lecture") &&
-			    !ru_filled(m, "handout"))
+			if (record_is(m, "meeting_type", "lecture") &&
+			    !record_filled(m, "handout"))
 				nolect++;
 			if (ru_unsigned(u, m))
 				unsig++;
@@ -1088,15 +946,15 @@ ru_meetings(struct ru *u, struct report *r)
 	ru_heading(r, "（二）按会议类型统计");
 	ru_cols(cols, 7, tlabels, twidths, 2);
 	report_table_begin(r, 7, cols);
-	for (t = 0; t < RU_NMTYPES; t++) {
+	for (t = 0; t < LEDGER_NMEETING_TYPES; t++) {
 		double expected = 0, present = 0;
 		size_t held = 0, unsig = 0;
 
 		for (j = 0; j < u->mt.n; j++) {
 			const struct record *m = u->mt.v[j];
 
-			if (!ru_in(u, m) ||
-			    !ru_is(m, "meeting_type", ru_mtypes[t].type))
+			if (!ru_in(u, m) || !record_is(m, "meeting_type",
+			    ledger_meeting_types[t].type))
 				continue;
 			held++;
 			expected += ru_num(m, "expected");
@@ -1106,7 +964,7 @@ ru_meetings(struct ru *u, struct report *r)
 		}
 		cells[0] = xasprintf("%zu", t + 1);
 		cells[1] = xstrdup(ru_option(&u->mt, "meeting_type",
-		    ru_mtypes[t].type));
+		    ledger_meeting_types[t].type));
 		cells[2] = xasprintf("%zu", held);
 		cells[3] = xasprintf("%.0f", expected);
 		cells[4] = xasprintf("%.0f", present);
@@ -1119,8 +977,8 @@ ru_meetings(struct ru *u, struct report *r)
 	ru_heading(r, "（三）没有讲义的党课");
 	for (j = 0, n = 0; j < u->mt.n; j++)
 		if (ru_in(u, u->mt.v[j]) &&
-		    ru_is(u->mt.v[j], "meeting_type", "lecture") &&
-		    !ru_filled(u->mt.v[j], "handout"))
+		    record_is(u->mt.v[j], "meeting_type", "lecture") &&
+		    !record_filled(u->mt.v[j], "handout"))
 			n++;
 	if (n == 0) {
 		report_paragraph(r, "每次党课都有讲义。");
@@ -1132,13 +990,13 @@ ru_meetings(struct ru *u, struct report *r)
 		for (j = 0; j < u->mt.n; j++) {
 			const struct record *m = u->mt.v[j];
 
-			if (!ru_is(m, "branch_id", u->br[i].id) ||
-			    !ru_is(m, "meeting_type", "lecture") ||
-			    ru_filled(m, "handout"))
+			if (!record_is(m, "branch_id", u->br[i].id) ||
+			    !record_is(m, "meeting_type", "lecture") ||
+			    record_filled(m, "handout"))
 				continue;
 			cells[0] = xasprintf("%zu", ++n);
 			cells[1] = xstrdup(u->br[i].name);
-			cells[2] = xstrdup(ru_filled(m, "lecture_title") ?
+			cells[2] = xstrdup(record_filled(m, "lecture_title") ?
 			    ru_get(m, "lecture_title") : ru_get(m, "title"));
 			cells[3] = xstrdup(ru_get(m, "lecturer"));
 			cells[4] = xstrdup(ru_get(m, "date"));
@@ -1152,18 +1010,18 @@ ru_meetings(struct ru *u, struct report *r)
 
 static size_t
 ru_count_members_with(const struct ru *u, const struct ru_branch *b,
-    const struct ru_set *s)
+    const struct ledger_set *s)
 {
 	size_t i, j, n = 0;
 	char mid[24];
 
 	for (i = 0; i < u->members.n; i++) {
-		if (!ru_is(u->members.v[i], "branch_id", b->id))
+		if (!record_is(u->members.v[i], "branch_id", b->id))
 			continue;
 		snprintf(mid, sizeof mid, "%llu",
 		    (unsigned long long)u->members.v[i]->id);
 		for (j = 0; j < s->n; j++)
-			if (ru_is(s->v[j], "member_id", mid))
+			if (record_is(s->v[j], "member_id", mid))
 				break;
 		if (j < s->n)
 			n++;
@@ -1172,12 +1030,12 @@ ru_count_members_with(const struct ru *u, const struct ru_branch *b,
 }
 
 static const struct record *
-ru_find_branch(const struct ru_set *s, const struct ru_branch *b)
+ru_find_branch(const struct ledger_set *s, const struct ru_branch *b)
 {
 	size_t i;
 
 	for (i = 0; i < s->n; i++)
-		if (ru_is(s->v[i], "branch_id", b->id))
+		if (record_is(s->v[i], "branch_id", b->id))
 			return s->v[i];
 	return NULL;
 }
@@ -1208,8 +1066,8 @@ ru_overview(struct ru *u, struct report *r)
 		cells[2] = xasprintf("%zu", b->members);
 		x = ru_find_branch(&u->bp, b);
 		cells[3] = xstrdup(x == NULL ? "缺" :
-		    ru_filled(x, "published_on") ? "已公开" :
-		    ru_filled(x, "signed_on") ? "已签署" : "未签署");
+		    record_filled(x, "published_on") ? "已公开" :
+		    record_filled(x, "signed_on") ? "已签署" : "未签署");
 		cells[4] = ru_frac(ru_count_members_with(u, b, &u->mp),
 		    b->members);
 		ru_pl_count(u, b, &c);
@@ -1219,20 +1077,20 @@ ru_overview(struct ru *u, struct report *r)
 		    b->members);
 		cells[8] = xstrdup(ru_find_branch(&u->me, b) ? "已评议" : "缺");
 		for (j = 0, open = 0; j < u->rc.n; j++)
-			if (ru_is(u->rc.v[j], "branch_id", b->id) &&
-			    !ru_closed(u->rc.f, u->rc.v[j]))
+			if (record_is(u->rc.v[j], "branch_id", b->id) &&
+			    !ledger_closed(u->rc.f, u->rc.v[j]))
 				open++;
 		cells[9] = xasprintf("%zu", open);
-		for (t = 0, nshort = 0; t < RU_NMTYPES; t++) {
+		for (t = 0, nshort = 0; t < LEDGER_NMEETING_TYPES; t++) {
 			long req = ru_required(u, b, t);
 			size_t held = 0;
 
 			if (req < 0)
 				continue;
 			for (j = 0; j < u->mt.n; j++)
-				if (ru_is(u->mt.v[j], "branch_id", b->id) &&
-				    ru_is(u->mt.v[j], "meeting_type",
-				    ru_mtypes[t].type))
+				if (record_is(u->mt.v[j], "branch_id", b->id) &&
+				    record_is(u->mt.v[j], "meeting_type",
+				    ledger_meeting_types[t].type))
 					held++;
 			if ((long)held < ru_so_far(u, req))
 				nshort++;

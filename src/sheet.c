@@ -88,16 +88,6 @@ sp_error(struct sparse *P, const char *fmt, ...)
 	return CX_ERR;
 }
 
-static void
-strv_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* Splits s at ASCII blanks. */
 static char **
 sp_split(const char *s, size_t *n)

@@ -2300,20 +2300,31 @@ store_put(struct store *st, const struct form *f, struct record *rec,
 	return store_put_many(st, f, &rec, 1, errp);
 }
 
-int
-store_delete(struct store *st, const struct form *f, uint64_t id,
-    char **errp)
+/*
+ * Runs one delete or restore of record ID of form F as its own
+ * transaction; id 0 names no record.
+ */
+static int
+store_move_one(struct store *st, enum store_op_kind kind,
+    const struct form *f, uint64_t id, char **errp)
 {
 	struct store_op op;
 
 	memset(&op, 0, sizeof op);
-	op.op = STORE_OP_DELETE;
+	op.op = kind;
 	op.f = f;
 	op.id = id;
 	if (id == 0)
 		return store_kind_of(st, f, errp) == NULL ? CX_ERR :
 		    CX_NOTFOUND;
 	return store_apply_run(st, &op, 1, true, errp);
+}
+
+int
+store_delete(struct store *st, const struct form *f, uint64_t id,
+    char **errp)
+{
+	return store_move_one(st, STORE_OP_DELETE, f, id, errp);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2389,16 +2400,7 @@ int
 store_restore(struct store *st, const struct form *f, uint64_t id,
     char **errp)
 {
-	struct store_op op;
-
-	memset(&op, 0, sizeof op);
-	op.op = STORE_OP_RESTORE;
-	op.f = f;
-	op.id = id;
-	if (id == 0)
-		return store_kind_of(st, f, errp) == NULL ? CX_ERR :
-		    CX_NOTFOUND;
-	return store_apply_run(st, &op, 1, true, errp);
+	return store_move_one(st, STORE_OP_RESTORE, f, id, errp);
 }
 
 /* ------------------------------------------------------------------ */

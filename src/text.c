@@ -20,11 +20,12 @@
  * UTF-8.
  */
 
-/* Length of the valid sequence at p (at most avail bytes), or 0 when it
- * is invalid.  Shared by validation and decoding so that both agree. */
-static int
-utf8_seq(const unsigned char *p, size_t avail, uint32_t *ucp)
+/* Shared by validation, decoding and the report engine so that all
+ * agree. */
+int
+text_utf8_seq(const char *s, size_t avail, uint32_t *ucp)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	uint32_t uc, min;
 	int n, k;
 
@@ -64,13 +65,12 @@ utf8_seq(const unsigned char *p, size_t avail, uint32_t *ucp)
 size_t
 text_utf8_invalid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	uint32_t uc;
 	int n;
 
 	while (i < len) {
-		if ((n = utf8_seq(p + i, len - i, &uc)) == 0)
+		if ((n = text_utf8_seq(s + i, len - i, &uc)) == 0)
 			return i;
 		i += n;
 	}
@@ -100,7 +100,7 @@ text_utf8_decode(const char *s, uint32_t *uc)
 		*uc = 0;
 		return 1;
 	}
-	if ((n = utf8_seq(p, avail, uc)) == 0) {
+	if ((n = text_utf8_seq(s, avail, uc)) == 0) {
 		*uc = 0xfffd;
 		return 1;
 	}

@@ -38,6 +38,10 @@ enum text_align {
  * invalid. */
 size_t text_utf8_invalid(const char *s, size_t len);
 bool text_utf8_valid(const char *s, size_t len);
+/* The character at s (at most avail bytes) by those rules: stores its
+ * code point and returns its byte length (1..4), or returns 0 when it
+ * is not valid (or avail is 0). */
+int text_utf8_seq(const char *s, size_t avail, uint32_t *uc);
 
 /* Decodes the character at s, which must be valid UTF-8 and not at the
  * terminating NUL.  Stores the code point and returns its byte length. */

@@ -311,12 +311,20 @@ tui_error_take(struct tui *t, char *msg)
 
 static const enum tui_action tui_no_actions[] = { TA_NONE };
 
+/* The keys of a screen: its fixed list or what its actions() says. */
+static const enum tui_action *
+tui_screen_actions(struct tui *t, const struct tui_screen_ops *ops,
+    void *self)
+{
+	return ops->actions != NULL ? ops->actions(t, self) : ops->action_list;
+}
+
 static const enum tui_action *
 tui_top_actions(struct tui *t)
 {
 	if (t->depth == 0)
 		return tui_no_actions;
-	return t->stack[t->depth - 1].ops->actions(t,
+	return tui_screen_actions(t, t->stack[t->depth - 1].ops,
 	    t->stack[t->depth - 1].self);
 }
 
@@ -647,6 +655,13 @@ tui_message(struct tui *t, const char *title, const char *message)
 	(void)tui_choose(t, title, message, ok, 1, 0);
 }
 
+void
+tui_message_take(struct tui *t, const char *title, char *message)
+{
+	tui_message(t, title, message != NULL ? message : "发生未知错误。");
+	free(message);
+}
+
 /* ---------------------------------------------------------- the stack */
 
 void
@@ -881,7 +896,7 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 			tui_check_report(&t);
 			continue;
 		}
-		tui_read_key(&t, mode, ops->actions(&t, self), &ev);
+		tui_read_key(&t, mode, tui_screen_actions(&t, ops, self), &ev);
 		t0 = tui_now_ms();
 		if (ev.timeout) {
 			/* No key: one step of the screen's background work. */
@@ -910,7 +925,8 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 			break;
 		case TA_HELP:
 			if (!t.too_small && strcmp(ops->name, "help") != 0)
-				tui_help_open(&t, ops->actions(&t, self),
+				tui_help_open(&t, tui_screen_actions(&t, ops,
+				    self),
 				    ops->help_line ? ops->help_line(&t, self) :
 				    NULL);
 			break;

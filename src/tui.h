@@ -46,8 +46,10 @@ enum tui_result {
 struct tui_screen_ops {
 	const char	*name;		/* for traces: "menu", "browse", ... */
 	/* The keys this screen uses (TA_NONE-terminated); they make up the
-	 * function-key bar and the help screen. */
+	 * function-key bar and the help screen.  A screen whose keys never
+	 * change leaves this NULL and names its list in action_list. */
 	const enum tui_action *(*actions)(struct tui *t, void *self);
+	const enum tui_action *action_list;
 	/* TK_TEXT while the cursor is in a text field. */
 	enum tui_keymode (*keymode)(struct tui *t, void *self);
 	/* Heading shown on row 1 (UTF-8, newly allocated). */
@@ -156,6 +158,8 @@ int tui_choose(struct tui *t, const char *title, const char *message,
 bool tui_confirm(struct tui *t, const char *message);
 /* Shows a message until a key is pressed. */
 void tui_message(struct tui *t, const char *title, const char *message);
+/* tui_message of a core error message (NULL: 发生未知错误), then frees it. */
+void tui_message_take(struct tui *t, const char *title, char *message);
 
 /* How a link value "KIND:ID" reads: "附件一：办公室党支部 2026年上半年"
  * (tui_form.c).  Newly allocated. */

@@ -41,8 +41,7 @@ tui_backup_now(struct tui *t)
 	root = backup_default_root(&err);
 	if (root == NULL || backup_create(t->st, t->fs, root, 0, &b,
 	    &err) != CX_OK) {
-		tui_message(t, "备份没有完成", err != NULL ? err : "发生未知错误。");
-		free(err);
+		tui_message_take(t, "备份没有完成", err);
 		free(root);
 		return;
 	}
@@ -71,14 +70,6 @@ bk_load(struct tui *t, struct bkscreen *s)
 			s->units = true;
 	if (s->sel >= s->list.n)
 		s->sel = s->list.n > 0 ? s->list.n - 1 : 0;
-}
-
-static const enum tui_action *
-bk_get_actions(struct tui *t, void *self)
-{
-	(void)t;
-	(void)self;
-	return bk_actions;
 }
 
 static char *
@@ -180,8 +171,7 @@ bk_restore(struct tui *t, struct bkscreen *s)
 		goto out;
 	}
 	if (backup_restore(b->path, t->fs, t->datadir, &saved, &err) != CX_OK) {
-		tui_message(t, "无法恢复", err != NULL ? err : "发生未知错误。");
-		free(err);
+		tui_message_take(t, "无法恢复", err);
 		goto out;
 	}
 	free(msg);
@@ -262,7 +252,7 @@ bk_free(void *self)
 
 static const struct tui_screen_ops bk_ops = {
 	.name = "backups",
-	.actions = bk_get_actions,
+	.action_list = bk_actions,
 	.heading = bk_heading,
 	.draw = bk_draw,
 	.key = bk_key,
@@ -277,8 +267,7 @@ tui_backup_restore_open(struct tui *t)
 	char *err = NULL, *root = backup_default_root(&err);
 
 	if (root == NULL) {
-		tui_message(t, "从备份恢复", err);
-		free(err);
+		tui_message_take(t, "从备份恢复", err);
 		return;
 	}
 	s = xcalloc(1, sizeof *s);

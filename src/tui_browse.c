@@ -1633,8 +1633,7 @@ browse_delete(struct tui *t, struct browse *b)
 	}
 	free(msg);
 	if (ledger_delete(&t->lg, b->f, id, &err) != CX_OK) {
-		tui_message(t, "无法删除", err != NULL ? err : "发生未知错误。");
-		free(err);
+		tui_message_take(t, "无法删除", err);
 		free(name);
 		return;
 	}

@@ -21,14 +21,6 @@ static const enum tui_action help_actions[] = {
 	TA_UP, TA_DOWN, TA_PGUP, TA_PGDN, TA_BACK, TA_ENTER, TA_NONE
 };
 
-static const enum tui_action *
-help_get_actions(struct tui *t, void *self)
-{
-	(void)t;
-	(void)self;
-	return help_actions;
-}
-
 static char *
 help_heading(struct tui *t, void *self)
 {
@@ -93,7 +85,7 @@ help_free(void *self)
 
 static const struct tui_screen_ops help_ops = {
 	.name = "help",
-	.actions = help_get_actions,
+	.action_list = help_actions,
 	.heading = help_heading,
 	.draw = help_draw,
 	.key = help_key,

@@ -65,14 +65,6 @@ menu_add(struct menu *m, enum menu_kind kind, const char *label,
 	it->group = group ? xstrdup(group) : NULL;
 }
 
-static const enum tui_action *
-menu_get_actions(struct tui *t, void *self)
-{
-	(void)t;
-	(void)self;
-	return menu_actions;
-}
-
 static char *
 menu_heading(struct tui *t, void *self)
 {
@@ -296,7 +288,7 @@ menu_free(void *self)
 
 static const struct tui_screen_ops tui_menu_ops = {
 	.name = "menu",
-	.actions = menu_get_actions,
+	.action_list = menu_actions,
 	.heading = menu_heading,
 	.draw = menu_draw,
 	.key = menu_key,

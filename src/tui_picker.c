@@ -519,14 +519,6 @@ picker_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
 
 /* ------------------------------------------------------------ frame */
 
-static const enum tui_action *
-picker_get_actions(struct tui *t, void *self)
-{
-	(void)t;
-	(void)self;
-	return picker_actions;
-}
-
 static enum tui_keymode
 picker_keymode(struct tui *t, void *self)
 {
@@ -583,7 +575,7 @@ picker_free(void *self)
 
 static const struct tui_screen_ops picker_ops = {
 	.name = "picker",
-	.actions = picker_get_actions,
+	.action_list = picker_actions,
 	.keymode = picker_keymode,
 	.heading = picker_heading,
 	.draw = picker_draw,

@@ -145,14 +145,6 @@ preview_split(struct preview *pv, const char *s, size_t len)
 	}
 }
 
-static const enum tui_action *
-preview_get_actions(struct tui *t, void *self)
-{
-	(void)t;
-	(void)self;
-	return preview_actions;
-}
-
 static char *
 preview_heading(struct tui *t, void *self)
 {
@@ -257,8 +249,7 @@ preview_save(struct tui *t, struct preview *pv)
 	ro.eol = REPORT_EOL_CRLF;
 	buf_init(&out);
 	if (preview_build(t, pv, &ro, &out, NULL, &err) != CX_OK) {
-		tui_message(t, "无法保存", err != NULL ? err : "发生未知错误。");
-		free(err);
+		tui_message_take(t, "无法保存", err);
 		buf_free(&out);
 		return NULL;
 	}
@@ -266,8 +257,7 @@ preview_save(struct tui *t, struct preview *pv)
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		err = xasprintf("无法建立文件夹“%s”：%s。报表没有保存。", dir,
 		    strerror(errno));
-		tui_message(t, "无法保存", err);
-		free(err);
+		tui_message_take(t, "无法保存", err);
 		free(dir);
 		buf_free(&out);
 		return NULL;
@@ -283,8 +273,7 @@ preview_save(struct tui *t, struct preview *pv)
 		path = xasprintf("%s/%s-%s.txt", dir, pv->po->file, stamp);
 	free(dir);
 	if (preview_write(path, &out, &err) != CX_OK) {
-		tui_message(t, "无法保存", err);
-		free(err);
+		tui_message_take(t, "无法保存", err);
 		free(path);
 		path = NULL;
 	}
@@ -514,7 +503,7 @@ preview_free(void *self)
 
 static const struct tui_screen_ops preview_ops = {
 	.name = "report-preview",
-	.actions = preview_get_actions,
+	.action_list = preview_actions,
 	.heading = preview_heading,
 	.draw = preview_draw,
 	.key = preview_key,
@@ -542,8 +531,7 @@ preview_open(struct tui *t, const struct rmenu *m, const struct printout *po,
 	ro.page_lines = 66;
 	buf_init(&out);
 	if (preview_build(t, pv, &ro, &out, &pages, &err) != CX_OK) {
-		tui_message(t, "无法生成报表", err != NULL ? err : "发生未知错误。");
-		free(err);
+		tui_message_take(t, "无法生成报表", err);
 		buf_free(&out);
 		free(pv->branch);
 		free(pv);
@@ -560,14 +548,6 @@ preview_open(struct tui *t, const struct rmenu *m, const struct printout *po,
 }
 
 /* --------------------------------------------------------------- menu */
-
-static const enum tui_action *
-rmenu_get_actions(struct tui *t, void *self)
-{
-	(void)t;
-	(void)self;
-	return rmenu_actions;
-}
 
 static char *
 rmenu_heading(struct tui *t, void *self)
@@ -863,7 +843,7 @@ rmenu_free(void *self)
 
 static const struct tui_screen_ops rmenu_ops = {
 	.name = "reports",
-	.actions = rmenu_get_actions,
+	.action_list = rmenu_actions,
 	.heading = rmenu_heading,
 	.draw = rmenu_draw,
 	.key = rmenu_key,

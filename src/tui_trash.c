@@ -135,14 +135,6 @@ trash_count_rows(struct tui *t, const struct form *f, uint64_t id)
 	return n;
 }
 
-static const enum tui_action *
-trash_get_actions(struct tui *t, void *self)
-{
-	(void)t;
-	(void)self;
-	return trash_actions;
-}
-
 static char *
 trash_heading(struct tui *t, void *self)
 {
@@ -232,8 +224,7 @@ trash_restore(struct tui *t, struct trash *tr)
 	if (ledger_restore(&t->lg, f, id, &err) != CX_OK) {
 		/* The reason (the id or a unique value is taken) is too long
 		 * for the status line. */
-		tui_message(t, "无法恢复", err != NULL ? err : "发生未知错误。");
-		free(err);
+		tui_message_take(t, "无法恢复", err);
 	} else {
 		nrows = trash_count_rows(t, f, id);
 		trash_load(t, tr);
@@ -315,7 +306,7 @@ trash_free(void *self)
 
 static const struct tui_screen_ops trash_ops = {
 	.name = "trash",
-	.actions = trash_get_actions,
+	.action_list = trash_actions,
 	.heading = trash_heading,
 	.draw = trash_draw,
 	.key = trash_key,

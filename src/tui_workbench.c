@@ -166,14 +166,6 @@ wb_build(struct tui *t, struct wbscreen *s)
 
 /* ------------------------------------------------------------- drawing */
 
-static const enum tui_action *
-wb_get_actions(struct tui *t, void *self)
-{
-	(void)t;
-	(void)self;
-	return wb_actions;
-}
-
 static char *
 wb_heading(struct tui *t, void *self)
 {
@@ -426,7 +418,7 @@ wb_free(void *self)
 
 static const struct tui_screen_ops wb_ops = {
 	.name = "workbench",
-	.actions = wb_get_actions,
+	.action_list = wb_actions,
 	.heading = wb_heading,
 	.draw = wb_draw,
 	.key = wb_key,
@@ -626,9 +618,7 @@ tui_cycle_new(struct tui *t)
 	}
 	free(msg);
 	if (ledger_new_cycle(&t->lg, &from, &next, &carried, &err) != CX_OK) {
-		tui_message(t, "没有开始新周期", err != NULL ? err :
-		    "发生未知错误。");
-		free(err);
+		tui_message_take(t, "没有开始新周期", err);
 		return;
 	}
 	t->period = next;
@@ -687,9 +677,7 @@ tui_cycle_lock(struct tui *t)
 		return;
 	}
 	if (ledger_lock(&t->lg, &t->period, !locked, &err) != CX_OK) {
-		tui_message(t, locked ? "没有解除锁定" : "没有锁定",
-		    err != NULL ? err : "发生未知错误。");
-		free(err);
+		tui_message_take(t, locked ? "没有解除锁定" : "没有锁定", err);
 		return;
 	}
 	if (!locked)

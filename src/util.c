@@ -217,12 +217,18 @@ strlist_init(struct strlist *l)
 void
 strlist_free(struct strlist *l)
 {
+	strv_free(l->v, l->n);
+	strlist_init(l);
+}
+
+void
+strv_free(char **v, size_t n)
+{
 	size_t i;
 
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	strlist_init(l);
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
 }
 
 void

@@ -72,6 +72,8 @@ void strlist_add(struct strlist *l, const char *s);
 /* Appends s, taking ownership. */
 void strlist_take(struct strlist *l, char *s);
 void strlist_addf(struct strlist *l, const char *fmt, ...) CX_PRINTF(2, 3);
+/* Frees the n strings of v, then v. */
+void strv_free(char **v, size_t n);
 
 /* "dir/name", newly allocated. */
 char *util_path(const char *dir, const char *name);

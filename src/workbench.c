@@ -13,123 +13,20 @@
 #include "text.h"
 #include "workbench.h"
 
-/* The records of one kind that belong to the period. */
-struct wb_set {
-	const struct form	 *f;
-	struct record		**v;
-	size_t			  n, cap;
-};
-
 struct wb {
 	struct ledger	*lg;
 	struct workbench *out;
 	size_t		 cap;
 	char		 code[16];	/* "2026H2" */
-	struct wb_set	 bp, mp, lr, sr, me, pl, rc, rn, mt;
+	struct ledger_set bp, mp, lr, sr, me, pl, rc, rn, mt;
 };
 
-struct wb_collect {
-	struct wb_set	*set;
-	const char	*field;
-	const char	*value;
-};
-
+/* Reads the records of kind whose field holds value into set. */
 static int
-wb_collect_fn(void *arg, const struct form *f, const struct record *rec)
-{
-	struct wb_collect *c = arg;
-	const char *v = record_get(rec, c->field);
-
-	(void)f;
-	if (v == NULL || strcmp(v, c->value) != 0)
-		return 0;
-	c->set->v = xgrow(c->set->v, &c->set->cap, c->set->n + 1,
-	    sizeof *c->set->v);
-	c->set->v[c->set->n++] = record_copy(rec);
-	return 0;
-}
-
-/* Reads the records of kind whose field holds value into set: through
- * the index when the field has one, else (forms without the index) by
- * walking the kind.  A kind the forms do not define gives an empty set. */
-static int
-wb_load(struct wb *w, struct wb_set *set, const char *kind,
+wb_load(struct wb *w, struct ledger_set *set, const char *kind,
     const char *field, const char *value, char **errp)
 {
-	const struct form *f = formset_find(w->lg->fs, kind);
-	uint64_t *ids = NULL;
-	size_t n = 0, i;
-
-	memset(set, 0, sizeof *set);
-	if (f == NULL || form_field_find(f, field) == NULL)
-		return CX_OK;
-	set->f = f;
-	if (!store_field_indexed(w->lg->st, f, field)) {
-		struct wb_collect c = { set, field, value };
-
-		return store_foreach(w->lg->st, f, wb_collect_fn, &c, errp);
-	}
-	if (store_find(w->lg->st, f, field, value, &ids, &n, errp) != CX_OK)
-		return CX_ERR;
-	set->v = xcalloc(n ? n : 1, sizeof *set->v);
-	set->cap = n ? n : 1;
-	for (i = 0; i < n; i++) {
-		struct record *r = NULL;
-		int rc = store_get(w->lg->st, f, ids[i], &r, errp);
-
-		if (rc == CX_NOTFOUND)
-			continue;
-		if (rc != CX_OK) {
-			free(ids);
-			return CX_ERR;
-		}
-		set->v[set->n++] = r;
-	}
-	free(ids);
-	return CX_OK;
-}
-
-static void
-wb_set_free(struct wb_set *set)
-{
-	size_t i;
-
-	for (i = 0; i < set->n; i++)
-		record_free(set->v[i]);
-	free(set->v);
-	memset(set, 0, sizeof *set);
-}
-
-static bool
-wb_is(const struct record *r, const char *field, const char *value)
-{
-	const char *v = record_get(r, field);
-
-	return v != NULL && strcmp(v, value) == 0;
-}
-
-static bool
-wb_filled(const struct record *r, const char *field)
-{
-	const char *v = record_get(r, field);
-
-	return v != NULL && *v != '\0';
-}
-
-/* Whether the record is finished by its form's "closed" setting. */
-static bool
-wb_closed(const struct form *f, const struct record *r)
-{
-	const char *v;
-	size_t i;
-
-	if (f->closed_field == NULL)
-		return false;
-	v = record_get(r, f->closed_field);
-	for (i = 0; v != NULL && i < f->nclosed; i++)
-		if (strcmp(v, f->closed_values[i]) == 0)
-			return true;
-	return false;
+	return ledger_set_load(w->lg, set, kind, field, value, errp);
 }
 
 /* A date field that lies before today. */
@@ -190,26 +87,6 @@ wb_prefill(const struct wb *w, const char *bidstr)
 	return r;
 }
 
-/* The value of an integer setting: the stored one, else the default
- * written in forms/settings.form, else fallback. */
-static long
-wb_setting(const struct wb *w, const char *name, long fallback)
-{
-	const struct form_ctx *ctx = &w->lg->ctx;
-	const struct form *sf = formset_find(w->lg->fs, "settings");
-	const struct form_field *ff = sf ? form_field_find(sf, name) : NULL;
-	const char *v = ctx->setting ? ctx->setting(ctx->arg, name) : NULL;
-	char *end;
-	long n;
-
-	if (v == NULL || *v == '\0')
-		v = ff ? ff->def : NULL;
-	if (v == NULL || *v == '\0')
-		return fallback;
-	n = strtol(v, &end, 10);
-	return *end == '\0' && n >= 0 ? n : fallback;
-}
-
 static const char *
 wb_opt_label(const struct form *f, const char *field, const char *code,
     const char *fallback)
@@ -255,74 +132,33 @@ wb_member_name(struct wb *w, struct record **mem, size_t nmem,
 	return s;
 }
 
-/* How many of the period's required meetings are due by today: the
- * whole ones among required * elapsed / days (rounded down, so that a
- * meeting falls due only once its share of the half-year has passed and
- * nobody is short on the first day of an interval); all of them once
- * the period is over, none before it starts. */
-static long
-wb_required_so_far(const struct wb *w, long required)
-{
-	struct date first, last;
-	long d0, d1, today, elapsed, len;
-
-	model_period_range(&w->out->period, &first, &last);
-	d0 = date_to_days(&first);
-	d1 = date_to_days(&last);
-	today = date_to_days(&w->lg->ctx.today);
-	len = d1 - d0 + 1;
-	if (today > d1)
-		return required;
-	if (today <= d0)
-		return 0;
-	elapsed = today - d0;
-	return required * elapsed / len;
-}
-
 static void
 wb_meetings(struct wb *w, uint64_t bid, const char *bidstr,
     const char *bname, bool direct, size_t ngroups)
 {
-	static const struct {
-		const char	*type;
-		const char	*setting;
-		long		 def;
-		const char	*label;
-	} types[] = {
-		{ "general", "freq_general", 2, "支部党员大会" },
-		{ "committee", "freq_committee", 6, "支部委员会" },
-		{ "group", "freq_group", 6, "党小组会" },
-		{ "lecture", "freq_lecture", 2, "党课" }
-	};
+	const struct ledger_meeting_type *types = ledger_meeting_types;
 	size_t t, i;
 
 	if (w->mt.f == NULL)
 		return;
-	for (t = 0; t < sizeof types / sizeof types[0]; t++) {
-		long req = wb_setting(w, types[t].setting, types[t].def);
-		long groups = 1, sofar, held = 0;
+	for (t = 0; t < LEDGER_NMEETING_TYPES; t++) {
+		/* A 直属党小组 meets as a 党小组 and hears 党课; it has no
+		 * 党员大会 or 委员会 of its own.  A 党支部's 党小组会 are
+		 * counted together for all its groups. */
+		long req = ledger_meetings_required(w->lg, t, direct, ngroups);
+		long groups = !direct && t == 2 ? (long)ngroups : 1, sofar,
+		    held = 0;
 		const char *label = wb_opt_label(w->mt.f, "meeting_type",
 		    types[t].type, types[t].label);
 		char *text, *what;
 		struct wb_item *it;
 
-		/* A 直属党小组 meets as a 党小组 and hears 党课; it has no
-		 * 党员大会 or 委员会 of its own.  A 党支部's 党小组会 are
-		 * counted together for all its groups. */
-		if (direct && (t == 0 || t == 1))
-			continue;
-		if (!direct && t == 2) {
-			if (ngroups == 0)
-				continue;
-			groups = (long)ngroups;
-		}
-		req *= groups;
-		sofar = wb_required_so_far(w, req);
 		if (req <= 0)
 			continue;
+		sofar = ledger_meetings_so_far(w->lg, &w->out->period, req);
 		for (i = 0; i < w->mt.n; i++)
-			if (wb_is(w->mt.v[i], "branch_id", bidstr) &&
-			    wb_is(w->mt.v[i], "meeting_type", types[t].type))
+			if (record_is(w->mt.v[i], "branch_id", bidstr) &&
+			    record_is(w->mt.v[i], "meeting_type", types[t].type))
 				held++;
 		if (held >= sofar)
 			continue;
@@ -340,7 +176,8 @@ wb_meetings(struct wb *w, uint64_t bid, const char *bidstr,
 
 /* Members of the branch, in id order. */
 static int
-wb_members(struct wb *w, const char *bidstr, struct wb_set *mem, char **errp)
+wb_members(struct wb *w, const char *bidstr, struct ledger_set *mem,
+    char **errp)
 {
 	return wb_load(w, mem, "member", "branch_id", bidstr, errp);
 }
@@ -349,28 +186,28 @@ wb_members(struct wb *w, const char *bidstr, struct wb_set *mem, char **errp)
 static int
 wb_groups(struct wb *w, const char *bidstr, size_t *n, char **errp)
 {
-	struct wb_set g;
+	struct ledger_set g;
 	size_t i;
 
 	*n = 0;
 	if (wb_load(w, &g, "org", "parent_id", bidstr, errp) != CX_OK) {
-		wb_set_free(&g);
+		ledger_set_free(&g);
 		return CX_ERR;
 	}
 	for (i = 0; i < g.n; i++)
-		if (wb_is(g.v[i], "type", "group"))
+		if (record_is(g.v[i], "type", "group"))
 			(*n)++;
-	wb_set_free(&g);
+	ledger_set_free(&g);
 	return CX_OK;
 }
 
 static const struct record *
-wb_find_by(const struct wb_set *set, const char *field, const char *value)
+wb_find_by(const struct ledger_set *set, const char *field, const char *value)
 {
 	size_t i;
 
 	for (i = 0; i < set->n; i++)
-		if (wb_is(set->v[i], field, value))
+		if (record_is(set->v[i], field, value))
 			return set->v[i];
 	return NULL;
 }
@@ -379,8 +216,8 @@ static int
 wb_branch(struct wb *w, const struct record *org, char **errp)
 {
 	const char *bname = wb_name(org);
-	bool direct = wb_is(org, "type", "direct_group");
-	struct wb_set mem;
+	bool direct = record_is(org, "type", "direct_group");
+	struct ledger_set mem;
 	const struct record *secretary = NULL, *r;
 	struct wb_item *it;
 	char bidstr[24], midstr[24];
@@ -389,15 +226,16 @@ wb_branch(struct wb *w, const struct record *org, char **errp)
 
 	snprintf(bidstr, sizeof bidstr, "%llu", (unsigned long long)bid);
 	if (wb_members(w, bidstr, &mem, errp) != CX_OK) {
-		wb_set_free(&mem);
+		ledger_set_free(&mem);
 		return CX_ERR;
 	}
 	if (!direct && wb_groups(w, bidstr, &ngroups, errp) != CX_OK) {
-		wb_set_free(&mem);
+		ledger_set_free(&mem);
 		return CX_ERR;
 	}
 	for (i = 0; i < mem.n; i++)
-		if (secretary == NULL && wb_is(mem.v[i], "party_role", "secretary"))
+		if (secretary == NULL &&
+		    record_is(mem.v[i], "party_role", "secretary"))
 			secretary = mem.v[i];
 
 	/* 附件一 */
@@ -435,13 +273,13 @@ wb_branch(struct wb *w, const struct record *org, char **errp)
 
 		for (i = 0; i < w->lr.n; i++) {
 			r = w->lr.v[i];
-			if (!wb_is(r, "branch_id", bidstr))
+			if (!record_is(r, "branch_id", bidstr))
 				continue;
 			if (first == NULL)
 				first = r;
-			if (wb_filled(r, "sec_strengths") ||
-			    wb_filled(r, "sec_problems") ||
-			    wb_filled(r, "sec_directions"))
+			if (record_filled(r, "sec_strengths") ||
+			    record_filled(r, "sec_problems") ||
+			    record_filled(r, "sec_directions"))
 				sec_done = true;
 		}
 		if (first == NULL) {
@@ -467,8 +305,8 @@ wb_branch(struct wb *w, const struct record *org, char **errp)
 		char *q, *who;
 
 		r = w->pl.v[i];
-		if (!wb_is(r, "branch_id", bidstr) || wb_closed(w->pl.f, r) ||
-		    !wb_past(w, r, "due_date"))
+		if (!record_is(r, "branch_id", bidstr) ||
+		    ledger_closed(w->pl.f, r) || !wb_past(w, r, "due_date"))
 			continue;
 		q = wb_quote(record_get(r, "content"));
 		due = record_get(r, "due_date");
@@ -486,8 +324,8 @@ wb_branch(struct wb *w, const struct record *org, char **errp)
 		char *q;
 
 		r = w->rc.v[i];
-		if (!wb_is(r, "branch_id", bidstr) || wb_closed(w->rc.f, r) ||
-		    !wb_past(w, r, "deadline"))
+		if (!record_is(r, "branch_id", bidstr) ||
+		    ledger_closed(w->rc.f, r) || !wb_past(w, r, "deadline"))
 			continue;
 		q = wb_quote(record_get(r, "issue"));
 		wb_add(w, WB_RECTIFY_OVERDUE, bid, bname, w->rc.f->kind, r->id,
@@ -501,13 +339,13 @@ wb_branch(struct wb *w, const struct record *org, char **errp)
 		char *name;
 
 		r = w->rn.v[i];
-		if (!wb_is(r, "branch_id", bidstr) ||
-		    wb_filled(r, "recheck_result"))
+		if (!record_is(r, "branch_id", bidstr) ||
+		    record_filled(r, "recheck_result"))
 			continue;
 		no = record_get(r, "notice_no");
 		name = no != NULL && *no != '\0' ? xasprintf("整改通知书（%s）", no) :
 		    xasprintf("整改通知书（编号 %llu）", (unsigned long long)r->id);
-		if (wb_filled(r, "report_on"))
+		if (record_filled(r, "report_on"))
 			wb_add(w, WB_NOTICE_RECHECK, bid, bname, w->rn.f->kind, r->id,
 			    xasprintf("%s已于 %s 报告整改情况，等待复验", name,
 			    record_get(r, "report_on")));
@@ -523,8 +361,9 @@ wb_branch(struct wb *w, const struct record *org, char **errp)
 		const char *title, *date;
 
 		r = w->mt.v[i];
-		if (!wb_is(r, "branch_id", bidstr) ||
-		    !wb_is(r, "meeting_type", "lecture") || wb_filled(r, "handout"))
+		if (!record_is(r, "branch_id", bidstr) ||
+		    !record_is(r, "meeting_type", "lecture") ||
+		    record_filled(r, "handout"))
 			continue;
 		title = record_get(r, "lecture_title");
 		if (title == NULL || *title == '\0')
@@ -539,7 +378,7 @@ wb_branch(struct wb *w, const struct record *org, char **errp)
 			free(q);
 		}
 	}
-	wb_set_free(&mem);
+	ledger_set_free(&mem);
 	return CX_OK;
 }
 
@@ -557,7 +396,7 @@ workbench_build(struct ledger *lg, const struct period *p,
     struct workbench *out, char **errp)
 {
 	struct wb w;
-	struct wb_set branches, direct;
+	struct ledger_set branches, direct;
 	struct record **orgs = NULL;
 	size_t norgs, i;
 	int rc = CX_ERR;
@@ -606,17 +445,17 @@ workbench_build(struct ledger *lg, const struct period *p,
 	rc = CX_OK;
 out:
 	free(orgs);
-	wb_set_free(&branches);
-	wb_set_free(&direct);
-	wb_set_free(&w.bp);
-	wb_set_free(&w.mp);
-	wb_set_free(&w.lr);
-	wb_set_free(&w.sr);
-	wb_set_free(&w.me);
-	wb_set_free(&w.pl);
-	wb_set_free(&w.rc);
-	wb_set_free(&w.rn);
-	wb_set_free(&w.mt);
+	ledger_set_free(&branches);
+	ledger_set_free(&direct);
+	ledger_set_free(&w.bp);
+	ledger_set_free(&w.mp);
+	ledger_set_free(&w.lr);
+	ledger_set_free(&w.sr);
+	ledger_set_free(&w.me);
+	ledger_set_free(&w.pl);
+	ledger_set_free(&w.rc);
+	ledger_set_free(&w.rn);
+	ledger_set_free(&w.mt);
 	if (rc != CX_OK)
 		workbench_free(out);
 	return rc;
