@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "archive.h"
@@ -27,7 +28,7 @@
 
 /* Store-owned values, written first in this order. */
 static const char *const archive_sys_ids[] = { "_created", "_modified",
-    "_deleted" };
+    "_deleted", "_gid", "_rev", "_revs" };
 #define ARCHIVE_NSYS (sizeof archive_sys_ids / sizeof archive_sys_ids[0])
 
 /* ------------------------------------------------------------------ */
@@ -221,6 +222,7 @@ archive_put_block(struct buf *b, const struct form *f,
 }
 
 struct archive_writer {
+	struct store	*st;
 	FILE		*fp;
 	uint32_t	 crc;
 	size_t		 n;
@@ -241,8 +243,20 @@ static int
 archive_export_one(struct archive_writer *w, const struct form *f,
     const struct record *r, bool trash)
 {
+	struct record *copy = NULL;
+
+	/* A record written before global ids travels with its implicit
+	 * one, so that every export names it the same. */
+	if (record_get(r, "_gid") == NULL) {
+		copy = record_copy(r);
+		copy->id = r->id;
+		copy->form_version = r->form_version;
+		record_set_take(copy, "_gid", store_record_gid(w->st, r));
+		r = copy;
+	}
 	buf_addc(&w->b, '\n');
 	archive_put_block(&w->b, f, r, trash);
+	record_free(copy);
 	w->n++;
 	archive_emit(w);
 	return w->failed;
@@ -285,6 +299,7 @@ archive_export(struct store *st, const struct formset *fs, FILE *fp,
 	int r = CX_ERR;
 
 	memset(&w, 0, sizeof w);
+	w.st = st;
 	w.fp = fp;
 	buf_init(&w.b);
 	if (store_snapshot_begin(st, errp) != CX_OK)
@@ -303,7 +318,8 @@ archive_export(struct store *st, const struct formset *fs, FILE *fp,
 	buf_addf(&w.b, "\ncreated=%s\nunit=", now);
 	if (unit != NULL)
 		archive_put_escaped(&w.b, unit, strlen(unit), false);
-	buf_addf(&w.b, "\ndata-format=%d\n", STORE_FORMAT);
+	buf_addf(&w.b, "\ndata-format=%d\norigin=%s\n", STORE_FORMAT,
+	    store_origin(st));
 	archive_emit(&w);
 	for (i = 0; i < fs->n && !w.failed; i++)
 		if (store_foreach(st, fs->forms[i], archive_export_rec, &w,
@@ -589,6 +605,8 @@ archive_header_line(struct archive_parser *p, const char *s, size_t len)
 		slot = &p->a->unit;
 	else if (kl == 11 && memcmp(s, "data-format", 11) == 0)
 		slot = &p->a->data_format;
+	else if (kl == 6 && memcmp(s, "origin", 6) == 0)
+		slot = &p->a->origin;
 	else
 		return CX_OK;	/* added by a later version: ignored */
 	if (*slot != NULL)
@@ -624,6 +642,10 @@ archive_begin_block(struct archive_parser *p, struct archive_block *bl,
 		    0 : wl), w);
 	if (!archive_parse_u64(w2, wl2, &id) || id == 0)
 		return archive_fail(p, "记录编号应是正整数。");
+	if (id > ARCHIVE_ID_MAX)
+		return archive_fail(p, "记录编号 %llu 超出范围（最大 %llu），"
+		    "文件可能损坏或被改动过。", (unsigned long long)id,
+		    (unsigned long long)ARCHIVE_ID_MAX);
 	if (!archive_parse_u64(w3, wl3, &fv) || fv > UINT_MAX)
 		return archive_fail(p, "表单版本应是非负整数。");
 	p->a->items = xgrow(p->a->items, &p->a->cap, p->a->n + 1,
@@ -828,6 +850,185 @@ archive_check_dups(struct archive_parser *p)
 	return r;
 }
 
+/* Seconds since the epoch of a local time "YYYY-MM-DD HH:MM:SS", or -1
+ * when it is not one. */
+static long long
+archive_time(const char *s)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, se, n = 0;
+	time_t t;
+
+	if (s == NULL || strlen(s) != 19 || sscanf(s,
+	    "%4d-%2d-%2d %2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &se, &n) != 6 ||
+	    n != 19 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || se > 59 || y < 1900)
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	if (t == (time_t)-1 || tm.tm_mday != d)
+		return -1;
+	return (long long)t;
+}
+
+static bool
+archive_sys_known(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < ARCHIVE_NSYS; i++)
+		if (strcmp(id, archive_sys_ids[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A revision "GENERATION-HEX". */
+static bool
+archive_rev_ok(const char *s, size_t len)
+{
+	size_t i = 0, h;
+
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++;
+	if (i == 0 || i > 9 || i >= len || s[i] != '-')
+		return false;
+	for (h = ++i; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return i - h >= 8 && i - h <= 32;
+}
+
+/* A global id: a token, or "ORIGIN-ID" for a record written before
+ * global ids. */
+static bool
+archive_gid_ok(const char *s)
+{
+	uint64_t id;
+
+	if (strlen(s) == UTIL_TOKEN_LEN)
+		return util_is_token(s);
+	if (strlen(s) <= UTIL_TOKEN_LEN + 1 || s[UTIL_TOKEN_LEN] != '-')
+		return false;
+	{
+		char head[UTIL_TOKEN_LEN + 1];
+
+		memcpy(head, s, UTIL_TOKEN_LEN);
+		head[UTIL_TOKEN_LEN] = '\0';
+		return util_is_token(head) && s[UTIL_TOKEN_LEN + 1] != ' ' &&
+		    util_parse_id(s + UTIL_TOKEN_LEN + 1, &id) &&
+		    id <= ARCHIVE_ID_MAX;
+	}
+}
+
+/* Values of one record (and its rows): text that typed input could hold
+ * (valid UTF-8, no control characters but line breaks), and store fields
+ * the program knows, well formed. */
+static int
+archive_vet_values(struct archive_parser *p, const struct record *r,
+    long long now, int depth)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->n; i++) {
+		const struct rvalue *v = &r->v[i];
+		const unsigned char *t;
+
+		if (v->id[0] == '_' && (depth > 0 ? strcmp(v->id, "_id") != 0 :
+		    !archive_sys_known(v->id)))
+			return archive_fail(p, "“%s”不是 cxzy 使用的字段，文件可能被"
+			    "改动过。", v->id);
+		if (v->is_rows) {
+			for (j = 0; j < v->nrows; j++)
+				if (archive_vet_values(p, v->rows[j], now,
+				    depth + 1) != CX_OK)
+					return CX_ERR;
+			continue;
+		}
+		if (text_utf8_invalid(v->text, strlen(v->text)) != (size_t)-1)
+			return archive_fail(p, "字段“%s”的值不是有效的 UTF-8 文字。",
+			    v->id);
+		for (t = (const unsigned char *)v->text; *t != '\0'; t++) {
+			if ((*t < 0x20 && *t != '\n') || *t == 0x7f ||
+			    (*t == 0xc2 && t[1] >= 0x80 && t[1] <= 0x9f))
+				return archive_fail(p, "字段“%s”的值含有控制字符"
+				    "（不能手工录入的字符），文件可能被改动过。",
+				    v->id);
+		}
+		if (depth > 0)
+			continue;
+		if (strcmp(v->id, "_created") == 0 ||
+		    strcmp(v->id, "_modified") == 0 ||
+		    strcmp(v->id, "_deleted") == 0) {
+			long long t2 = archive_time(v->text);
+
+			if (t2 < 0)
+				return archive_fail(p, "字段“%s”的值“%s”不是"
+				    "“年-月-日 时:分:秒”形式的时间。", v->id,
+				    v->text);
+			if (t2 > now + 86400)
+				return archive_fail(p, "字段“%s”的时间 %s 晚于现在，"
+				    "文件可能被改动过（或导出它的电脑时钟不对）。",
+				    v->id, v->text);
+		} else if (strcmp(v->id, "_gid") == 0) {
+			if (!archive_gid_ok(v->text))
+				return archive_fail(p, "全局编号“%s”写法不对。",
+				    v->text);
+		} else if (strcmp(v->id, "_rev") == 0) {
+			if (!archive_rev_ok(v->text, strlen(v->text)))
+				return archive_fail(p, "版本“%s”写法不对。", v->text);
+		} else if (strcmp(v->id, "_revs") == 0) {
+			const char *q = v->text, *e;
+			size_t nrev = 0;
+
+			for (; *q != '\0'; q = *e ? e + 1 : e) {
+				e = strchr(q, ' ');
+				if (e == NULL)
+					e = q + strlen(q);
+				if (!archive_rev_ok(q, (size_t)(e - q)) ||
+				    ++nrev > 64)
+					return archive_fail(p, "版本记录“_revs”写法"
+					    "不对。");
+			}
+		}
+	}
+	return CX_OK;
+}
+
+/* Checks every record the way typed input is checked, before anything is
+ * compared with the store. */
+static int
+archive_vet(struct archive_parser *p)
+{
+	char now[20];
+	long long t;
+	size_t i;
+
+	model_now_string(now);
+	t = archive_time(now);
+	for (i = 0; i < p->a->n; i++) {
+		const struct archive_item *it = &p->a->items[i];
+
+		p->line = it->line;
+		if (p->a->version >= 2 && record_get(it->rec, "_gid") == NULL)
+			return archive_fail(p, "%s 编号 %llu 的记录缺少全局编号"
+			    "（_gid）。", it->kind, (unsigned long long)it->rec->id);
+		if (archive_vet_values(p, it->rec, t, 0) != CX_OK)
+			return CX_ERR;
+	}
+	if (p->a->origin != NULL && !util_is_token(p->a->origin)) {
+		p->line = 1;
+		return archive_fail(p, "文件头的“origin”写法不对。");
+	}
+	return CX_OK;
+}
+
 int
 archive_parse(const char *name, const char *data, size_t len,
     struct archive **out, char **errp)
@@ -887,7 +1088,8 @@ archive_parse(const char *name, const char *data, size_t len,
 				archive_fail(&p, "格式版本应是正整数。");
 				goto out;
 			}
-			if (v != ARCHIVE_VERSION) {
+			a->version = (unsigned)(v < 3 ? v : 0);
+			if (v != 1 && v != ARCHIVE_VERSION) {
 				archive_fail(&p, "导出文件的格式版本是 %llu，本程序只能读取版本 %d。"
 				    "请用更新版本的 cxzy 导入。", (unsigned long long)v,
 				    ARCHIVE_VERSION);
@@ -995,7 +1197,7 @@ next:
 		archive_fail(&p, "文件不完整：缺少结尾行“@end”，文件可能在复制时被截断。");
 		goto out;
 	}
-	if (archive_check_dups(&p) != CX_OK)
+	if (archive_check_dups(&p) != CX_OK || archive_vet(&p) != CX_OK)
 		goto out;
 	if (a->program == NULL)
 		a->program = xstrdup("");
@@ -1067,6 +1269,7 @@ archive_free(struct archive *a)
 	free(a->created);
 	free(a->unit);
 	free(a->data_format);
+	free(a->origin);
 	free(a);
 }
 
@@ -1098,6 +1301,8 @@ struct archive_ctx {
 	struct archive_report		*rep;
 	struct archive_plan		*planned;	/* sorted by kind, id */
 	size_t				 nplanned;
+	bool				*fresh;		/* per item: new id here */
+	char				**expect;	/* per item: local _rev */
 };
 
 static int
@@ -1216,6 +1421,66 @@ archive_changed(const struct record *r)
 	return strcmp(d, m) > 0 ? d : m;
 }
 
+static bool
+archive_same(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* Whether revision rev is among the space-separated revisions list. */
+static bool
+archive_rev_in(const char *rev, const char *list)
+{
+	size_t n = strlen(rev);
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		const char *e = strchr(p, ' ');
+		size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+
+		if (len == n && memcmp(p, rev, n) == 0)
+			return true;
+		p = e != NULL ? e + 1 : NULL;
+	}
+	return false;
+}
+
+/* Values whose field the form does not have (a record must hold only
+ * what its form can show and check).  Appends one problem per field;
+ * returns whether there was any. */
+static bool
+archive_unknown_fields(const struct form *f, const struct record *r,
+    struct strlist *problems)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < r->n; i++) {
+		const struct rvalue *v = &r->v[i];
+		const struct form_field *ff;
+
+		if (v->id[0] == '_')
+			continue;
+		if ((ff = form_field_find(f, v->id)) == NULL) {
+			strlist_addf(problems, "“%s”不是表单“%s”里的字段。",
+			    v->id, f->label);
+			continue;
+		}
+		if (!v->is_rows)
+			continue;
+		for (j = 0; j < v->nrows; j++) {
+			const struct record *row = v->rows[j];
+
+			for (k = 0; k < row->n; k++)
+				if (row->v[k].id[0] != '_' &&
+				    form_subfield_find(ff, row->v[k].id) == NULL)
+					strlist_addf(problems, "“%s”第%zu行的“%s”"
+					    "不是表单里的栏目。", ff->label, j + 1,
+					    row->v[k].id);
+		}
+	}
+	return problems->n > 0;
+}
+
 /* Decides the outcome of one archive item against the store. */
 static int
 archive_decide(struct archive_ctx *c, size_t k, char **errp)
@@ -1240,6 +1505,10 @@ archive_decide(struct archive_ctx *c, size_t k, char **errp)
 	}
 	res->label = f->label;
 	res->title = xstrdup(f->title ? archive_str(it->rec, f->title) : "");
+	if (archive_unknown_fields(f, it->rec, &res->problems)) {
+		res->outcome = ARCHIVE_REJECTED;
+		return CX_OK;
+	}
 	rc = store_get(c->st, f, it->rec->id, &live, errp);
 	if (rc == CX_ERR)
 		return CX_ERR;
@@ -1249,8 +1518,27 @@ archive_decide(struct archive_ctx *c, size_t k, char **errp)
 		local = archive_bin_find(c, f->kind, it->rec->id);
 		local_trash = true;
 	}
+	if (local != NULL && record_get(local, "_rev") != NULL)
+		c->expect[k] = xstrdup(record_get(local, "_rev"));
 	if (local == NULL) {
 		res->outcome = ARCHIVE_ADDED;
+	} else if (c->a->version >= 2) {
+		const char *lr = record_get(local, "_rev");
+		const char *ar = record_get(it->rec, "_rev");
+
+		if (archive_same(lr, ar) && local_trash == it->trash &&
+		    (lr != NULL || record_equal(local, it->rec)))
+			res->outcome = ARCHIVE_UNCHANGED;
+		else if (ar != NULL && (lr == NULL ||
+		    archive_rev_in(lr, record_get(it->rec, "_revs"))))
+			res->outcome = ARCHIVE_UPDATED;
+		else if (lr != NULL && (ar == NULL ||
+		    archive_rev_in(ar, record_get(local, "_revs"))))
+			res->outcome = ARCHIVE_OLDER;
+		else {
+			res->outcome = ARCHIVE_CONFLICT;
+			res->both_changed = true;
+		}
 	} else if (strcmp(archive_str(local, "_created"),
 	    archive_str(it->rec, "_created")) != 0) {
 		res->outcome = ARCHIVE_CONFLICT;
@@ -1261,6 +1549,36 @@ archive_decide(struct archive_ctx *c, size_t k, char **errp)
 		res->outcome = ARCHIVE_UPDATED;
 	} else
 		res->outcome = ARCHIVE_CONFLICT;
+	if (res->outcome == ARCHIVE_ADDED || res->outcome == ARCHIVE_UPDATED) {
+		size_t i, j;
+
+		/* A unique value (a name ...) that another record here holds:
+		 * the same thing entered on both sides, for a person to
+		 * settle. */
+		for (i = 0; i < f->nfields; i++) {
+			const struct form_field *ff = &f->fields[i];
+			const char *v = record_get(it->rec, ff->id);
+			uint64_t *ids = NULL;
+			size_t n = 0;
+
+			if (!ff->unique || v == NULL || *v == '\0' ||
+			    store_find(c->st, f, ff->id, v, &ids, &n,
+			    NULL) != CX_OK)
+				continue;
+			for (j = 0; j < n; j++)
+				if (ids[j] != it->rec->id) {
+					strlist_addf(&res->problems, "本机已有“%s”为"
+					    "“%s”的另一条记录（编号 %llu）。",
+					    ff->label, v, (unsigned long long)ids[j]);
+					break;
+				}
+			free(ids);
+		}
+		if (res->problems.n > 0) {
+			res->outcome = ARCHIVE_CONFLICT;
+			res->duplicate = true;
+		}
+	}
 	if (res->outcome == ARCHIVE_CONFLICT) {
 		res->local_modified = xstrdup(res->other_record ?
 		    archive_str(local, "_created") : archive_changed(local));
@@ -1498,9 +1816,187 @@ archive_validate(struct archive_ctx *c)
 	record_free(set.rec);
 }
 
+/* ---- Global ids: the archive's records under their ids here ------- */
+
+struct archive_map {
+	const char	*kind;
+	uint64_t	 from, to;
+};
+
+static int
+archive_cmp_map(const void *a, const void *b)
+{
+	const struct archive_map *x = a, *y = b;
+	int c = strcmp(x->kind, y->kind);
+
+	if (c != 0)
+		return c;
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static const struct archive_map *
+archive_map_find(const struct archive_map *m, size_t n, const char *kind,
+    uint64_t from)
+{
+	struct archive_map key;
+
+	key.kind = kind;
+	key.from = from;
+	return n > 0 ? bsearch(&key, m, n, sizeof *m, archive_cmp_map) : NULL;
+}
+
+/* Rewrites the references in r (fields of ff[0..nf)) from the archive's
+ * ids to the ids here. */
+static void
+archive_map_refs(struct record *r, const struct form_field *ff, size_t nf,
+    const struct archive_map *m, size_t nm)
+{
+	const struct archive_map *hit;
+	size_t i, j;
+	uint64_t id;
+
+	for (i = 0; i < nf; i++) {
+		const struct form_field *f = &ff[i];
+		const char *v;
+
+		if (f->type == FT_ROWS && f->nsub > 0 && f->store_kind == NULL) {
+			for (j = 0; j < record_nrows(r, f->id); j++)
+				archive_map_refs(record_row(r, f->id, j), f->sub,
+				    f->nsub, m, nm);
+			continue;
+		}
+		if ((v = record_get(r, f->id)) == NULL || *v == '\0')
+			continue;
+		if (f->type == FT_REF && f->ref_kind != NULL &&
+		    util_parse_id(v, &id) &&
+		    (hit = archive_map_find(m, nm, f->ref_kind, id)) != NULL)
+			record_set_take(r, f->id, xasprintf("%llu",
+			    (unsigned long long)hit->to));
+		else if (f->type == FT_LINK) {
+			const char *colon = strchr(v, ':');
+			char *kind;
+
+			if (colon == NULL || !util_parse_id(colon + 1, &id))
+				continue;
+			kind = xstrndup(v, (size_t)(colon - v));
+			if ((hit = archive_map_find(m, nm, kind, id)) != NULL)
+				record_set_take(r, f->id, xasprintf("%s:%llu",
+				    kind, (unsigned long long)hit->to));
+			free(kind);
+		}
+	}
+}
+
+/* An archive of format 2 names each record by its global id: a record
+ * known here takes its id here; one new here keeps the archive's id when
+ * that is free here, else gets the next free one.  References follow.
+ * Marks which items take an id nobody holds here (c->fresh). */
+static int
+archive_localize(struct archive_ctx *c, struct archive *a, char **errp)
+{
+	struct archive_map *m;
+	uint64_t *next;
+	size_t i, j, nm = 0;
+	int r = CX_ERR;
+
+	if (a->version < 2 || a->n == 0)
+		return CX_OK;
+	m = xcalloc(a->n, sizeof *m);
+	next = xcalloc(c->fs->n, sizeof *next);
+	/* Known records first. */
+	for (i = 0; i < a->n; i++) {
+		struct archive_item *it = &a->items[i];
+		const struct form *f = formset_find(c->fs, it->kind);
+		uint64_t id;
+		int fr;
+
+		m[i].kind = it->kind;
+		m[i].from = it->rec->id;
+		if (f == NULL)
+			continue;
+		fr = store_find_gid(c->st, f, record_get(it->rec, "_gid"), &id,
+		    errp);
+		if (fr == CX_ERR)
+			goto out;
+		if (fr == CX_OK)
+			m[i].to = id;
+	}
+	/* The ids here that known records hold, and each kind's first
+	 * free id above everything. */
+	for (j = 0; j < c->fs->n; j++) {
+		const struct form *f = c->fs->forms[j];
+		char *key = xasprintf("seq:%s", f->kind), *v = NULL;
+
+		if (store_meta_get(c->st, key, &v, NULL) == CX_OK)
+			util_parse_id(v, &next[j]);
+		free(key);
+		free(v);
+		for (i = 0; i < a->n; i++)
+			if (strcmp(a->items[i].kind, f->kind) == 0 &&
+			    m[i].to > next[j])
+				next[j] = m[i].to;
+	}
+	for (i = 0; i < a->n; i++) {
+		struct archive_item *it = &a->items[i];
+		const struct form *f = formset_find(c->fs, it->kind);
+		struct record *here = NULL;
+		bool taken = false;
+		size_t k;
+		int gr;
+
+		if (f == NULL || m[i].to != 0)
+			continue;
+		gr = store_get(c->st, f, it->rec->id, &here, NULL);
+		record_free(here);
+		taken = gr != CX_NOTFOUND ||
+		    archive_bin_find(c, f->kind, it->rec->id) != NULL;
+		for (k = 0; k < a->n && !taken; k++)
+			taken = m[k].to == it->rec->id &&
+			    strcmp(a->items[k].kind, it->kind) == 0;
+		for (j = 0; j < c->fs->n; j++)
+			if (c->fs->forms[j] == f)
+				break;
+		if (!taken) {
+			m[i].to = it->rec->id;
+			if (m[i].to > next[j])
+				next[j] = m[i].to;
+		}
+		c->fresh[i] = true;
+	}
+	for (i = 0; i < a->n; i++) {
+		const struct form *f = formset_find(c->fs, a->items[i].kind);
+
+		if (f == NULL || m[i].to != 0)
+			continue;
+		for (j = 0; j < c->fs->n; j++)
+			if (c->fs->forms[j] == f)
+				break;
+		m[i].to = ++next[j];
+	}
+	nm = a->n;
+	qsort(m, nm, sizeof *m, archive_cmp_map);
+	for (i = 0; i < a->n; i++) {
+		struct archive_item *it = &a->items[i];
+		const struct form *f = formset_find(c->fs, it->kind);
+		const struct archive_map *hit;
+
+		if (f == NULL)
+			continue;
+		hit = archive_map_find(m, nm, it->kind, it->rec->id);
+		archive_map_refs(it->rec, f->fields, f->nfields, m, nm);
+		if (hit != NULL && hit->to != 0)
+			it->rec->id = hit->to;
+	}
+	r = CX_OK;
+out:
+	free(m);
+	free(next);
+	return r;
+}
+
 int
 archive_import(struct store *st, const struct formset *fs,
-    const struct archive *a, bool dry_run, struct archive_report *rep,
+    struct archive *a, bool dry_run, struct archive_report *rep,
     char **errp)
 {
 	struct archive_ctx c;
@@ -1521,6 +2017,10 @@ archive_import(struct store *st, const struct formset *fs,
 		goto out;
 	if (c.nbin > 1)
 		qsort(c.bin, c.nbin, sizeof *c.bin, archive_cmp_local);
+	c.fresh = xcalloc(a->n ? a->n : 1, sizeof *c.fresh);
+	c.expect = xcalloc(a->n ? a->n : 1, sizeof *c.expect);
+	if (archive_localize(&c, a, errp) != CX_OK)
+		goto out;
 	rep->v = xcalloc(a->n ? a->n : 1, sizeof *rep->v);
 	for (i = 0; i < a->n; i++) {
 		rep->n++;
@@ -1547,11 +2047,18 @@ archive_import(struct store *st, const struct formset *fs,
 		items[n].f = formset_find(fs, a->items[i].kind);
 		items[n].rec = a->items[i].rec;
 		items[n].trash = a->items[i].trash;
+		items[n].check = true;
+		items[n].fresh = c.fresh[i] ||
+		    rep->v[i].outcome == ARCHIVE_ADDED;
+		items[n].expect = c.expect[i];
 		n++;
 	}
 	if (!dry_run) {
-		if (store_load(st, items, n, errp) != CX_OK) {
-			err_prefix(errp, "导入失败，数据没有任何改动：");
+		int lr = store_load(st, items, n, errp);
+
+		if (lr != CX_OK) {
+			if (lr != CX_CONFLICT)
+				err_prefix(errp, "导入失败，数据没有任何改动：");
 			goto out;
 		}
 		rep->applied = true;
@@ -1560,6 +2067,10 @@ archive_import(struct store *st, const struct formset *fs,
 out:
 	for (i = 0; i < c.nbin; i++)
 		record_free(c.bin[i].rec);
+	for (i = 0; c.expect != NULL && i < a->n; i++)
+		free(c.expect[i]);
+	free(c.expect);
+	free(c.fresh);
 	free(c.bin);
 	free(c.planned);
 	free(items);
@@ -1594,7 +2105,7 @@ char *
 archive_report_text(const struct archive_report *rep)
 {
 	static const char *const verbs[ARCHIVE_NOUTCOMES] = { "新增", "更新",
-	    "未变", "冲突", "拒绝", "跳过" };
+	    "未变", "冲突", "较旧", "拒绝", "跳过" };
 	struct buf b;
 	size_t i, j;
 
@@ -1608,7 +2119,10 @@ archive_report_text(const struct archive_report *rep)
 		archive_report_name(&b, res);
 		switch (res->outcome) {
 		case ARCHIVE_CONFLICT:
-			if (res->other_record)
+			if (res->duplicate)
+				buf_addstr(&b, "：和本机的另一条记录重复，没有导入，"
+				    "保留本机的：");
+			else if (res->other_record)
 				buf_addf(&b, "：本机这个编号是另一条记录（本机的创建于 %s，"
 				    "导入文件里的创建于 %s），保留本机的。",
 				    *res->local_modified ? res->local_modified : "（未知）",
@@ -1619,9 +2133,14 @@ archive_report_text(const struct archive_report *rep)
 				    "%s保留本机的。",
 				    *res->local_modified ? res->local_modified : "（未知）",
 				    *res->archive_modified ? res->archive_modified :
-				    "（未知）", strcmp(res->local_modified,
+				    "（未知）", res->both_changed ||
+				    strcmp(res->local_modified,
 				    res->archive_modified) == 0 ?
 				    "两边都改过，" : "本机的较新，");
+			break;
+		case ARCHIVE_OLDER:
+			buf_addstr(&b, "：本机已有更新的版本（导入文件里的是它以前的"
+			    "样子），保留本机的。");
 			break;
 		case ARCHIVE_REJECTED:
 			buf_addstr(&b, "：不符合表单要求，没有导入：");
@@ -1636,11 +2155,14 @@ archive_report_text(const struct archive_report *rep)
 		for (j = 0; j < res->problems.n; j++)
 			buf_addf(&b, "    %s\n", res->problems.v[j]);
 	}
-	buf_addf(&b, "%s：新增 %zu 条，更新 %zu 条，未变 %zu 条，冲突 %zu 条，"
-	    "拒绝 %zu 条，跳过 %zu 条。\n", rep->applied ? "已导入" :
-	    "试运行，数据没有改动", rep->count[ARCHIVE_ADDED],
-	    rep->count[ARCHIVE_UPDATED], rep->count[ARCHIVE_UNCHANGED],
-	    rep->count[ARCHIVE_CONFLICT], rep->count[ARCHIVE_REJECTED],
-	    rep->count[ARCHIVE_UNKNOWN]);
+	buf_addf(&b, "%s：新增 %zu 条，更新 %zu 条，未变 %zu 条，冲突 %zu 条，",
+	    rep->applied ? "已导入" : "试运行，数据没有改动",
+	    rep->count[ARCHIVE_ADDED], rep->count[ARCHIVE_UPDATED],
+	    rep->count[ARCHIVE_UNCHANGED], rep->count[ARCHIVE_CONFLICT]);
+	if (rep->count[ARCHIVE_OLDER] > 0)
+		buf_addf(&b, "较旧 %zu 条（本机的更新，未改动），",
+		    rep->count[ARCHIVE_OLDER]);
+	buf_addf(&b, "拒绝 %zu 条，跳过 %zu 条。\n",
+	    rep->count[ARCHIVE_REJECTED], rep->count[ARCHIVE_UNKNOWN]);
 	return buf_take(&b);
 }

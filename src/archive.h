@@ -44,7 +44,10 @@
 #include "store.h"
 #include "util.h"
 
-#define ARCHIVE_VERSION		1
+#define ARCHIVE_VERSION		2
+/* The largest id an archive may carry (the store's ids never come near;
+ * a bigger one is a damaged or forged file). */
+#define ARCHIVE_ID_MAX		((uint64_t)1000000000000ULL)
 #define ARCHIVE_MAGIC		"cxzy-archive"
 /* Rows inside rows, as deep as the codec allows. */
 #define ARCHIVE_MAX_DEPTH	8
@@ -62,6 +65,8 @@ struct archive {
 	char			*created;
 	char			*unit;
 	char			*data_format;
+	char			*origin;	/* version 2: the sender's */
+	unsigned		 version;	/* format version, 1 or 2 */
 	struct archive_item	*items;
 	size_t			 n;
 	size_t			 cap;
@@ -95,8 +100,11 @@ enum archive_outcome {
 	ARCHIVE_ADDED,		/* not here: added with its own id */
 	ARCHIVE_UPDATED,	/* the archive's copy is newer: replaced */
 	ARCHIVE_UNCHANGED,	/* identical here */
-	ARCHIVE_CONFLICT,	/* here newer, or both changed, or the id
-				 * belongs to another record: left alone */
+	ARCHIVE_CONFLICT,	/* both changed since they last met, or
+				 * the id belongs to another record:
+				 * left alone */
+	ARCHIVE_OLDER,		/* here is newer (the archive's copy is
+				 * an ancestor): left alone */
 	ARCHIVE_REJECTED,	/* fails form_validate / model_check */
 	ARCHIVE_UNKNOWN,	/* a kind the forms do not know: skipped */
 	ARCHIVE_NOUTCOMES
@@ -112,6 +120,9 @@ struct archive_result {
 	char			*local_modified;	/* conflicts */
 	char			*archive_modified;
 	bool			 other_record;	/* conflict: different _created */
+	bool			 both_changed;	/* conflict: concurrent revisions */
+	bool			 duplicate;	/* conflict: a unique value another
+						 * record here holds (problems) */
 	struct strlist		 problems;	/* rejected */
 };
 
@@ -122,19 +133,31 @@ struct archive_report {
 	bool			 applied;	/* written (not a dry run) */
 };
 
-/* Imports the records of a into st (see docs/archive.md for the rules):
- * absent → added with the same id; identical → unchanged; the archive's
- * copy newer (_modified, or _deleted for the bin) → updated; otherwise,
- * or when the id is held by a record with a different _created, a
- * conflict, left unchanged.  Added and updated records are checked with
- * form_validate and model_check against the data as it will be after
- * the import; a record that fails is rejected and not written.  All
- * writes go in one transaction, so a failure leaves the store unchanged.
- * With dry_run nothing is written.  The report lists every record of a;
- * free it with archive_report_free.  Returns CX_ERR only when the import
- * could not run or could not be written. */
+/* Imports the records of a into st (see docs/archive.md for the rules).
+ *
+ * Format 2 archives name every record by its global id (_gid) and carry
+ * its revision (_rev, _revs): a record unknown here is added (with the
+ * archive's id when it is free here, else the next free one; references
+ * in the archive follow, and a's items are rewritten to the ids here);
+ * a known one is unchanged (same revision), updated (the archive's copy
+ * descends from the one here), older (the copy here descends from the
+ * archive's) or a conflict (both changed since they last met: the copy
+ * here stays).  Format 1 archives are matched by id: absent → added
+ * with the same id; identical → unchanged; the archive's copy newer
+ * (_modified, or _deleted for the bin) → updated; otherwise, or when the
+ * id is held by a record with a different _created, a conflict.
+ *
+ * A record with a field its form lacks is rejected.  Added and updated
+ * records are checked with form_validate and model_check against the
+ * data as it will be after the import; a record that fails is rejected
+ * and not written.  All writes go in one transaction, which is refused
+ * (CX_CONFLICT) when the store changed since the import read it, so a
+ * failure leaves the store unchanged.  With dry_run nothing is written.
+ * The report lists every record of a; free it with archive_report_free.
+ * Returns CX_ERR only when the import could not run or could not be
+ * written. */
 int archive_import(struct store *st, const struct formset *fs,
-    const struct archive *a, bool dry_run, struct archive_report *report,
+    struct archive *a, bool dry_run, struct archive_report *report,
     char **errp);
 void archive_report_free(struct archive_report *report);
 

@@ -1185,6 +1185,12 @@ ledger_old_full(struct ledger *lg, const struct form *f,
 }
 
 static bool
+ledger_same(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static bool
 ledger_signed(const struct form *f, const struct record *old)
 {
 	return old != NULL && f->sign_field != NULL &&
@@ -1218,6 +1224,18 @@ ledger_save(struct ledger *lg, const struct form *f, struct record *rec,
 			goto out;
 		}
 		r = CX_ERR;
+		if (!ledger_same(record_get(rec, "_rev"),
+		    record_get(old, "_rev"))) {
+			const char *when = record_get(old, "_modified");
+
+			err_set(errp, "这条%s记录（编号 %llu）在你读取之后已被修改"
+			    "（%s），为了不覆盖那次修改，这次没有保存。请重新打开"
+			    "这条记录，核对后再修改。", f->label,
+			    (unsigned long long)rec->id, when != NULL ? when :
+			    "修改时间不详");
+			r = CX_CONFLICT;
+			goto out;
+		}
 	}
 	ledger_derive_fields(lg, f, rec, NULL);
 	if (old != NULL && ledger_rec_locked(lg, f, old))
@@ -1316,15 +1334,21 @@ ledger_save(struct ledger *lg, const struct form *f, struct record *rec,
 			op->link_op = owner_op;
 		}
 	}
-	if (store_apply(lg->st, pl.ops, pl.nops, errp) != CX_OK)
+	if ((r = store_apply(lg->st, pl.ops, pl.nops, errp)) != CX_OK) {
+		if (r != CX_CONFLICT)
+			r = CX_ERR;
 		goto out;
+	}
 
 	/* rec now shows what was stored. */
 	if (put_owner) {
+		static const char *const kept[] = { "_created", "_modified",
+		    "_gid", "_rev", "_revs" };
+
 		rec->id = own->id;
 		rec->form_version = own->form_version;
-		record_set(rec, "_created", record_get(own, "_created"));
-		record_set(rec, "_modified", record_get(own, "_modified"));
+		for (i = 0; i < sizeof kept / sizeof kept[0]; i++)
+			record_set(rec, kept[i], record_get(own, kept[i]));
 	}
 	for (i = 0; i < pl.nch; i++) {
 		struct ledger_child *c = &pl.ch[i];

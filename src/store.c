@@ -37,6 +37,12 @@
 #define STORE_MARKER_MAX	65536
 #define STORE_MARKER_HEAD	"cxzy data directory"
 #define STORE_SEAL_ID		12	/* 8-byte id and crc32 */
+/* A revision is "GENERATION-TOKEN" with this many hex digits of token,
+ * and a record keeps this many ancestors (enough for two desks that do
+ * not exchange for a year; beyond, a change reads as a conflict, never
+ * as newer). */
+#define STORE_REV_TOKEN		16
+#define STORE_REVS_MAX		32
 /* Free space below which a failed write is taken for a full disk. */
 #define STORE_LOW_SPACE		STORE_MIB
 
@@ -71,8 +77,9 @@ struct store {
 	bool			 readonly;
 	bool			 fs_capped;	/* FAT-like file system */
 	size_t			 maxmap;
-	MDB_dbi			 meta, trash, hist;
-	bool			 meta_open, trash_open, hist_open;
+	MDB_dbi			 meta, trash, hist, gid;
+	bool			 meta_open, trash_open, hist_open, gid_open;
+	char			 origin[UTIL_TOKEN_LEN + 1];
 	struct store_kind	*kinds;
 	size_t			 nkinds;
 	MDB_txn			*rtxn;		/* cached read transaction */
@@ -975,6 +982,7 @@ store_close_dbs(struct store *st)
 	size_t i, j;
 
 	st->meta_open = st->trash_open = st->hist_open = false;
+	st->gid_open = false;
 	for (i = 0; i < st->nkinds; i++) {
 		st->kinds[i].open = false;
 		for (j = 0; j < st->kinds[i].nidx; j++)
@@ -1122,6 +1130,83 @@ store_kind_lost(struct store *st, MDB_txn *txn, struct store_kind *k,
 	    k->f->label, k->name, k->f->label);
 }
 
+static void store_gid_key(struct buf *b, const char *kind, const char *gid);
+
+/* A data directory written before directories had an origin gets one
+ * derived from its creation time and unit, so that every copy of it
+ * made before this version opened it agrees on it (and so on the global
+ * ids of its old records). */
+static void
+store_origin_derive(struct store *st, MDB_txn *txn, char out[UTIL_TOKEN_LEN + 1])
+{
+	static const char salt[4] = { 'c', 'x', 'z', 'y' };
+	char *created = NULL, *unit = NULL;
+	struct buf b;
+	int i;
+
+	if (st->meta_open) {
+		store_meta_read(st, txn, "created", &created, NULL);
+		store_meta_read(st, txn, "unit", &unit, NULL);
+	}
+	buf_init(&b);
+	buf_addf(&b, "%s|%s", created != NULL ? created : "",
+	    unit != NULL ? unit : "");
+	for (i = 0; i < 4; i++) {
+		uint32_t crc = codec_crc32(0, &salt[i], 1);
+
+		crc = codec_crc32(crc, b.s, b.len);
+		snprintf(out + 8 * i, 9, "%08x", (unsigned)crc);
+	}
+	buf_free(&b);
+	free(created);
+	free(unit);
+}
+
+/* Reads the directory's origin (meta "origin"), making one for a new
+ * directory (random) or an old one (derived); mdbrc NULL: read-only,
+ * nothing is written. */
+static int
+store_origin_setup(struct store *st, MDB_txn *txn, bool fresh, int *mdbrc,
+    char **errp)
+{
+	char *v = NULL;
+	int r;
+
+	r = st->meta_open ? store_meta_read(st, txn, "origin", &v, errp) :
+	    CX_NOTFOUND;
+	if (r == CX_ERR)
+		return CX_ERR;
+	if (r == CX_OK) {
+		if (!util_is_token(v)) {
+			err_set(errp, "数据目录中的设置“origin”的值“%s”无法识别。"
+			    STORE_MSG_CHECK, v);
+			free(v);
+			return CX_ERR;
+		}
+		memcpy(st->origin, v, UTIL_TOKEN_LEN + 1);
+		free(v);
+		return CX_OK;
+	}
+	if (fresh) {
+		char now[20];
+		struct buf b;
+
+		store_now(now);
+		buf_init(&b);
+		/* The count tells apart directories one process makes in
+		 * the same second (tests; the secret differs per process). */
+		static unsigned made;
+
+		buf_addf(&b, "origin|%s|%u", now, made++);
+		util_token(st->origin, b.s, b.len);
+		buf_free(&b);
+	} else
+		store_origin_derive(st, txn, st->origin);
+	if (mdbrc == NULL)
+		return CX_OK;
+	return store_meta_write(st, txn, "origin", st->origin, mdbrc);
+}
+
 /* Opens (creating) every database of the formset, builds indexes that are
  * new, and records the format of a new data directory. */
 static int
@@ -1145,6 +1230,9 @@ store_open_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 	if ((rc = mdb_dbi_open(txn, "hist", MDB_CREATE, &st->hist)) != 0)
 		goto fail;
 	st->hist_open = true;
+	if ((rc = mdb_dbi_open(txn, "gid", MDB_CREATE, &st->gid)) != 0)
+		goto fail;
+	st->gid_open = true;
 	for (i = 0; i < st->nkinds; i++) {
 		struct store_kind *k = &st->kinds[i];
 
@@ -1187,7 +1275,7 @@ store_open_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 		    store_meta_write(st, txn, "created", now, mdbrc) != CX_OK)
 			return CX_ERR;
 	}
-	return CX_OK;
+	return store_origin_setup(st, txn, !present, mdbrc, errp);
 
 fail:
 	*mdbrc = rc;
@@ -1219,6 +1307,10 @@ store_open_ro(struct store *st, char **errp)
 		rc = mdb_dbi_open(txn, "hist", 0, &st->hist);
 		st->hist_open = rc == 0;
 	}
+	if (rc == 0 || rc == MDB_NOTFOUND) {
+		rc = mdb_dbi_open(txn, "gid", 0, &st->gid);
+		st->gid_open = rc == 0;
+	}
 	for (i = 0; i < st->nkinds && (rc == 0 || rc == MDB_NOTFOUND); i++) {
 		struct store_kind *k = &st->kinds[i];
 
@@ -1241,7 +1333,8 @@ store_open_ro(struct store *st, char **errp)
 		store_close_dbs(st);
 		return store_mdb_err(st, rc, errp);
 	}
-	if (store_check_format(st, txn, &present, errp) != CX_OK) {
+	if (store_check_format(st, txn, &present, errp) != CX_OK ||
+	    store_origin_setup(st, txn, false, NULL, errp) != CX_OK) {
 		mdb_txn_abort(txn);
 		store_close_dbs(st);
 		return CX_ERR;
@@ -1463,6 +1556,64 @@ store_copy(struct store *st, const char *dir, char **errp)
 	}
 	free(data);
 	return CX_OK;
+}
+
+const char *
+store_origin(const struct store *st)
+{
+	return st->origin;
+}
+
+char *
+store_record_gid(const struct store *st, const struct record *rec)
+{
+	const char *g = record_get(rec, "_gid");
+
+	if (g != NULL)
+		return xstrdup(g);
+	return xasprintf("%s-%llu", st->origin, (unsigned long long)rec->id);
+}
+
+int
+store_find_gid(struct store *st, const struct form *f, const char *gid,
+    uint64_t *id, char **errp)
+{
+	size_t olen = strlen(st->origin);
+	struct store_kind *k;
+	struct buf kb;
+	MDB_txn *txn;
+	MDB_val key, val;
+	int rc, r;
+
+	*id = 0;
+	if ((k = store_kind_of(st, f, errp)) == NULL)
+		return CX_ERR;
+	if (store_read_begin(st, &txn, errp) != CX_OK)
+		return CX_ERR;
+	r = CX_NOTFOUND;
+	if (st->gid_open) {
+		buf_init(&kb);
+		store_gid_key(&kb, k->f->kind, gid);
+		key.mv_data = kb.s;
+		key.mv_size = kb.len;
+		rc = mdb_get(txn, st->gid, &key, &val);
+		if (rc == 0) {
+			if ((*id = store_unseal_id(&val)) != 0)
+				r = CX_OK;
+			else
+				r = err_set(errp, "%s记录全局编号“%s”的索引已损坏。"
+				    STORE_MSG_CHECK, k->f->label, gid);
+		} else if (rc != MDB_NOTFOUND)
+			r = store_mdb_err(st, rc, errp);
+		buf_free(&kb);
+	}
+	/* Records written here before global ids: "ORIGIN-ID". */
+	if (r == CX_NOTFOUND && strncmp(gid, st->origin, olen) == 0 &&
+	    gid[olen] == '-' && util_parse_id(gid + olen + 1, id) &&
+	    gid[olen + 1] != ' ')
+		r = CX_OK;
+	store_read_end(st);
+	return r;
 }
 
 int
@@ -1696,6 +1847,7 @@ store_seq_write(struct store *st, MDB_txn *txn, struct store_kind *k,
  * back once at the end. */
 struct store_batch {
 	const char	*now;
+	bool		 load;		/* store_load: records as given */
 	struct buf	 enc;
 	uint64_t	*seq;		/* per kind of st: last id given out */
 	uint64_t	*seq0;		/* as read */
@@ -1769,12 +1921,190 @@ store_batch_finish(struct store *st, MDB_txn *txn, struct store_batch *b,
 	return CX_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* Global ids and revisions                                            */
+/* ------------------------------------------------------------------ */
+
+static bool
+store_same(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* The generation of a revision "G-TOKEN" (0 for none). */
+static unsigned long
+store_rev_gen(const char *rev)
+{
+	unsigned long g = 0;
+
+	if (rev == NULL)
+		return 0;
+	for (; *rev >= '0' && *rev <= '9' && g < 100000000UL; rev++)
+		g = g * 10 + (unsigned long)(*rev - '0');
+	return g;
+}
+
+/* Gives rec its next revision: generation one more than prev's, a token
+ * over the kind, id, generation and content (so that equal revisions
+ * mean equal records, whatever PC made them), and prev added in front
+ * of the ancestors ("_revs", newest first, at most STORE_REVS_MAX). */
+static void
+store_next_rev(struct store_kind *k, struct record *rec, uint64_t id,
+    const char *prev, const char *prev_ancestors, struct buf *scratch)
+{
+	char tok[UTIL_TOKEN_LEN + 1];
+	unsigned long gen = store_rev_gen(prev) + 1;
+	struct buf anc;
+	size_t n = 0;
+	const char *p;
+
+	record_remove(rec, "_rev");
+	record_remove(rec, "_revs");
+	buf_reset(scratch);
+	codec_encode(rec, scratch);
+	buf_addf(scratch, "|rev|%s|%llu|%lu", k->f->kind,
+	    (unsigned long long)id, gen);
+	util_token(tok, scratch->s, scratch->len);
+	tok[STORE_REV_TOKEN] = '\0';
+	record_set_take(rec, "_rev", xasprintf("%lu-%s", gen, tok));
+	if (prev == NULL)
+		return;
+	buf_init(&anc);
+	buf_addstr(&anc, prev);
+	for (p = prev_ancestors; p != NULL && *p != '\0' &&
+	    ++n < STORE_REVS_MAX; ) {
+		const char *e = strchr(p, ' ');
+		size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+
+		buf_addc(&anc, ' ');
+		buf_add(&anc, p, len);
+		p = e != NULL ? e + 1 : NULL;
+	}
+	record_set_take(rec, "_revs", buf_take(&anc));
+}
+
+/* The gid database's key of a global id: KIND NUL GID. */
+static void
+store_gid_key(struct buf *b, const char *kind, const char *gid)
+{
+	buf_reset(b);
+	buf_add(b, kind, strlen(kind) + 1);
+	buf_addstr(b, gid);
+}
+
+/* Maps the global id of rec (when it has one written out) to id.  A
+ * global id another record of the kind holds is refused. */
+static int
+store_gid_put(struct store *st, MDB_txn *txn, struct store_batch *b,
+    struct store_kind *k, const struct record *rec, uint64_t id,
+    int *mdbrc, char **errp)
+{
+	const char *gid = record_get(rec, "_gid");
+	unsigned char sid[STORE_SEAL_ID];
+	struct buf kb;
+	MDB_val key, val;
+	int rc;
+
+	(void)b;
+	if (gid == NULL || !st->gid_open)
+		return CX_OK;
+	buf_init(&kb);
+	store_gid_key(&kb, k->f->kind, gid);
+	key.mv_data = kb.s;
+	key.mv_size = kb.len;
+	store_seal_id(sid, id);
+	val.mv_data = sid;
+	val.mv_size = sizeof sid;
+	rc = mdb_put(txn, st->gid, &key, &val, MDB_NOOVERWRITE);
+	if (rc == MDB_KEYEXIST) {
+		uint64_t other = store_unseal_id(&val);
+
+		if (other != id && other != 0) {
+			buf_free(&kb);
+			return err_set(errp, "%s记录（编号 %llu）的全局编号“%s”已属于"
+			    "本机编号 %llu 的记录。", k->f->label,
+			    (unsigned long long)id, gid,
+			    (unsigned long long)other);
+		}
+		val.mv_data = sid;
+		val.mv_size = sizeof sid;
+		rc = other == id ? 0 : mdb_put(txn, st->gid, &key, &val, 0);
+	}
+	buf_free(&kb);
+	if (rc != 0) {
+		*mdbrc = rc;
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+/* What a local save does to the store's fields of rec before it is
+ * written: keeps the global id (a new record gets a new one; an old
+ * record written before global ids gets its implicit one, see
+ * store_record_gid), and gives it its next revision.  rec's other
+ * values are the caller's. */
+static void
+store_stamp(struct store *st, struct store_kind *k, struct record *rec,
+    const struct record *old, uint64_t id, struct buf *scratch)
+{
+	const char *ogid = old != NULL ? record_get(old, "_gid") : NULL;
+	char tok[UTIL_TOKEN_LEN + 1];
+
+	if (ogid != NULL)
+		record_set(rec, "_gid", ogid);
+	else if (old != NULL)
+		record_set_take(rec, "_gid", xasprintf("%s-%llu", st->origin,
+		    (unsigned long long)id));
+	else {
+		record_remove(rec, "_gid");
+		record_remove(rec, "_rev");
+		record_remove(rec, "_revs");
+		buf_reset(scratch);
+		codec_encode(rec, scratch);
+		buf_addf(scratch, "|gid|%s|%llu|%s", k->f->kind,
+		    (unsigned long long)id, st->origin);
+		util_token(tok, scratch->s, scratch->len);
+		record_set(rec, "_gid", tok);
+	}
+	store_next_rev(k, rec, id, old != NULL ? record_get(old, "_rev") : NULL,
+	    old != NULL ? record_get(old, "_revs") : NULL, scratch);
+}
+
+/* Whether rec says nothing old does not, store-kept times and revisions
+ * aside: such a save is not made.  rec gets old's store fields. */
+static bool
+store_unchanged(struct record *rec, const struct record *old)
+{
+	static const char *const keep[] = { "_created", "_modified", "_rev",
+	    "_revs", "_gid" };
+	char *mine[5];
+	size_t i;
+	bool same;
+
+	for (i = 0; i < 5; i++) {
+		const char *v = record_get(rec, keep[i]);
+
+		mine[i] = v != NULL ? xstrdup(v) : NULL;
+		record_set(rec, keep[i], record_get(old, keep[i]));
+	}
+	same = record_equal(rec, old);
+	for (i = 0; i < 5; i++) {
+		if (!same)
+			record_set(rec, keep[i], mine[i]);
+		free(mine[i]);
+	}
+	return same;
+}
+
 /* Stores one record with the given id, replacing an older copy and moving
- * its index entries. */
+ * its index entries.  A local save (not b->load) of an existing record
+ * must carry the revision it was read at (expect, NULL for a record
+ * that had none): otherwise somebody changed it meanwhile and the save
+ * is refused with CX_CONFLICT. */
 static int
 store_put_one(struct store *st, MDB_txn *txn, struct store_batch *b,
     struct store_kind *k, struct record *rec, uint64_t id, bool fresh,
-    int *mdbrc, char **errp)
+    const char *expect, int *mdbrc, char **errp)
 {
 	struct record *old = NULL;
 	unsigned char kb[8];
@@ -1795,11 +2125,36 @@ store_put_one(struct store *st, MDB_txn *txn, struct store_batch *b,
 		    NULL) != CX_OK)
 			damaged = true;
 	}
+	if (!b->load && old != NULL && !damaged) {
+		const char *cur = record_get(old, "_rev");
+
+		if (!store_same(expect, cur)) {
+			const char *when = record_get(old, "_modified");
+
+			err_set(errp, "这条%s记录（编号 %llu）在读取之后已被修改"
+			    "（%s），为了不覆盖那次修改，这次没有保存。请重新打开"
+			    "这条记录，核对后再修改。", k->f->label,
+			    (unsigned long long)id, when != NULL ? when :
+			    "修改时间不详");
+			record_free(old);
+			return CX_CONFLICT;
+		}
+		if (store_unchanged(rec, old)) {
+			record_free(old);
+			return CX_OK;
+		}
+	}
 	if (record_find(rec, "_created") == NULL) {
 		const char *c = old != NULL ? record_get(old, "_created") : NULL;
 
 		record_set(rec, "_created", c != NULL ? c : b->now);
 	}
+	if (!b->load)
+		store_stamp(st, k, rec, damaged ? NULL : old, id, &b->enc);
+	if ((old == NULL || damaged || !store_same(record_get(old, "_gid"),
+	    record_get(rec, "_gid"))) && store_gid_put(st, txn, b, k, rec, id,
+	    mdbrc, errp) != CX_OK)
+		goto fail;
 
 	for (j = 0; j < k->nidx; j++) {
 		struct store_index *ix = &k->idx[j];
@@ -1881,6 +2236,20 @@ store_delete_one(struct store *st, MDB_txn *txn, struct store_batch *b,
 	if (store_decode(k->f, id, &val, "", &rec, errp) != CX_OK)
 		return CX_ERR;
 	record_set(rec, "_deleted", b->now);
+	if (record_get(rec, "_gid") == NULL)
+		record_set_take(rec, "_gid", xasprintf("%s-%llu", st->origin,
+		    (unsigned long long)id));
+	{
+		/* A deletion is a change that travels: a new revision. */
+		char *prev = xstrdup(record_get(rec, "_rev") ?
+		    record_get(rec, "_rev") : "");
+		char *anc = xstrdup(record_get(rec, "_revs") ?
+		    record_get(rec, "_revs") : "");
+
+		store_next_rev(k, rec, id, *prev ? prev : NULL, anc, &b->enc);
+		free(prev);
+		free(anc);
+	}
 
 	buf_init(&tk);
 	store_trash_key(&tk, k->f->kind, id);
@@ -2060,6 +2429,17 @@ store_restore_one(struct store *st, MDB_txn *txn, struct store_batch *b,
 		}
 	}
 	record_remove(rec, "_deleted");
+	{
+		char *prev = xstrdup(record_get(rec, "_rev") ?
+		    record_get(rec, "_rev") : "");
+		char *anc = xstrdup(record_get(rec, "_revs") ?
+		    record_get(rec, "_revs") : "");
+
+		store_next_rev(k, rec, id, *prev ? prev : NULL, anc, &enc);
+		buf_reset(&enc);
+		free(prev);
+		free(anc);
+	}
 	codec_encode(rec, &enc);
 	util_put_be64(kb, id);
 	key.mv_data = kb;
@@ -2100,6 +2480,8 @@ struct store_apply_arg {
 	size_t			  n;
 	struct store_kind	**kinds;	/* per op */
 	uint64_t		 *ids;		/* PUT: id used, for rec->id */
+	char			**expect;	/* PUT: _rev as read, or NULL */
+	char			**expect_anc;	/* PUT: _revs as read */
 	bool			  quiet;	/* store_delete: a missing
 						 * record is CX_NOTFOUND */
 	struct store_batch	  b;
@@ -2132,9 +2514,12 @@ store_apply_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 			    &fresh, mdbrc) != CX_OK)
 				return CX_ERR;
 			a->ids[i] = id;
-			if (store_put_one(st, txn, &a->b, k, op->rec, id, fresh,
-			    mdbrc, errp) != CX_OK)
-				return CX_ERR;
+			record_set(op->rec, "_rev", a->expect[i]);
+			record_set(op->rec, "_revs", a->expect_anc[i]);
+			r = store_put_one(st, txn, &a->b, k, op->rec, id, fresh,
+			    a->expect[i], mdbrc, errp);
+			if (r != CX_OK)
+				return r == CX_CONFLICT ? r : CX_ERR;
 			break;
 		case STORE_OP_DELETE:
 			r = store_delete_one(st, txn, &a->b, k, op->id, mdbrc,
@@ -2245,6 +2630,18 @@ store_apply_run(struct store *st, struct store_op *ops, size_t n,
 	a.ops = ops;
 	a.n = n;
 	a.ids = xcalloc(n, sizeof *a.ids);
+	a.expect = xcalloc(n, sizeof *a.expect);
+	a.expect_anc = xcalloc(n, sizeof *a.expect_anc);
+	for (i = 0; i < n; i++) {
+		const char *v;
+
+		if (ops[i].op != STORE_OP_PUT)
+			continue;
+		if ((v = record_get(ops[i].rec, "_rev")) != NULL)
+			a.expect[i] = xstrdup(v);
+		if ((v = record_get(ops[i].rec, "_revs")) != NULL)
+			a.expect_anc[i] = xstrdup(v);
+	}
 	a.quiet = quiet;
 	store_batch_init(st, &a.b, now);
 	r = store_write(st, store_apply_cb, &a, errp);
@@ -2253,11 +2650,20 @@ store_apply_run(struct store *st, struct store_op *ops, size_t n,
 			continue;
 		if (r == CX_OK)
 			ops[i].rec->id = a.ids[i];
-		else if (ops[i].link_field != NULL)
-			record_set(ops[i].rec, ops[i].link_field, links[i]);
+		else {
+			if (ops[i].link_field != NULL)
+				record_set(ops[i].rec, ops[i].link_field,
+				    links[i]);
+			record_set(ops[i].rec, "_rev", a.expect[i]);
+			record_set(ops[i].rec, "_revs", a.expect_anc[i]);
+		}
 		free(links[i]);
+		free(a.expect[i]);
+		free(a.expect_anc[i]);
 	}
 	free(links);
+	free(a.expect);
+	free(a.expect_anc);
 	free(a.ids);
 	free(a.kinds);
 	store_batch_free(&a.b);
@@ -3486,6 +3892,45 @@ store_load_unlive(MDB_txn *txn, struct store_kind *k, uint64_t id,
 	return CX_OK;
 }
 
+/* Whether the store still is as the import planned it (see
+ * store_load_item). */
+static int
+store_load_still(struct store *st, MDB_txn *txn, struct store_kind *k,
+    MDB_val *tkey, const struct store_load_item *it, int *mdbrc,
+    char **errp)
+{
+	struct record *cur = NULL;
+	MDB_val val;
+	bool there;
+	int r, rc;
+
+	r = store_get_raw(txn, k->dbi, it->rec->id, &val, mdbrc);
+	if (r == CX_ERR)
+		return CX_ERR;
+	if (r == CX_NOTFOUND) {
+		rc = mdb_get(txn, st->trash, tkey, &val);
+		if (rc != 0 && rc != MDB_NOTFOUND) {
+			*mdbrc = rc;
+			return CX_ERR;
+		}
+		r = rc == 0 ? CX_OK : CX_NOTFOUND;
+	}
+	there = r == CX_OK;
+	if (there && codec_decode(val.mv_data, val.mv_size, &cur, NULL) !=
+	    CX_OK)
+		cur = NULL;
+	if (it->fresh ? there : !there || !store_same(cur != NULL ?
+	    record_get(cur, "_rev") : NULL, it->expect)) {
+		record_free(cur);
+		err_set(errp, "导入期间%s记录（编号 %llu）被其他程序修改了，"
+		    "为了不覆盖那次修改，导入没有进行。请重新导入。", k->f->label,
+		    (unsigned long long)it->rec->id);
+		return CX_CONFLICT;
+	}
+	record_free(cur);
+	return CX_OK;
+}
+
 static int
 store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
     char **errp)
@@ -3498,6 +3943,7 @@ store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 	int r = CX_ERR, rc;
 
 	store_batch_init(st, &b, a->now);
+	b.load = true;
 	buf_init(&tk);
 	memset(a->maxid, 0, st->nkinds * sizeof *a->maxid);
 	for (i = 0; i < a->n; i++) {
@@ -3511,6 +3957,10 @@ store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 		store_trash_key(&tk, k->f->kind, id);
 		key.mv_data = tk.s;
 		key.mv_size = tk.len;
+		if (it->check && (r = store_load_still(st, txn, k, &key, it,
+		    mdbrc, errp)) != CX_OK)
+			goto out;
+		r = CX_ERR;
 		rc = mdb_del(txn, st->trash, &key, NULL);
 		if (rc != 0 && rc != MDB_NOTFOUND) {
 			*mdbrc = rc;
@@ -3523,7 +3973,7 @@ store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 			copy->id = id;
 			copy->form_version = it->rec->form_version;
 			pr = store_put_one(st, txn, &b, k, copy, id, false,
-			    mdbrc, errp);
+			    NULL, mdbrc, errp);
 			record_free(copy);
 			if (pr != CX_OK) {
 				if (*mdbrc == 0)
@@ -3533,7 +3983,9 @@ store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 			}
 			continue;
 		}
-		if (store_load_unlive(txn, k, id, mdbrc) != CX_OK)
+		if (store_load_unlive(txn, k, id, mdbrc) != CX_OK ||
+		    store_gid_put(st, txn, &b, k, it->rec, id, mdbrc,
+		    errp) != CX_OK)
 			goto out;
 		buf_reset(&b.enc);
 		codec_encode(it->rec, &b.enc);

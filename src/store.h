@@ -19,6 +19,29 @@
  *                    the old versions of signed records
  *   trash            KIND NUL id(8) → codec-encoded record (with
  *                    _deleted set); the recycle bin.
+ *   gid              KIND NUL global id → sealed 8-byte id, for every
+ *                    record (live or in the bin) whose _gid is written
+ *                    out.
+ *
+ * Identity and revisions (docs/storage.md, docs/exchange.md).  Every
+ * data directory has an origin (meta "origin", 32 hex digits, random at
+ * creation).  Every record has a global id "_gid" that stays the same in
+ * every directory it travels to, while the short id (编号) is local: a
+ * new record gets a random one; a record written before global ids
+ * existed has the implicit "ORIGIN-ID" (store_record_gid), written out
+ * at its next change.  Every change (save, deletion, restore) gives the
+ * record a new revision "_rev" = "GENERATION-TOKEN" and keeps the
+ * revisions before it in "_revs" (newest first, a bounded number): one
+ * copy descends from another when the other's revision is its own or
+ * among its ancestors; otherwise the two changed concurrently.
+ *
+ * No lost updates.  A record read, changed and passed back to
+ * store_put / store_apply carries the _rev it was read at; when the
+ * stored record has another revision by the time the write transaction
+ * runs, somebody else changed it: nothing is written and the call
+ * returns CX_CONFLICT with a message.  A save that changes nothing but
+ * the store's own fields writes nothing (the stored bytes stay as they
+ * were) and gives rec the stored _modified and _rev.
  *
  * Every write happens in one short write transaction that also updates the
  * indexes.  On MDB_MAP_FULL the transaction is aborted, the map doubled
@@ -79,6 +102,17 @@ int store_probe(const char *dir, char **errp);
 int store_copy(struct store *st, const char *dir, char **errp);
 
 bool store_readonly(const struct store *st);
+/* The directory's origin: 32 hex digits. */
+const char *store_origin(const struct store *st);
+/* The global id of rec, a record of this store: its _gid, or for a
+ * record written before global ids its implicit "ORIGIN-ID".  Newly
+ * allocated. */
+char *store_record_gid(const struct store *st, const struct record *rec);
+/* The local id of the record of kind f (live or in the recycle bin)
+ * whose global id is gid.  CX_NOTFOUND when there is none.  The record
+ * itself may still have to be read. */
+int store_find_gid(struct store *st, const struct form *f, const char *gid,
+    uint64_t *id, char **errp);
 const char *store_dir(const struct store *st);
 /* Current map size in bytes. */
 size_t store_mapsize(const struct store *st);
@@ -287,6 +321,14 @@ struct store_load_item {
 	const struct form	*f;
 	const struct record	*rec;
 	bool			 trash;
+	/* With check: the load was planned from a reading of the store,
+	 * and is refused (CX_CONFLICT, nothing written) when the store
+	 * changed meanwhile: a fresh item's id must still be free (live
+	 * and in the bin), another item's record must still be at
+	 * revision expect (NULL: none). */
+	bool			 check;
+	bool			 fresh;
+	const char		*expect;
 };
 
 /* Stores records as they are, in one write transaction: the import of an

@@ -2,13 +2,19 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
+
+#ifdef HAVE_SYS_RANDOM_H
+#include <sys/random.h>
+#endif
 
 static void
 util_oom(size_t n)
@@ -351,4 +357,119 @@ util_parse_id(const char *s, uint64_t *out)
 		return false;
 	*out = v;
 	return true;
+}
+
+/* The per-process secret of util_token. */
+static uint64_t util_secret[2];
+static bool util_secret_set;
+
+static uint64_t
+util_mix64(uint64_t z)
+{
+	/* splitmix64's finaliser: every input bit affects every output
+	 * bit. */
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void
+util_secret_init(void)
+{
+	const char *seed = getenv("CXZY_RANDOM_SEED");
+	unsigned char b[16];
+	size_t got = 0;
+	int i;
+
+	util_secret_set = true;
+	if (seed != NULL && *seed != '\0') {
+		uint64_t h = 0xcbf29ce484222325ULL;
+
+		for (; *seed != '\0'; seed++)
+			h = (h ^ (unsigned char)*seed) * 0x100000001b3ULL;
+		util_secret[0] = util_mix64(h);
+		util_secret[1] = util_mix64(h ^ 0x9e3779b97f4a7c15ULL);
+		return;
+	}
+#ifdef HAVE_GETRANDOM
+	while (got < sizeof b) {
+		ssize_t n = getrandom(b + got, sizeof b - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+#endif
+	if (got < sizeof b) {
+		int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+		got = 0;
+		while (fd >= 0 && got < sizeof b) {
+			ssize_t n = read(fd, b + got, sizeof b - got);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (got < sizeof b) {
+		/* No random source at all: the time and process make the
+		 * secret unique enough for one PC. */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		util_secret[0] = util_mix64((uint64_t)ts.tv_sec ^
+		    ((uint64_t)getpid() << 32));
+		util_secret[1] = util_mix64((uint64_t)ts.tv_nsec ^
+		    util_secret[0]);
+		return;
+	}
+	for (i = 0; i < 8; i++) {
+		util_secret[0] = (util_secret[0] << 8) | b[i];
+		util_secret[1] = (util_secret[1] << 8) | b[8 + i];
+	}
+}
+
+void
+util_token(char out[UTIL_TOKEN_LEN + 1], const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t h[2];
+	size_t i;
+	int j;
+
+	if (!util_secret_set)
+		util_secret_init();
+	/* Two FNV-1a lanes over secret and data, each finished with the
+	 * 64-bit mixer: not cryptographic, but with a random secret no two
+	 * tokens of different data or different processes meet. */
+	h[0] = 0xcbf29ce484222325ULL ^ util_secret[0];
+	h[1] = 0x84222325cbf29ce4ULL ^ util_secret[1];
+	for (i = 0; i < n; i++) {
+		h[0] = (h[0] ^ p[i]) * 0x100000001b3ULL;
+		h[1] = (h[1] ^ p[i]) * 0x100000001b3ULL;
+		h[1] ^= h[0] >> 29;
+	}
+	h[0] = util_mix64(h[0] ^ util_mix64(h[1] + n));
+	h[1] = util_mix64(h[1] ^ util_mix64(h[0] ^ util_secret[0]));
+	for (j = 0; j < 2; j++)
+		snprintf(out + 16 * j, 17, "%016llx", (unsigned long long)h[j]);
+}
+
+bool
+util_is_token(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < UTIL_TOKEN_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
+		    s[i] <= 'f')))
+			return false;
+	return s[i] == '\0';
 }

@@ -17,7 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { CX_OK = 0, CX_ERR = -1, CX_NOTFOUND = 1 };
+/* CX_CONFLICT: a save found the record changed by someone else since it
+ * was read; nothing was written (see store.h, "Revisions"). */
+enum { CX_OK = 0, CX_ERR = -1, CX_NOTFOUND = 1, CX_CONFLICT = 2 };
 
 #if defined(__GNUC__)
 #define CX_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -89,6 +91,18 @@ int util_read_file(const char *path, char **out, size_t *len, char **errp);
  * equals numeric order. */
 void util_put_be64(unsigned char out[8], uint64_t v);
 uint64_t util_get_be64(const unsigned char in[8]);
+
+/* Identifiers that must never repeat across data directories and PCs
+ * (a directory's origin, a record's global id, a revision): 32 lowercase
+ * hex digits, a 128-bit hash of a per-process secret and data.  The
+ * secret comes from getrandom(2) (or /dev/urandom); when the environment
+ * variable CXZY_RANDOM_SEED is set (tests), from it, so that the same
+ * data gives the same token.  Callers pass data that differs for every
+ * token they need (kind, id, generation, content checksum). */
+#define UTIL_TOKEN_LEN	32
+void util_token(char out[UTIL_TOKEN_LEN + 1], const void *data, size_t n);
+/* Whether s is exactly UTIL_TOKEN_LEN lowercase hex digits. */
+bool util_is_token(const char *s);
 
 /* Parses a positive decimal id; returns false unless the whole string is
  * digits (after optional surrounding spaces) and the value is > 0. */

@@ -15,6 +15,9 @@ export CXZY_FORMS
 unset CXZY_DATA
 # A fixed clock makes timestamps and the current period reproducible.
 export CXZY_NOW="2026-11-27 10:00:00"
+# Global ids and revisions from a fixed secret, so that the same steps
+# give the same bytes (src/util.h, util_token).
+export CXZY_RANDOM_SEED=cxzy-tests
 export TZ=Asia/Shanghai
 export LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8
 GOLDEN="$CXZY_TESTDATA/golden"

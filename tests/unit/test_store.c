@@ -311,6 +311,182 @@ check_text(struct store *st)
 /* Tests                                                               */
 /* ------------------------------------------------------------------ */
 
+static bool
+same(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* Equal but for the revision the store gives every change. */
+static bool
+same_but_rev(const struct record *a, const struct record *b)
+{
+	struct record *x = record_copy(a), *y = record_copy(b);
+	bool eq;
+
+	record_remove(x, "_rev");
+	record_remove(x, "_revs");
+	record_remove(y, "_rev");
+	record_remove(y, "_revs");
+	eq = record_equal(x, y);
+	record_free(x);
+	record_free(y);
+	return eq;
+}
+
+/* The raw bytes stored for a record, "" when none. */
+static char *
+raw_of(const char *dir, const char *kind, uint64_t id)
+{
+	MDB_env *env = NULL;
+	MDB_txn *txn = NULL;
+	MDB_dbi dbi;
+	MDB_val k, v;
+	unsigned char kb[8];
+	char *name = xasprintf("rec:%s", kind), *out = xstrdup("");
+
+	util_put_be64(kb, id);
+	k.mv_data = kb;
+	k.mv_size = 8;
+	if (mdb_env_create(&env) == 0 && mdb_env_set_maxdbs(env, 256) == 0 &&
+	    mdb_env_open(env, dir, MDB_RDONLY | MDB_NOLOCK, 0) == 0 &&
+	    mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) == 0 &&
+	    mdb_dbi_open(txn, name, 0, &dbi) == 0 &&
+	    mdb_get(txn, dbi, &k, &v) == 0) {
+		free(out);
+		out = xmalloc(v.mv_size * 2 + 1);
+		for (size_t i = 0; i < v.mv_size; i++)
+			sprintf(out + 2 * i, "%02x",
+			    ((unsigned char *)v.mv_data)[i]);
+	}
+	if (txn != NULL)
+		mdb_txn_abort(txn);
+	if (env != NULL)
+		mdb_env_close(env);
+	free(name);
+	return out;
+}
+
+/* Identity and revisions: a random origin per directory, a global id
+ * per record that a change keeps, a new revision per change, refusal of
+ * a save made from a stale copy, and saves that change nothing write
+ * nothing. */
+static void
+test_identity(void)
+{
+	char *dir = path_in("ident"), *dir2 = path_in("ident2"), *err = NULL;
+	char origin[UTIL_TOKEN_LEN + 1], *gid, *raw1, *raw2;
+	struct store *st = NULL, *st2 = NULL;
+	struct record *a, *x = NULL, *y = NULL;
+	uint64_t id = 0;
+	const char *r1;
+
+	setenv("CXZY_NOW", NOW1, 1);
+	if (store_open(dir, &fs2, STORE_CREATE, NULL, &st, &err) != CX_OK ||
+	    store_open(dir2, &fs2, STORE_CREATE, NULL, &st2, &err) != CX_OK) {
+		ok(false, "identity: create");
+		goto out;
+	}
+	ok(util_is_token(store_origin(st)), "origin is 32 hex digits");
+	ok(strcmp(store_origin(st), store_origin(st2)) != 0,
+	    "two directories have different origins");
+	memcpy(origin, store_origin(st), sizeof origin);
+
+	a = member("赵一", NULL, "一支部");
+	is_int(store_put(st, &member_form, a, &err), CX_OK, "identity: put");
+	ok(record_get(a, "_gid") != NULL && util_is_token(record_get(a, "_gid")),
+	    "a new record gets a random global id");
+	is_str(record_get(a, "_rev") != NULL ? "set" : NULL, "set",
+	    "and a revision");
+	ok(record_get(a, "_rev") != NULL && strncmp(record_get(a, "_rev"),
+	    "1-", 2) == 0, "generation 1");
+	gid = xstrdup(record_get(a, "_gid") ? record_get(a, "_gid") : "");
+	is_int(store_find_gid(st, &member_form, gid, &id, &err), CX_OK,
+	    "found by global id");
+	ok(id == a->id, "to its local id");
+	is_int(store_find_gid(st2, &member_form, gid, &id, &err), CX_NOTFOUND,
+	    "not in the other directory");
+
+	/* Two copies read at the same revision: the first save wins, the
+	 * second is refused and writes nothing. */
+	store_get(st, &member_form, a->id, &x, NULL);
+	store_get(st, &member_form, a->id, &y, NULL);
+	if (x == NULL || y == NULL) {
+		ok(false, "identity: read");
+		goto out2;
+	}
+	r1 = record_get(a, "_rev");
+	record_set(x, "post", "科员");
+	is_int(store_put(st, &member_form, x, &err), CX_OK, "first writer");
+	ok(strncmp(record_get(x, "_rev"), "2-", 2) == 0, "generation 2");
+	is_str(record_get(x, "_revs"), r1, "the old revision is its ancestor");
+	is_str(record_get(x, "_gid"), gid, "a change keeps the global id");
+	record_set(y, "note", "另一处的修改");
+	free(err);
+	err = NULL;
+	is_int(store_put(st, &member_form, y, &err), CX_CONFLICT,
+	    "second writer from a stale copy: conflict");
+	ok(err != NULL && strstr(err, "在读取之后已被修改") != NULL,
+	    "the message says so");
+	is_str(record_get(y, "_rev"), r1, "the refused record keeps its revision");
+	record_free(y);
+	y = NULL;
+	store_get(st, &member_form, a->id, &y, NULL);
+	is_str(y != NULL ? record_get(y, "post") : NULL, "科员",
+	    "first change kept");
+	is_str(y != NULL ? record_get(y, "note") : NULL, NULL,
+	    "second change not written");
+
+	/* A save that changes nothing leaves the bytes as they were. */
+	raw1 = raw_of(dir, "member", a->id);
+	setenv("CXZY_NOW", NOW2, 1);
+	is_int(store_put(st, &member_form, y, &err), CX_OK, "no-op save");
+	raw2 = raw_of(dir, "member", a->id);
+	ok(*raw1 != '\0' && strcmp(raw1, raw2) == 0,
+	    "no-op save: stored bytes identical");
+	is_str(record_get(y, "_modified"), NOW1, "no-op save: time unchanged");
+	free(raw1);
+	free(raw2);
+
+	/* An old record (no global id) keeps an implicit one. */
+	{
+		struct record *old = record_new();
+		char *want, *g;
+
+		old->id = 77;
+		g = store_record_gid(st, old);
+		want = xasprintf("%s-77", origin);
+		is_str(g, want, "implicit global id of an old record");
+		is_int(store_find_gid(st, &member_form, want, &id, &err), CX_OK,
+		    "implicit id found");
+		ok(id == 77, "implicit id maps to its local id");
+		free(want);
+		free(g);
+		record_free(old);
+	}
+	IS_STR_FREE(check_text(st), "", "identity: check clean");
+
+	/* The origin survives reopening. */
+	store_close(st);
+	st = NULL;
+	is_int(store_open(dir, &fs2, STORE_READONLY, NULL, &st, &err), CX_OK,
+	    "identity: reopen read-only");
+	is_str(st != NULL ? store_origin(st) : NULL, origin, "same origin");
+out2:
+	record_free(a);
+	record_free(x);
+	record_free(y);
+	free(gid);
+out:
+	if (st != NULL)
+		store_close(st);
+	if (st2 != NULL)
+		store_close(st2);
+	free(err);
+	free(dir);
+	free(dir2);
+}
+
 static void
 test_create_and_basics(void)
 {
@@ -512,7 +688,9 @@ test_create_and_basics(void)
 	is_int(store_get(st, &member_form, 2, &got, NULL), CX_OK, "restored");
 	ok(got != NULL && record_get(got, "_deleted") == NULL,
 	    "_deleted removed on restore");
-	ok(got != NULL && record_equal(got, b), "restored record is unchanged");
+	ok(got != NULL && same_but_rev(got, b), "restored record is unchanged");
+	ok(got != NULL && !same(record_get(got, "_rev"), record_get(b, "_rev")),
+	    "deletion and restore give new revisions");
 	record_free(got);
 	IS_STR_FREE(find_text(st, &member_form, "name", "李四光"), "2",
 	    "index entry back");
@@ -651,7 +829,7 @@ test_create_and_basics(void)
 	if (st != NULL) {
 		is_int(count_of(st, &member_form), 13, "count after reopen");
 		store_get(st, &member_form, 2, &got, NULL);
-		ok(got != NULL && record_equal(got, b), "record 2 after reopen");
+		ok(got != NULL && same_but_rev(got, b), "record 2 after reopen");
 		record_free(got);
 		store_meta_get(st, "unit", &v, NULL);
 		is_str(v, "某某机关党委", "meta after reopen");
@@ -2790,6 +2968,7 @@ main(void)
 	test_history_order();
 	test_apply_growth();
 	test_bulk();
+	test_identity();
 	remove_tree(tmproot);
 	return tap_done();
 }
