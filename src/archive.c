@@ -2095,12 +2095,22 @@ archive_report_free(struct archive_report *rep)
 static void
 archive_report_name(struct buf *b, const struct archive_result *res)
 {
-	buf_addf(b, "%s%s", res->trash ? "回收站中的" : "", res->label);
-	if (*res->title != '\0')
-		buf_addf(b, "“%s”", res->title);
+	char *label = text_safe(res->label, false);
+
+	buf_addf(b, "%s%s", res->trash ? "回收站中的" : "", label);
+	free(label);
+	if (*res->title != '\0') {
+		char *title = text_safe(res->title, false);
+
+		buf_addf(b, "“%s”", title);
+		free(title);
+	}
 	buf_addf(b, "（编号 %llu）", (unsigned long long)res->id);
 }
 
+/* The report quotes text from the archive file, which may hold anything:
+ * each piece is escaped on its own line (text_safe) so that it cannot
+ * start a line of its own that looks like the report's. */
 char *
 archive_report_text(const struct archive_report *rep)
 {
@@ -2145,15 +2155,23 @@ archive_report_text(const struct archive_report *rep)
 		case ARCHIVE_REJECTED:
 			buf_addstr(&b, "：不符合表单要求，没有导入：");
 			break;
-		case ARCHIVE_UNKNOWN:
-			buf_addf(&b, "：本机的表单里没有“%s”这种记录。", res->kind);
+		case ARCHIVE_UNKNOWN: {
+			char *kind = text_safe(res->kind, false);
+
+			buf_addf(&b, "：本机的表单里没有“%s”这种记录。", kind);
+			free(kind);
 			break;
+		}
 		default:
 			break;
 		}
 		buf_addc(&b, '\n');
-		for (j = 0; j < res->problems.n; j++)
-			buf_addf(&b, "    %s\n", res->problems.v[j]);
+		for (j = 0; j < res->problems.n; j++) {
+			char *p = text_safe(res->problems.v[j], false);
+
+			buf_addf(&b, "    %s\n", p);
+			free(p);
+		}
 	}
 	buf_addf(&b, "%s：新增 %zu 条，更新 %zu 条，未变 %zu 条，冲突 %zu 条，",
 	    rep->applied ? "已导入" : "试运行，数据没有改动",

@@ -162,7 +162,8 @@ int archive_import(struct store *st, const struct formset *fs,
 void archive_report_free(struct archive_report *report);
 
 /* The report as Chinese text, one line per added, updated, conflicting,
- * rejected or skipped record, and a summary line.  Newly allocated. */
+ * rejected or skipped record, and a summary line.  Text taken from the
+ * archive is escaped with text_safe(), one line each.  Newly allocated. */
 char *archive_report_text(const struct archive_report *report);
 
 #endif

@@ -84,21 +84,38 @@ struct cli_command {
 	int		(*run)(struct cli *, int, char **);
 };
 
-/* Output in the locale's encoding. */
+/* Output in the locale's encoding.  Every message passes here, and most
+ * quote stored text: control characters and bidi overrides in it are
+ * escaped (text_safe) so that a record cannot drive the terminal.  Text
+ * laid out in columns is escaped before it is measured (cli_safe). */
 static void CX_PRINTF(2, 3)
 cli_write(FILE *fp, const char *fmt, ...)
 {
 	va_list ap;
-	char *s, *t;
+	char *s, *safe, *t;
 	size_t n;
 
 	va_start(ap, fmt);
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
-	t = conv_to_locale(s, &n);
+	safe = text_safe(s, true);
+	t = conv_to_locale(safe, &n);
 	fwrite(t, 1, n, fp);
 	free(t);
+	free(safe);
 	free(s);
+}
+
+/* Replaces the allocated *s by its escaped form, so that padding and
+ * wrapping measure what will be printed.  Returns the new string. */
+static char *
+cli_safe(char **s, bool multiline)
+{
+	char *t = text_safe(*s, multiline);
+
+	free(*s);
+	*s = t;
+	return t;
 }
 
 #define cli_print(...) cli_write(stdout, __VA_ARGS__)
@@ -557,17 +574,20 @@ cli_fill(struct cli *c, const struct form *f, struct record *r, int argc,
 }
 
 /* How a record is named in messages: its title field as a person reads
- * it (a reference shows the record it names). */
+ * it (a reference shows the record it names), escaped for the terminal
+ * on one line since callers pad it. */
 static char *
 cli_title(struct cli *c, const struct form *f, const struct record *r)
 {
 	const struct form_field *tf = f->title ? form_field_find(f, f->title) :
 	    NULL;
 	const char *t = tf ? record_get(r, tf->id) : NULL;
+	char *d;
 
 	if (t == NULL || *t == '\0')
 		return xstrdup("");
-	return form_value_display(c->fs, tf, t, cli_lookup_cached, c);
+	d = form_value_display(c->fs, tf, t, cli_lookup_cached, c);
+	return cli_safe(&d, false);
 }
 
 static int
@@ -665,7 +685,7 @@ cli_list_row(void *arg, const struct form *f, const struct record *r)
 		    form_value_display(l->c->fs, l->cols[i], v ? v : "",
 		    cli_lookup_cached, l->c);
 
-		cli_list_cell(d, l->cols[i]->list_width,
+		cli_list_cell(cli_safe(&d, false), l->cols[i]->list_width,
 		    l->cols[i]->type == FT_INT ? TEXT_RIGHT : TEXT_LEFT,
 		    i + 1 == l->ncols, &line);
 		free(d);
@@ -809,7 +829,8 @@ cli_show_fields(struct cli *c, const struct form *f,
 			char *d = ff->compute != NULL ?
 			    form_compute(ff, f, r, parent, &cli_ledger(c)->ctx) :
 			    form_value_display(c->fs, ff, v ? v : "", cli_lookup, c);
-			char **lines = text_wrap(d, 1000, TEXT_SCREEN, NULL);
+			char **lines = text_wrap(cli_safe(&d, true), 1000,
+			    TEXT_SCREEN, NULL);
 			char *pad = xasprintf("%s%*s", indent, lw + 2, "");
 
 			/* Long text keeps its own line breaks, indented. */

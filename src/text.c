@@ -537,6 +537,71 @@ text_lines_free(char **lines)
  * Normalisation.
  */
 
+/*
+ * Escaping for the terminal.
+ */
+
+/* The bidirectional controls are Unicode's Bidi_Control property; they are
+ * listed here rather than taken from libunistring so that an older copy
+ * of its tables (before Unicode 6.3 added U+061C and U+2066..U+2069)
+ * cannot let one through. */
+bool
+text_char_unsafe(uint32_t uc, bool multiline)
+{
+	if (uc < 0x20)
+		return !(multiline && uc == '\n');
+	if (uc >= 0x7f && uc <= 0x9f)
+		return true;
+	return uc == 0x061c || uc == 0x200e || uc == 0x200f ||
+	    (uc >= 0x202a && uc <= 0x202e) || (uc >= 0x2066 && uc <= 0x2069);
+}
+
+bool
+text_is_safe(const char *s, bool multiline)
+{
+	size_t len = strlen(s), i = 0;
+	uint32_t uc;
+	int n;
+
+	while (i < len) {
+		n = text_utf8_seq(s + i, len - i, &uc);
+		if (n == 0 || text_char_unsafe(uc, multiline))
+			return false;
+		i += (size_t)n;
+	}
+	return true;
+}
+
+/* Stored text can come from an imported archive or a pasted value; an
+ * escape sequence in it would drive the terminal (set its title, clear
+ * the screen) and a bidi override would make it show other text than is
+ * stored.  Escapes keep such text visible and readable instead. */
+char *
+text_safe(const char *s, bool multiline)
+{
+	size_t len, i = 0;
+	struct buf b;
+	uint32_t uc;
+	int n;
+
+	if (text_is_safe(s, multiline))
+		return xstrdup(s);
+	len = strlen(s);
+	buf_init(&b);
+	while (i < len) {
+		n = text_utf8_seq(s + i, len - i, &uc);
+		if (n == 0) {
+			buf_addf(&b, "[0x%02X]", (unsigned)(unsigned char)s[i]);
+			n = 1;
+		} else if (text_char_unsafe(uc, multiline))
+			buf_addf(&b, "[U+%04X]", (unsigned)uc);
+		else
+			buf_add(&b, s + i, (size_t)n);
+		i += (size_t)n;
+	}
+	return buf_take(&b);
+}
+
 /* Input methods in full-width mode type １２３ and ideographic spaces;
  * numbers, dates and identifiers want ASCII.  Invalid bytes are copied
  * through unchanged. */

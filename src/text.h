@@ -86,6 +86,22 @@ char **text_wrap(const char *s, size_t cols, enum text_width_mode mode,
     size_t *nlines);
 void text_lines_free(char **lines);
 
+/* Whether uc must not reach a terminal as is: C0 controls (except '\n'
+ * when multiline is true; '\t' is always unsafe), DEL, C1 controls
+ * (U+0080..U+009F) and the bidirectional controls U+061C, U+200E, U+200F,
+ * U+202A..U+202E and U+2066..U+2069, which can reorder what follows. */
+bool text_char_unsafe(uint32_t uc, bool multiline);
+/* Whether s needs no escaping by text_safe(): valid UTF-8 without any
+ * character text_char_unsafe() rejects. */
+bool text_is_safe(const char *s, bool multiline);
+/* Returns a newly allocated copy of s fit to print on a terminal: every
+ * character text_char_unsafe() rejects becomes a visible escape
+ * "[U+001B]" (at least four upper-case hex digits) and every byte that
+ * is not part of valid UTF-8 becomes "[0xFF]".  Everything else (CJK,
+ * characters beyond the BMP) is kept.  The result is valid UTF-8 and
+ * text_safe() leaves it unchanged, so escaping twice is harmless. */
+char *text_safe(const char *s, bool multiline);
+
 /* Returns a newly allocated copy with full-width ASCII forms (U+FF01..FF5E)
  * turned into their ASCII equivalents and the ideographic space U+3000
  * into an ASCII space.  Used for numbers, dates and identifiers, where an

@@ -154,13 +154,26 @@ tui_wcs(const char *s)
 	return w;
 }
 
+/* Stored text reaches the screen through here.  edit_cell() already
+ * draws a control character as '?' and skips zero-width ones, so a bidi
+ * override vanished without a trace (and U+061C, one column wide in a
+ * GB18030 locale, reached the terminal).  Such characters and invalid
+ * bytes are drawn as the escapes the command line prints (text_safe). */
 int
 tui_put(struct tui *t, int y, int x, const char *s, int cols, int attr)
 {
-	wchar_t *w = tui_wcs(s ? s : "");
-	int used = tui_put_wcs(t, y, x, w, cols, attr);
+	char *safe = NULL;
+	wchar_t *w;
+	int used;
 
+	if (s == NULL)
+		s = "";
+	if (!text_is_safe(s, false))
+		s = safe = text_safe(s, false);
+	w = tui_wcs(s);
+	used = tui_put_wcs(t, y, x, w, cols, attr);
 	free(w);
+	free(safe);
 	return used;
 }
 
@@ -180,12 +193,15 @@ tui_put_pad(struct tui *t, int y, int x, const char *s, int cols,
     enum text_align align, int attr)
 {
 	size_t width;
-	char *cut;
+	char *cut, *safe;
 	int left = 0, used;
 
 	if (cols <= 0)
 		return 0;
-	cut = text_truncate(s ? s : "", (size_t)cols, TEXT_SCREEN, &width);
+	/* Escaped before measuring, as tui_put() will draw it. */
+	safe = text_safe(s ? s : "", false);
+	cut = text_truncate(safe, (size_t)cols, TEXT_SCREEN, &width);
+	free(safe);
 	if (align == TEXT_RIGHT)
 		left = cols - (int)width;
 	else if (align == TEXT_CENTER)

@@ -86,4 +86,36 @@ cp -R "$D" "$T/w32"
 sed 's/^wordsize .*/wordsize 32/' "$D/cxzy.marker" >"$T/w32/cxzy.marker"
 expect "data from a 32-bit build" 1 "32" "$CXZY" --data "$T/w32" list member
 unchanged "foreign directories"
+
+# Stored text never drives the terminal: a bidi override (U+202E) that
+# typed input accepts is printed as a visible escape, never as itself.
+cp -R "$D" "$T/bidi"
+rlo=$(printf '\342\200\256')
+# shellcheck disable=SC2086
+expect "a name with U+202E is stored" 0 "已添加党员“王[U+202E]五”" \
+    "$CXZY" --data "$T/bidi" add member $ok_member "姓名=王${rlo}五" "备注=甲${rlo}乙"
+id=$(sed -n 's/.*（编号 \([0-9]*\)）.*/\1/p' "$T/out")
+no_rlo() {
+	if LC_ALL=C grep -q "$rlo" "$T/out" "$T/err"; then
+		fail "$1: no raw U+202E"
+	else
+		pass "$1: no raw U+202E"
+	fi
+}
+expect "show escapes U+202E" 0 "姓名：      王[U+202E]五" \
+    "$CXZY" --data "$T/bidi" show member "$id"
+LC_ALL=C grep -qF "备注：      甲[U+202E]乙" "$T/out" &&
+    pass "show escapes U+202E in a note" || fail "show escapes U+202E in a note"
+no_rlo "show"
+expect "list escapes U+202E" 0 "王[U+202E]" \
+    "$CXZY" --data "$T/bidi" list member
+no_rlo "list"
+expect "history escapes U+202E" 0 "党员“王[U+202E]五”（编号 $id）的修改记录" \
+    "$CXZY" --data "$T/bidi" history member "$id"
+no_rlo "history"
+expect "GB18030 show escapes U+202E" 0 "[U+202E]" \
+    env LANG=zh_CN.GB18030 LC_ALL=zh_CN.GB18030 "$CXZY" --data "$T/bidi" show member "$id"
+"$CXZY" --data "$T/bidi" delete member "$id" >/dev/null 2>&1
+expect "trash escapes U+202E" 0 "王[U+202E]五" "$CXZY" --data "$T/bidi" trash
+no_rlo "trash"
 finish

@@ -503,6 +503,88 @@ test_normalise(void)
 	free(s);
 }
 
+/* One escaped result of text_safe(), freed here. */
+static void
+safe_is(const char *in, bool multiline, const char *want, const char *what)
+{
+	char *s = text_safe(in, multiline);
+
+	is_str(s, want, "safe: %s", what);
+	ok(text_is_safe(s, multiline), "safe: %s: result is safe", what);
+	free(s);
+}
+
+static void
+test_safe(void)
+{
+	static const uint32_t bidi[] = { 0x061c, 0x200e, 0x200f, 0x202a,
+	    0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069 };
+	char in[8], want[16], *s;
+	const char *plain = "张三 abc 𠀾，（一）\n第二行";
+	size_t i;
+	uint32_t uc;
+
+	/* Fast path: nothing to escape gives an equal, separate copy. */
+	ok(text_is_safe(plain, true), "safe: plain multi-line text is safe");
+	s = text_safe(plain, true);
+	is_str(s, plain, "safe: plain text unchanged");
+	ok(s != plain, "safe: plain text is copied");
+	free(s);
+	safe_is("", false, "", "empty");
+	safe_is("𠀾\xf0\xa0\x80\xbe", false, "𠀾𠀾", "non-BMP kept");
+	safe_is("\xe2\x80\x8b\xe3\x80\x80", false, "\xe2\x80\x8b\xe3\x80\x80",
+	    "zero-width space and U+3000 kept");
+
+	/* C0 controls, DEL and C1 controls. */
+	safe_is("a\x1b]0;title\x07z", false, "a[U+001B]]0;title[U+0007]z",
+	    "ESC and BEL");
+	safe_is("\x01\x1f\x7f", false, "[U+0001][U+001F][U+007F]",
+	    "C0 ends and DEL");
+	safe_is("\xc2\x80\xc2\x9b\xc2\x9f\xc2\xa0", false,
+	    "[U+0080][U+009B][U+009F]\xc2\xa0", "C1 controls, NBSP kept");
+	safe_is("a\tb", true, "a[U+0009]b", "tab escaped even multi-line");
+	safe_is("a\r\nb", true, "a[U+000D]\nb", "CR escaped, LF kept");
+
+	/* Multi-line on and off. */
+	safe_is("一\n二", true, "一\n二", "newline kept when multi-line");
+	safe_is("一\n二", false, "一[U+000A]二", "newline escaped otherwise");
+	ok(!text_is_safe("一\n二", false), "safe: newline unsafe on one line");
+
+	/* Every bidirectional control. */
+	for (i = 0; i < sizeof bidi / sizeof bidi[0]; i++) {
+		int n = text_utf8_encode(bidi[i], in);
+
+		in[n] = '\0';
+		snprintf(want, sizeof want, "[U+%04X]", (unsigned)bidi[i]);
+		safe_is(in, false, want, want);
+	}
+	safe_is("\xe2\x80\xae" "abc", true, "[U+202E]abc", "RLO before text");
+	ok(!text_char_unsafe(0x2029, false) && !text_char_unsafe(0x2065,
+	    false) && !text_char_unsafe(0x202f, false) &&
+	    !text_char_unsafe(0x200d, false), "safe: neighbours kept");
+
+	/* Bytes that are not valid UTF-8. */
+	safe_is("a\xffz", false, "a[0xFF]z", "0xFF");
+	safe_is("\xc0\xaf", false, "[0xC0][0xAF]", "overlong");
+	safe_is("\xed\xa0\x80", false, "[0xED][0xA0][0x80]", "surrogate");
+	safe_is("张\xe4\xb8", false, "张[0xE4][0xB8]", "truncated at end");
+	safe_is("\xe4\xb8" "张", false, "[0xE4][0xB8]张", "truncated in text");
+	safe_is("\xf4\x90\x80\x80", false, "[0xF4][0x90][0x80][0x80]",
+	    "above U+10FFFF");
+
+	/* Escaping twice changes nothing more. */
+	s = text_safe("\x1b\xe2\x80\xae\xff", false);
+	safe_is(s, false, "[U+001B][U+202E][0xFF]", "idempotent");
+	free(s);
+
+	/* Nothing else below U+10000 is escaped. */
+	for (uc = 0x20, i = 0; uc < 0x10000; uc++)
+		if ((uc < 0x7f || uc > 0x9f) && (uc < 0xd800 || uc > 0xdfff) &&
+		    text_char_unsafe(uc, false))
+			i++;
+	is_int(i, 12, "safe: only the 12 bidi controls above U+009F");
+}
+
 int
 main(void)
 {
@@ -514,5 +596,6 @@ main(void)
 	test_wrap();
 	test_wrap_random();
 	test_normalise();
+	test_safe();
 	return tap_done();
 }
