@@ -120,19 +120,26 @@ out:
 	return r;
 }
 
-/* mkdir -p; errno on -1. */
+/* mkdir -p; errno on -1.  *created (may be NULL) is the outermost
+ * directory this call made (newly allocated), NULL when all were there:
+ * what to remove again when the backup fails. */
 static int
-backup_mkdirs(const char *path)
+backup_mkdirs(const char *path, char **created)
 {
 	char *p = xstrdup(path), *s;
 	int r = 0;
 
+	if (created != NULL)
+		*created = NULL;
 	for (s = p + 1; ; s++) {
 		if (*s == '/' || *s == '\0') {
 			char c = *s;
 
 			*s = '\0';
-			if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			if (mkdir(p, 0777) == 0) {
+				if (created != NULL && *created == NULL)
+					*created = xstrdup(p);
+			} else if (errno != EEXIST) {
 				r = -1;
 				break;
 			}
@@ -147,6 +154,33 @@ backup_mkdirs(const char *path)
 	}
 	free(p);
 	return r;
+}
+
+/* Undoes backup_mkdirs after a failed backup: UNIT.txt (written by the
+ * same call into the new unit directory), then each directory from path
+ * up to created, as long as it is empty.  errno is kept. */
+static void
+backup_unmake_dirs(const char *path, const char *created)
+{
+	char *p, *q, *unit;
+	size_t n = strlen(created);
+	int e = errno;
+
+	unit = util_path(path, BACKUP_UNIT);
+	(void)unlink(unit);
+	free(unit);
+	unit = xasprintf("%s/%s.tmp", path, BACKUP_UNIT);
+	(void)unlink(unit);
+	free(unit);
+	p = xstrdup(path);
+	while (strlen(p) >= n && rmdir(p) == 0 && strlen(p) > n) {
+		q = strrchr(p, '/');
+		if (q == NULL || q == p)
+			break;
+		*q = '\0';
+	}
+	free(p);
+	errno = e;
 }
 
 /* Removes a backup (or temporary) directory: only the files a backup
@@ -754,9 +788,11 @@ backup_name_cmp(const void *a, const void *b)
 	return sx < sy ? 1 : sx > sy ? -1 : 0;
 }
 
-int
-backup_rotate(const char *unitdir, size_t keep, size_t *removed,
-    char **errp)
+/* backup_rotate, never removing the backup named spare (may be NULL):
+ * the one just made, whatever the names around it say. */
+static int
+backup_rotate_sparing(const char *unitdir, size_t keep, const char *spare,
+    size_t *removed, char **errp)
 {
 	struct strlist names;
 	DIR *d;
@@ -805,7 +841,8 @@ backup_rotate(const char *unitdir, size_t keep, size_t *removed,
 		for (j = 0; j < i; j++)
 			if (strncmp(names.v[j], names.v[i], 6) == 0)
 				newest_of_month = false;
-		if (newest_of_month)
+		if (newest_of_month || (spare != NULL &&
+		    strcmp(names.v[i], spare) == 0))
 			continue;
 		p = util_path(unitdir, names.v[i]);
 		if (backup_remove_dir(p) == 0)
@@ -818,6 +855,13 @@ backup_rotate(const char *unitdir, size_t keep, size_t *removed,
 	if (removed != NULL)
 		*removed = gone;
 	return CX_OK;
+}
+
+int
+backup_rotate(const char *unitdir, size_t keep, size_t *removed,
+    char **errp)
+{
+	return backup_rotate_sparing(unitdir, keep, NULL, removed, errp);
 }
 
 /* ------------------------------------------------------------------ */
@@ -881,15 +925,85 @@ backup_write_unit(const char *unitdir, const char *unit)
 	return r;
 }
 
-/* A directory name for the backup that is not taken yet; rename() then
- * refuses (ENOTEMPTY/EEXIST) if another backup got there first. */
+/* The newest backup's name in unitdir into newest ("" when none). */
+static void
+backup_newest(const char *unitdir, char newest[32])
+{
+	DIR *d = opendir(unitdir);
+	struct dirent *de;
+	const char *name, *cur = newest;
+
+	newest[0] = '\0';
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		name = de->d_name;
+		if (!backup_is_name(name, NULL) || strlen(name) >= 32)
+			continue;
+		if (newest[0] == '\0' || backup_name_cmp(&name, &cur) < 0)
+			strcpy(newest, name);
+	}
+	closedir(d);
+}
+
+/* The stamp one second after a backup's name (local time). */
+static void
+backup_stamp_after(const char *name, char out[16])
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(name, "%4d%2d%2d-%2d%2d%2d", &tm.tm_year, &tm.tm_mon,
+	    &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6) {
+		strcpy(out, "99991231-235959");
+		return;
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_sec += 1;
+	tm.tm_isdst = -1;
+	backup_stamp(mktime(&tm), out);
+}
+
+/* The name a new backup starts from: its time stamp, unless that is not
+ * after the newest backup's (a frozen clock, a clock set back).  Rotation
+ * keeps the newest and removes the oldest, so a name that sorted before
+ * the newest could be one rotation removed already, and would be removed
+ * again at once.  Then the new backup goes right after the newest: its
+ * stamp with the next suffix (the next second when the suffixes run
+ * out).  *behind tells whether the clock is before the newest backup. */
+static void
+backup_next_name(const char *unitdir, char stamp[16], unsigned *suffix,
+    bool *behind)
+{
+	char newest[32];
+	unsigned k = 1;
+
+	*suffix = 1;
+	*behind = false;
+	backup_newest(unitdir, newest);
+	if (newest[0] == '\0' || strncmp(stamp, newest, 15) > 0)
+		return;
+	*behind = strncmp(stamp, newest, 15) < 0;
+	(void)backup_is_name(newest, &k);
+	if (k < BACKUP_MAX_SUFFIX) {
+		memcpy(stamp, newest, 15);
+		stamp[15] = '\0';
+		*suffix = k + 1;
+	} else
+		backup_stamp_after(newest, stamp);
+}
+
+/* A directory name for the backup that is not taken yet, from suffix
+ * first on; rename() then refuses (ENOTEMPTY/EEXIST) if another backup
+ * got there first. */
 static int
 backup_place(const char *tmp, const char *unitdir, const char *stamp,
-    char **final, char **errp)
+    unsigned first, char **final, char **errp)
 {
 	unsigned k;
 
-	for (k = 1; k <= BACKUP_MAX_SUFFIX; k++) {
+	for (k = first; k <= BACKUP_MAX_SUFFIX; k++) {
 		char *p = k == 1 ? xasprintf("%s/%s", unitdir, stamp) :
 		    xasprintf("%s/%s-%u", unitdir, stamp, k);
 		struct stat sb;
@@ -919,18 +1033,20 @@ backup_create(struct store *st, const struct formset *fs, const char *root,
 {
 	char *unit = backup_unit_name(st, fs), *slug = backup_unit_slug(unit);
 	char *unitdir = util_path(root, slug), *tmp = NULL, *final = NULL;
-	char *src_abs = NULL, *info = NULL, *err2 = NULL;
+	char *src_abs = NULL, *info = NULL, *err2 = NULL, *created = NULL;
 	struct backup_count *src = NULL, *cpy = NULL;
 	size_t nsrc = 0, ncpy = 0, removed = 0;
 	struct store *bst = NULL;
 	struct strlist damage;
 	char stamp[16], when[20];
 	time_t now = model_now();
+	unsigned suffix;
+	bool behind;
 	int r = CX_ERR;
 
 	memset(out, 0, sizeof *out);
 	strlist_init(&damage);
-	if (backup_mkdirs(unitdir) != 0) {
+	if (backup_mkdirs(unitdir, &created) != 0) {
 		err_set(errp, "无法建立备份目录“%s”：%s。请检查磁盘空间和目录权限，"
 		    "或用环境变量 CXZY_BACKUP_DIR 指定别的备份目录。", unitdir,
 		    strerror(errno));
@@ -998,7 +1114,8 @@ backup_create(struct store *st, const struct formset *fs, const char *root,
 		    BACKUP_INFO, strerror(errno));
 		goto out;
 	}
-	if (backup_place(tmp, unitdir, stamp, &final, errp) != CX_OK)
+	backup_next_name(unitdir, stamp, &suffix, &behind);
+	if (backup_place(tmp, unitdir, stamp, suffix, &final, errp) != CX_OK)
 		goto out;
 	free(tmp);
 	tmp = NULL;
@@ -1006,17 +1123,24 @@ backup_create(struct store *st, const struct formset *fs, const char *root,
 
 	/* A failed rotation leaves extra copies; the backup itself is
 	 * fine. */
-	if (backup_rotate(unitdir, keep, &removed, &err2) != CX_OK)
+	if (backup_rotate_sparing(unitdir, keep, strrchr(final, '/') + 1,
+	    &removed, &err2) != CX_OK)
 		free(err2);
 	if (backup_load(final, out, errp) != CX_OK)
 		goto out;
 	out->removed = removed;
+	out->clock_behind = behind;
 	r = CX_OK;
 out:
 	if (bst != NULL)
 		store_close(bst);
 	if (tmp != NULL)
 		(void)backup_remove_dir(tmp);
+	/* Nothing of a failed backup stays: not an empty unit directory
+	 * (nor the root) that this call made. */
+	if (r != CX_OK && final == NULL && created != NULL)
+		backup_unmake_dirs(unitdir, created);
+	free(created);
 	strlist_free(&damage);
 	backup_counts_free(src, nsrc);
 	backup_counts_free(cpy, ncpy);

@@ -9,7 +9,9 @@
  *                                 CRC-32 of the unit's name in hex
  *     UNIT.txt                    the unit's real name (UTF-8)
  *     20261127-100000/            one backup, named by its local time;
- *                                 "-2", "-3" ... when the name is taken
+ *                                 "-2", "-3" ... when the name is taken,
+ *                                 and after the newest backup whenever
+ *                                 the clock is not past it
  *       cxzy.marker, data.mdb     a compact copy (store_copy)
  *       INFO.txt                  time, source, program, counts per kind
  *     .tmp-XXXXXX/                a backup being written
@@ -57,6 +59,9 @@ struct backup {
 	size_t			 ncounts;
 	bool			 info_ok;	/* INFO.txt was read */
 	size_t			 removed;	/* backup_create: rotated away */
+	bool			 clock_behind;	/* backup_create: the clock was
+						 * before the newest backup, so
+						 * the name follows that one's */
 };
 
 struct backup_list {
@@ -85,9 +90,16 @@ void backup_counts_free(struct backup_count *c, size_t n);
 /* Makes a backup of st under root (created when missing): copy to a
  * temporary directory, flush, check, rename into place as
  * root/SLUG/YYYYMMDD-HHMMSS (model_now, local time), then rotate with
- * keep (0 = BACKUP_KEEP).  Fills *out (free with backup_free).  When the
- * copy fails its check nothing is renamed and nothing rotated: the data
- * itself may be damaged, and older backups must stay. */
+ * keep (0 = BACKUP_KEEP).  Names only ever grow: when the time is not
+ * after the newest backup's name (a frozen clock, a clock set back), the
+ * new backup takes that name with the next "-N" (out->clock_behind set
+ * when the clock is before it), so it never takes the name of one that
+ * rotation removed, and it is never the one rotation removes.  Fills
+ * *out (free with backup_free).  When the copy fails its check nothing
+ * is renamed and nothing rotated: the data itself may be damaged, and
+ * older backups must stay.  Whenever it fails, what it made is removed
+ * again: the temporary directory, and the unit directory (with its
+ * UNIT.txt) and root when this call made them. */
 int backup_create(struct store *st, const struct formset *fs,
     const char *root, size_t keep, struct backup *out, char **errp);
 

@@ -1540,6 +1540,10 @@ cli_backup_to(struct cli *c, const char *root)
 	}
 	counts = backup_counts_text(b.counts, b.ncounts);
 	cli_print("已备份到“%s”（%s）。\n", b.path, counts);
+	if (b.clock_behind)
+		cli_print("注意：电脑的时间（%s）早于已有的最新备份，这份备份接着"
+		    "最新备份命名为“%s”，排在最前。请检查电脑的日期和时间。\n",
+		    b.time, b.name);
 	if (b.removed > 0)
 		cli_print("按保留规则（最近 %d 份，另加每月最后一份）删除了 %zu 份"
 		    "较早的备份。\n", BACKUP_KEEP, b.removed);

@@ -708,6 +708,47 @@ expr_bind(const struct expr *e, const struct form *f,
 	return CX_OK;
 }
 
+void
+expr_refs(const struct expr *e, const struct form *f,
+    const struct form_field *rowf,
+    void (*fn)(void *arg, const struct form_field *ff,
+    const struct form_field *scope), void *arg)
+{
+	const struct form_field *ff, *rows;
+	bool in_row;
+	size_t i;
+
+	if (e == NULL)
+		return;
+	switch (e->op) {
+	case OP_NAME:
+		ff = expr_scope_find(f, rowf, e->str, &in_row);
+		if (ff != NULL && ff->type != FT_ROWS)
+			fn(arg, ff, in_row ? rowf : NULL);
+		return;
+	case OP_CALL:
+		if (e->fn == FN_SETTING)
+			return;
+		if (e->fn == FN_COUNT || e->fn == FN_SUM) {
+			/* As eval_rows: ROWS is always the record's. */
+			rows = f != NULL ? form_field_find(f, e->args[0]->str) :
+			    NULL;
+			if (e->nargs < 2 || rows == NULL ||
+			    rows->type != FT_ROWS)
+				return;
+			ff = expr_rows_field(rows, e->args[1]->str);
+			if (ff != NULL)
+				fn(arg, ff, rows);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	for (i = 0; i < e->nargs; i++)
+		expr_refs(e->args[i], f, rowf, fn, arg);
+}
+
 /* ------------------------------------------------------------------ */
 /* Evaluation                                                           */
 /* ------------------------------------------------------------------ */

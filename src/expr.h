@@ -68,6 +68,18 @@ int expr_bind(const struct expr *e, const struct form *f,
     const struct form_field *rowf, const struct form *settings,
     char **errp);
 
+/* Calls fn once for each field reference in e, resolved as evaluation
+ * resolves it: rowf is the row scope e is evaluated in (NULL at top
+ * level), and fn receives the field and the row scope its own value is
+ * computed in (NULL: the record's).  count(ROWS, FIELD, ...) and
+ * sum(ROWS, FIELD) name FIELD in the scope of ROWS; count(ROWS) names
+ * no field; unknown names are skipped.  Used to find cycles among
+ * computed fields. */
+void expr_refs(const struct expr *e, const struct form *f,
+    const struct form_field *rowf,
+    void (*fn)(void *arg, const struct form_field *ff,
+    const struct form_field *scope), void *arg);
+
 /* Evaluates e for record rec of form f; for a row, row is the row record
  * and rowf the rows field (else both NULL).  settings is the settings
  * form, for types and defaults (may be NULL). */

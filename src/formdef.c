@@ -2025,6 +2025,226 @@ parse_bind_checks(struct parser *p, const struct form_check *c, size_t n,
 	return CX_OK;
 }
 
+/* ------------------------------------------------------------------ */
+/* Cycles among derived fields                                          */
+/* ------------------------------------------------------------------ */
+
+/* A derived field (compute or auto) in the row scope its value is
+ * computed in: the same column is one node per table it appears in. */
+struct cyc_node {
+	const struct form_field	*ff;
+	const struct form_field	*rowf;		/* NULL: the record's */
+	enum { CYC_NEW, CYC_OPEN, CYC_DONE } state;
+};
+
+struct cyc_graph {
+	const struct form	*f;
+	struct cyc_node		*v;
+	size_t			 n, cap;
+	size_t			*path;		/* the open nodes, in order */
+	size_t			 npath, pathcap;
+	size_t			*next;		/* edges being collected */
+	size_t			 nnext, nextcap;
+	size_t			 cycle;		/* index in path where the
+						 * cycle starts */
+};
+
+static size_t
+cyc_node(struct cyc_graph *g, const struct form_field *ff,
+    const struct form_field *rowf)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		if (g->v[i].ff == ff && g->v[i].rowf == rowf)
+			return i;
+	g->v = xgrow(g->v, &g->cap, g->n + 1, sizeof *g->v);
+	g->v[g->n].ff = ff;
+	g->v[g->n].rowf = rowf;
+	g->v[g->n].state = CYC_NEW;
+	return g->n++;
+}
+
+/* An edge to a field that is itself derived (a stored field ends every
+ * chain). */
+static void
+cyc_edge(void *arg, const struct form_field *ff,
+    const struct form_field *rowf)
+{
+	struct cyc_graph *g = arg;
+
+	if (ff->compute_expr == NULL && ff->auto_fn == NULL)
+		return;
+	g->next = xgrow(g->next, &g->nextcap, g->nnext + 1,
+	    sizeof *g->next);
+	g->next[g->nnext++] = cyc_node(g, ff, rowf);
+}
+
+/* The fields an auto function reads: its arguments, except those that
+ * name a field of another form. */
+static void
+cyc_auto_edges(struct cyc_graph *g, const struct form_field *fl,
+    const struct form_field *rowf)
+{
+	const struct form_field *t, *scope;
+	size_t i;
+
+	for (i = 0; i < fl->nauto_args; i++) {
+		if (parse_auto_arg_type(fl->auto_fn, i) == AUTO_OTHER)
+			continue;
+		t = NULL;
+		scope = rowf;
+		if (rowf != NULL) {
+			t = form_subfield_find(rowf, fl->auto_args[i]);
+			if (t == NULL && rowf->store_form != NULL)
+				t = form_field_find(rowf->store_form,
+				    fl->auto_args[i]);
+		}
+		if (t == NULL) {
+			t = form_field_find(g->f, fl->auto_args[i]);
+			scope = NULL;
+		}
+		if (t != NULL)
+			cyc_edge(g, t, scope);
+	}
+}
+
+/* Depth-first search from node i; true when a cycle was found (then
+ * g->path[g->cycle..] holds it). */
+static bool
+cyc_visit(struct cyc_graph *g, size_t i)
+{
+	const struct form_field *ff = g->v[i].ff, *rowf = g->v[i].rowf;
+	size_t *next, n, k, j;
+
+	g->v[i].state = CYC_OPEN;
+	g->path = xgrow(g->path, &g->pathcap, g->npath + 1,
+	    sizeof *g->path);
+	g->path[g->npath++] = i;
+	g->nnext = 0;
+	if (ff->compute_expr != NULL)
+		expr_refs(ff->compute_expr, g->f, rowf, cyc_edge, g);
+	else if (ff->auto_fn != NULL)
+		cyc_auto_edges(g, ff, rowf);
+	/* The edges are copied: visiting them collects others. */
+	n = g->nnext;
+	next = xmalloc((n + 1) * sizeof *next);
+	memcpy(next, g->next, n * sizeof *next);
+	for (k = 0; k < n; k++) {
+		j = next[k];
+		if (g->v[j].state == CYC_OPEN) {
+			for (g->cycle = 0; g->path[g->cycle] != j; g->cycle++)
+				;
+			free(next);
+			return true;
+		}
+		if (g->v[j].state == CYC_NEW && cyc_visit(g, j)) {
+			free(next);
+			return true;
+		}
+	}
+	free(next);
+	g->v[i].state = CYC_DONE;
+	g->npath--;
+	return false;
+}
+
+/* Looks for a cycle among the derived fields of f: a computed field
+ * whose value needs its own value would only be cut by the evaluator's
+ * depth limit, after exponential work.  Returns NULL, or the message
+ * (Chinese, without "PATH:LINE: ") and in *first and *first_rowf the
+ * field where the cycle is reported. */
+static char *
+form_find_cycle(const struct form *f, const struct form_field **first,
+    const struct form_field **first_rowf)
+{
+	struct cyc_graph g;
+	const struct form_field *fl, *a;
+	struct buf b;
+	bool found = false, has_auto = false;
+	size_t i, k;
+
+	memset(&g, 0, sizeof g);
+	g.f = f;
+	for (i = 0; i < f->nfields; i++) {
+		fl = &f->fields[i];
+		if (fl->compute_expr != NULL || fl->auto_fn != NULL)
+			cyc_node(&g, fl, NULL);
+		for (k = 0; k < fl->nsub; k++)
+			if (fl->sub[k].compute_expr != NULL ||
+			    fl->sub[k].auto_fn != NULL)
+				cyc_node(&g, &fl->sub[k], fl);
+	}
+	for (i = 0; i < g.n && !found; i++)
+		if (g.v[i].state == CYC_NEW)
+			found = cyc_visit(&g, i);
+	if (!found) {
+		free(g.v);
+		free(g.path);
+		free(g.next);
+		return NULL;
+	}
+	buf_init(&b);
+	a = g.v[g.path[g.cycle]].ff;
+	*first = a;
+	*first_rowf = g.v[g.path[g.cycle]].rowf;
+	for (i = g.cycle; i < g.npath; i++)
+		if (g.v[g.path[i]].ff->auto_fn != NULL)
+			has_auto = true;
+	if (g.npath - g.cycle == 1 && a->compute_expr != NULL)
+		buf_addf(&b, "字段 %s 的计算公式引用了它自己：", a->id);
+	else if (g.npath - g.cycle == 1)
+		buf_addf(&b, "字段 %s 的自动取值（auto）用到了它自己：",
+		    a->id);
+	else if (has_auto)
+		buf_addstr(&b, "自动取值（auto）和计算公式循环引用：");
+	else
+		buf_addstr(&b, "计算公式循环引用：");
+	for (i = g.cycle; i < g.npath; i++)
+		buf_addf(&b, "%s → ", g.v[g.path[i]].ff->id);
+	buf_addf(&b, "%s。", a->id);
+	free(g.v);
+	free(g.path);
+	free(g.next);
+	return buf_take(&b);
+}
+
+/* The line of a field's "compute" or "auto" (else of the field). */
+static int
+parse_derive_line(const struct parser *p, const struct form_field *ff)
+{
+	const struct form *f = p->form;
+	const struct deferred *d;
+	const struct form_field *fl;
+	size_t i;
+
+	for (i = 0; i < p->ndefer; i++) {
+		d = &p->defer[i];
+		if (d->kw != KW_COMPUTE && d->kw != KW_AUTO)
+			continue;
+		fl = &f->fields[d->top];
+		if (d->sub != (size_t)-1)
+			fl = &fl->sub[d->sub];
+		if (fl == ff)
+			return d->line;
+	}
+	return ff->line;
+}
+
+static int
+parse_check_cycles(struct parser *p)
+{
+	const struct form_field *ff, *rowf;
+	char *msg;
+	int rc;
+
+	if ((msg = form_find_cycle(p->form, &ff, &rowf)) == NULL)
+		return CX_OK;
+	rc = parse_error(p, parse_derive_line(p, ff), "%s", msg);
+	free(msg);
+	return rc;
+}
+
 /* What names other fields, once the form is complete: required_if,
  * auto, compute, checks (except those of stored rows, whose columns
  * formset_load_dir brings), sign and closed. */
@@ -2038,7 +2258,8 @@ parse_finish_form(struct parser *p)
 	for (i = 0; i < p->ndefer; i++)
 		if (parse_resolve(p, &p->defer[i]) != CX_OK)
 			return CX_ERR;
-	if (parse_bind_checks(p, f->checks, f->nchecks, NULL) != CX_OK)
+	if (parse_check_cycles(p) != CX_OK ||
+	    parse_bind_checks(p, f->checks, f->nchecks, NULL) != CX_OK)
 		return CX_ERR;
 	for (i = 0; i < f->nfields; i++) {
 		t = &f->fields[i];
@@ -2479,6 +2700,24 @@ formset_bind_compute(const struct form *f, const struct form_field *fl,
 	return CX_ERR;
 }
 
+/* Cycles again, now that stored rows have their columns (a column's
+ * own line is in another file: the table's line is reported). */
+static int
+formset_check_cycles(const struct form *f, char **errp)
+{
+	const struct form_field *ff, *rowf;
+	char *msg;
+	int line;
+
+	if ((msg = form_find_cycle(f, &ff, &rowf)) == NULL)
+		return CX_OK;
+	line = rowf != NULL && rowf->store_kind != NULL ? rowf->line :
+	    ff->line;
+	err_set(errp, "%s:%d: %s", f->path, line, msg);
+	free(msg);
+	return CX_ERR;
+}
+
 /* Binds every expression again, now that stored rows have their columns
  * and setting() names can be checked against the settings form. */
 static int
@@ -2501,7 +2740,7 @@ formset_bind(const struct form *f, char **errp)
 			    CX_OK)
 				return CX_ERR;
 	}
-	return CX_OK;
+	return formset_check_cycles(f, errp);
 }
 
 static int

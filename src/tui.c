@@ -790,7 +790,9 @@ tui_exit_backup(struct tui *t)
 	    &err) == CX_OK) {
 		char *counts = backup_counts_text(b.counts, b.ncounts);
 
-		msg = xasprintf("已自动备份数据到“%s”（%s）。\n", b.path, counts);
+		msg = xasprintf("已自动备份数据到“%s”（%s）。\n%s", b.path,
+		    counts, b.clock_behind ? "注意：电脑的时间早于已有的最新备份，"
+		    "这份备份接着它命名。请检查电脑的日期和时间。\n" : "");
 		tui_say(stdout, msg);
 		free(msg);
 		free(counts);

@@ -46,8 +46,9 @@ tui_backup_now(struct tui *t)
 		return;
 	}
 	counts = backup_counts_text(b.counts, b.ncounts);
-	msg = xasprintf("已备份到：\n%s\n内容：%s。\n以后每次正常退出程序时也会"
-	    "自动备份。", b.path, counts);
+	msg = xasprintf("已备份到：\n%s\n内容：%s。\n%s以后每次正常退出程序时也会"
+	    "自动备份。", b.path, counts, b.clock_behind ? "注意：电脑的时间早于"
+	    "已有的最新备份，这份备份接着它命名。请检查电脑的日期和时间。\n" : "");
 	tui_message(t, "立即备份", msg);
 	free(msg);
 	free(counts);

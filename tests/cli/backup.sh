@@ -85,6 +85,39 @@ else
 	fail "found the marked record in data.mdb"
 fi
 
+# A frozen clock: more backups than are kept, each with a name of its own
+# that survives its rotation (a name rotation had freed used to be taken
+# again, sort among the oldest and be removed at once).
+names=
+ok=1
+i=0
+while [ "$i" -lt 12 ]; do
+	i=$((i + 1))
+	if ! run 0 env CXZY_BACKUP_DIR="$T/bk3" "$CXZY" --data "$D2" backup; then
+		ok=0
+		sed 's/^/# /' "$T/err"
+		break
+	fi
+	p=$(sed -n 's/^已备份到“\(.*\)”（.*$/\1/p' "$T/out")
+	[ -n "$p" ] && [ -f "$p/data.mdb" ] || ok=0
+	n=${p##*/}
+	case " $names " in *" $n "*) ok=0 ;; esac
+	names="$names $n"
+done
+[ "$ok" -eq 1 ] && pass "frozen clock: 12 backups, each kept, 12 names" ||
+    fail "frozen clock: 12 backups, each kept, 12 names ($names)"
+[ "$n" = "20261127-100000-12" ] && pass "the last is -12" ||
+    fail "the last is -12 ($n)"
+[ "$(ls -d "$T"/bk3/unit-*/2026* | wc -l)" -eq 10 ] &&
+    pass "rotation keeps 10" || fail "rotation keeps 10"
+expect "clock set back" 0 "已备份到“$T/bk3/$u/20261127-100000-13”" \
+    env CXZY_NOW="2026-11-01 08:00:00" CXZY_BACKUP_DIR="$T/bk3" \
+    "$CXZY" --data "$D2" backup
+grep -qF "注意：电脑的时间（2026-11-01 08:00:00）早于已有的最新备份" "$T/out" &&
+    pass "says the clock is behind" || fail "says the clock is behind"
+[ -f "$T/bk3/$u/20261127-100000-13/data.mdb" ] && pass "and keeps it" ||
+    fail "and keeps it"
+
 # Recover with --yes: back to the backed-up state.
 expect "recover --yes" 0 "已从备份恢复数据。原来的数据文件改名保存为“$D/data.mdb.before-restore-20261127-100000”" \
     "$CXZY" --data "$D" recover 20261127-100000 --yes

@@ -109,4 +109,50 @@ if [ "$real" -eq 1 ]; then
 else
 	fill shim
 fi
+
+# A backup to a full stick (the shim, always: every place a backup
+# writes).  It either fails and leaves the stick as it was (no
+# temporary directory, no empty unit-… directory, not even the backup
+# directory it made), or succeeds with a complete backup.
+: "${CXZY_FAILIO:?CXZY_FAILIO must name the shim tests/faults/failio.so}"
+G="$T/gooddata"
+"$CXZY" init "$G" 演示市人防办机关党委 >/dev/null || fail "backup: init"
+K2="$T/stick3"
+mkdir "$K2"
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+    FAILIO_DIR="$K2" FAILIO_LOG="$T/bcalls" LD_PRELOAD="$CXZY_FAILIO" \
+    "$CXZY" --data "$G" backup "$K2/backups" >/dev/null 2>&1
+N=$(wc -l <"$T/bcalls" 2>/dev/null || echo 0)
+N=$((N + 0))
+rm -rf "$K2/backups"
+echo "# one backup makes $N counted calls on the stick"
+[ "$N" -ge 3 ] && pass "backup: the shim sees its I/O ($N calls)" ||
+    fail "backup: the shim sees its I/O ($N calls)"
+bad=0
+n=0
+while [ "$n" -lt "$N" ]; do
+	n=$((n + 1))
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    FAILIO_DIR="$K2" FAILIO_AT=$n FAILIO_ERRNO=ENOSPC \
+	    LD_PRELOAD="$CXZY_FAILIO" \
+	    "$CXZY" --data "$G" backup "$K2/backups" >"$T/out" 2>"$T/err"
+	st=$?
+	if [ "$st" -eq 1 ]; then
+		left=$(find "$K2" -mindepth 1 | head -n 3)
+		if [ -n "$left" ] || ! grep -q "空间" "$T/err"; then
+			echo "# call $n: left $left"
+			sed 's/^/# /' "$T/err"
+			bad=$((bad + 1))
+		fi
+	elif [ "$st" -eq 0 ]; then
+		ls -d "$K2"/backups/unit-*/2026* >/dev/null 2>&1 ||
+		    { echo "# call $n: success without a backup"; bad=$((bad + 1)); }
+	else
+		echo "# call $n: status $st"
+		bad=$((bad + 1))
+	fi
+	rm -rf "$K2/backups"
+done
+[ "$bad" -eq 0 ] && pass "backup: a failed backup leaves nothing behind ($N places)" ||
+    fail "backup: $bad of $N failed backups left something behind"
 finish

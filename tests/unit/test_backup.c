@@ -3,6 +3,7 @@
  * use, temporary directories that are never written over. */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -491,6 +492,194 @@ test_rotate(void)
 	free(unitdir);
 }
 
+/* Number of backup-named directories in dir. */
+static size_t
+count_backups(const char *dir)
+{
+	struct backup_list l;
+	char *err = NULL;
+	size_t n;
+
+	if (backup_list(dir, &l, &err) != CX_OK) {
+		free(err);
+		return 0;
+	}
+	n = l.n;
+	backup_list_free(&l);
+	return n;
+}
+
+/* A frozen clock (and one set back) must not make a backup take the name
+ * of one rotation removed: it sorted among the oldest and was removed
+ * at once ("找不到备份…"). */
+static void
+test_clock(void)
+{
+	char *data = make_data("csrc"), *root = path_in("cbk"), *err = NULL;
+	char *unit, *slug, *unitdir, *want;
+	struct store *st = NULL;
+	struct strlist seen;
+	struct backup b;
+	size_t i, j;
+	bool unique = true, all_there = true, newest_first = true;
+
+	setenv("CXZY_NOW", "2026-12-07 00:00:00", 1);
+	ok(store_open(data, fs, 0, NULL, &st, &err) == CX_OK, "open data");
+	unit = backup_unit_name(st, fs);
+	slug = backup_unit_slug(unit);
+	unitdir = xasprintf("%s/%s", root, slug);
+	strlist_init(&seen);
+	for (i = 0; i < 14; i++) {
+		struct backup_list l;
+
+		if (backup_create(st, fs, root, 0, &b, &err) != CX_OK) {
+			ok(0, "frozen clock: backup %zu: %s", i + 1, err);
+			free(err);
+			err = NULL;
+			all_there = false;
+			continue;
+		}
+		for (j = 0; j < seen.n; j++)
+			if (strcmp(seen.v[j], b.name) == 0)
+				unique = false;
+		strlist_add(&seen, b.name);
+		if (!exists(unitdir, b.name) || b.clock_behind)
+			all_there = false;
+		if (backup_list(root, &l, NULL) != CX_OK || l.n == 0 ||
+		    strcmp(l.v[0].name, b.name) != 0)
+			newest_first = false;
+		backup_list_free(&l);
+		backup_free(&b);
+	}
+	ok(unique, "frozen clock: 14 backups, 14 different names");
+	ok(all_there, "each new backup survives its rotation");
+	ok(newest_first, "and is listed first");
+	is_str(seen.n > 0 ? seen.v[seen.n - 1] : "", "20261207-000000-14",
+	    "the suffixes go on counting");
+	is_int(count_backups(root), BACKUP_KEEP, "rotation keeps %d",
+	    BACKUP_KEEP);
+	ok(!exists(unitdir, "20261207-000000"), "the first one was rotated "
+	    "away, and its name was not taken again");
+
+	/* The clock set back by a month: named after the newest. */
+	setenv("CXZY_NOW", "2026-11-01 08:00:00", 1);
+	is_int(backup_create(st, fs, root, 0, &b, &err), CX_OK,
+	    "clock set back: backup");
+	is_str(b.name, "20261207-000000-15", "named after the newest");
+	ok(b.clock_behind, "and says the clock is behind");
+	is_str(b.time, "2026-11-01 08:00:00", "INFO.txt has the clock's time");
+	ok(exists(unitdir, "20261207-000000-15"), "it is kept");
+	backup_free(&b);
+
+	/* The clock right again: named by the time. */
+	setenv("CXZY_NOW", "2026-12-08 09:00:00", 1);
+	is_int(backup_create(st, fs, root, 0, &b, &err), CX_OK,
+	    "clock right again: backup");
+	is_str(b.name, "20261208-090000", "named by the time");
+	ok(!b.clock_behind, "nothing to say");
+	backup_free(&b);
+
+	/* Suffixes run out: the next second after the newest. */
+	fake_backup(unitdir, "20261231-235959-999");
+	is_int(backup_create(st, fs, root, 0, &b, &err), CX_OK,
+	    "after a -999: backup");
+	is_str(b.name, "20270101-000000", "the next second");
+	ok(b.clock_behind, "the clock is behind that one too");
+	backup_free(&b);
+
+	want = xasprintf("%s/%s", unitdir, "20261208-090000");
+	ok(exists(want, BACKUP_INFO), "the earlier ones stay");
+	free(want);
+	setenv("CXZY_NOW", NOW, 1);
+	strlist_free(&seen);
+	store_close(st);
+	free(unitdir);
+	free(slug);
+	free(unit);
+	free(root);
+	free(data);
+}
+
+/* A backup that fails half way (the disk full: here a file size limit,
+ * which root cannot bypass) leaves nothing it made behind. */
+static int
+create_limited(struct store *st, const char *root, rlim_t limit,
+    char **errp)
+{
+	struct backup b;
+	struct rlimit old, lim;
+	int r;
+
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim = old;
+	lim.rlim_cur = limit;
+	signal(SIGXFSZ, SIG_IGN);
+	setrlimit(RLIMIT_FSIZE, &lim);
+	r = backup_create(st, fs, root, 0, &b, errp);
+	setrlimit(RLIMIT_FSIZE, &old);
+	signal(SIGXFSZ, SIG_DFL);
+	if (r == CX_OK)
+		backup_free(&b);
+	return r;
+}
+
+static void
+test_failed_create(void)
+{
+	char *data = make_data("fsrc"), *err = NULL, *root, *top, *unitdir;
+	char *unit, *slug;
+	struct store *st = NULL;
+	struct backup b;
+
+	ok(store_open(data, fs, 0, NULL, &st, &err) == CX_OK, "open data");
+	unit = backup_unit_name(st, fs);
+	slug = backup_unit_slug(unit);
+
+	/* Nothing there yet: no write at all succeeds. */
+	top = path_in("full1");
+	root = xasprintf("%s/backups", top);
+	is_int(create_limited(st, root, 0, &err), CX_ERR,
+	    "a backup that cannot write UNIT.txt fails");
+	ok(err != NULL && strstr(err, BACKUP_UNIT) != NULL, "saying so: %s",
+	    err ? err : "");
+	free(err);
+	err = NULL;
+	ok(!exists(tmproot, "full1"), "the root it made is gone");
+	free(root);
+	free(top);
+
+	/* The root exists; the copy itself fails. */
+	root = path_in("full2");
+	mkdir(root, 0777);
+	unitdir = xasprintf("%s/%s", root, slug);
+	is_int(create_limited(st, root, 8192, &err), CX_ERR,
+	    "a backup whose copy cannot be written fails");
+	free(err);
+	err = NULL;
+	ok(!exists(root, slug), "the unit directory it made is gone");
+	ok(exists(tmproot, "full2"), "the root that was there stays");
+
+	/* A unit directory with a backup in it: only the attempt goes. */
+	is_int(backup_create(st, fs, root, 0, &b, &err), CX_OK,
+	    "a good backup");
+	is_int(create_limited(st, root, 8192, &err), CX_ERR,
+	    "then one that fails");
+	free(err);
+	err = NULL;
+	ok(exists(unitdir, b.name) && exists(unitdir, BACKUP_UNIT),
+	    "the earlier backup and UNIT.txt stay");
+	is_int(count_prefix(unitdir, ".tmp-"), 0, "no temporary dir is left");
+	is_int(count_backups(root), 1, "and no new backup");
+	backup_free(&b);
+
+	store_close(st);
+	free(unitdir);
+	free(root);
+	free(slug);
+	free(unit);
+	free(data);
+}
+
 static void
 test_restore(void)
 {
@@ -779,6 +968,8 @@ main(void)
 	test_copy();
 	test_create_list();
 	test_rotate();
+	test_clock();
+	test_failed_create();
 	test_restore();
 	test_refusals();
 	rm_rf(tmproot);

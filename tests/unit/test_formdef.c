@@ -1948,6 +1948,84 @@ test_rows_default(void)
 	    "至少一个选项。", "rows default without codes");
 }
 
+/* Computed and auto fields whose values need themselves are refused when
+ * the form is read: evaluation would only stop at its depth limit, after
+ * exponential work (a fuzzer found a column "n / sum(rows, n)"). */
+static void
+test_compute_cycles(void)
+{
+	static const char dag[] = HDR
+	    "field a\n  label A\n  type int 0 99\n"
+	    "field b\n  label B\n  compute a * 2\n"
+	    "field c\n  label C\n  compute a + b\n"
+	    "field items\n  label 明细\n  type rows\n"
+	    "  field x\n    label X\n    type int 0 99\n"
+	    "  field y\n    label Y\n    compute x * 2\n"
+	    "  field z\n    label Z\n    compute y + total\n"
+	    "  field n\n    label N\n    type int 0 99\n"
+	    "  end\n"
+	    "field total\n  label 合计\n  compute sum(items, y) + c\n"
+	    "field n\n  label 件数\n  compute sum(items, n)\n"
+	    "field share\n  label 占比\n  compute n / sum(items, n)\n";
+	struct form *f = NULL;
+	char *err = NULL;
+
+	check_parse_err(HDR "field a\n  label A\n  compute a + 1\n",
+	    "t.form:5: 字段 a 的计算公式引用了它自己：a → a。",
+	    "compute naming itself");
+	check_parse_err(HDR "field a\n  label A\n  compute b\n"
+	    "field b\n  label B\n  compute a + 1\n",
+	    "t.form:5: 计算公式循环引用：a → b → a。", "two-field cycle");
+	check_parse_err(HDR "field x\n  label X\n  type int 0 9\n"
+	    "field a\n  label A\n  compute x + b\n"
+	    "field b\n  label B\n  compute if(has(x), c, 0)\n"
+	    "field c\n  label C\n  compute max(a, 1)\n",
+	    "t.form:8: 计算公式循环引用：a → b → c → a。",
+	    "three-field cycle");
+	/* The fuzzer's form: a column that sums itself over the rows. */
+	check_parse_err(HDR "field rows\n  label 明细\n  type rows\n"
+	    "  field n\n    label N\n    type int 0 9\n"
+	    "    compute n / sum(rows, n)\n  end\n",
+	    "t.form:9: 字段 n 的计算公式引用了它自己：n → n。",
+	    "column through its own sum");
+	check_parse_err(HDR "field rows\n  label 明细\n  type rows\n"
+	    "  field n\n    label N\n    compute sum(rows, n) + 1\n  end\n",
+	    "t.form:8: 字段 n 的计算公式引用了它自己：n → n。",
+	    "column only through its sum");
+	/* A top-level field through a column: total → share → total. */
+	check_parse_err(HDR "field total\n  label 合计\n"
+	    "  compute sum(items, share)\n"
+	    "field items\n  label 明细\n  type rows\n"
+	    "  field k\n    label K\n    type int 0 9\n"
+	    "  field share\n    label 占比\n    compute k / total\n  end\n",
+	    "t.form:5: 计算公式循环引用：total → share → total。",
+	    "top-level field and column");
+	/* In a row a name is the column's before the record's. */
+	check_parse_err(HDR "field n\n  label N\n  type int 0 9\n"
+	    "field items\n  label 明细\n  type rows\n"
+	    "  field n\n    label N\n    compute n * 2\n  end\n",
+	    "t.form:11: 字段 n 的计算公式引用了它自己：n → n。",
+	    "column shadowing a field");
+	/* auto arguments are references too. */
+	check_parse_err(HDR "field a\n  label A\n  type int 0 9\n"
+	    "  auto initial b\n"
+	    "field b\n  label B\n  type int 0 9\n  auto initial a\n",
+	    "t.form:6: 自动取值（auto）和计算公式循环引用：a → b → a。",
+	    "auto cycle");
+	check_parse_err(HDR "field a\n  label A\n  type int 0 9\n"
+	    "  auto initial b\n"
+	    "field b\n  label B\n  compute a + 1\n",
+	    "t.form:6: 自动取值（auto）和计算公式循环引用：a → b → a。",
+	    "auto and compute cycle");
+
+	ok(form_parse("t.form", dag, strlen(dag), &f, &err) == CX_OK,
+	    "a form without cycles parses: %s", err != NULL ? err : "");
+	ok(f != NULL && form_field_find(f, "share") != NULL,
+	    "its fields are there");
+	form_free(f);
+	free(err);
+}
+
 int
 main(void)
 {
@@ -1963,6 +2041,7 @@ main(void)
 	test_formset();
 	test_validate_alone();
 	test_annex_features();
+	test_compute_cycles();
 	test_shipped_forms();
 	return tap_done();
 }
