@@ -5,6 +5,8 @@
  *   failure, and then store a newly allocated message in simplified Chinese
  *   in *errp (when errp is not NULL).  The caller frees it.
  * - Look-ups that may find nothing return CX_NOTFOUND (1) without a message.
+ * - A save refused because the record changed since it was read returns
+ *   CX_CONFLICT (2), with a message.
  * - The core never exits the process.  The one exception is memory
  *   exhaustion, which is not recoverable: the x* allocators print a message
  *   and abort().  Committed data is safe in LMDB even then.
@@ -17,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { CX_OK = 0, CX_ERR = -1, CX_NOTFOUND = 1 };
+enum { CX_OK = 0, CX_ERR = -1, CX_NOTFOUND = 1, CX_CONFLICT = 2 };
 
 #if defined(__GNUC__)
 #define CX_PRINTF(f, a) __attribute__((format(printf, f, a)))
