@@ -2488,6 +2488,257 @@ entry_first_problem(const struct entry *fm, size_t *item, size_t *row,
 	return NULL;
 }
 
+/* ------------------------------------------------------- conflicts */
+
+/* A save can find that someone else (another computer, `cxzy set`)
+ * changed the record after this form read it: ledger_save then writes
+ * nothing and returns CX_CONFLICT.  The form keeps what the user typed,
+ * says which fields the other change touched, and can read the record
+ * again with the user's own changes put back on top. */
+
+static bool
+entry_value_empty(const struct rvalue *v)
+{
+	return v == NULL || (v->is_rows ? v->nrows == 0 :
+	    v->text == NULL || *v->text == '\0');
+}
+
+static bool entry_value_same(const struct rvalue *a, const struct rvalue *b);
+
+/* Whether two records (rows) hold the same values, leaving out the
+ * store's own ("_id", "_modified", "_rev" ...). */
+static bool
+entry_record_same(const struct record *a, const struct record *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->v[i].id[0] != '_' &&
+		    !entry_value_same(&a->v[i], record_find(b, a->v[i].id)))
+			return false;
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].id[0] != '_' && record_find(a, b->v[i].id) == NULL &&
+		    !entry_value_empty(&b->v[i]))
+			return false;
+	return true;
+}
+
+/* Whether two values read the same to the user: an absent value and an
+ * empty one do, and so do rows that differ only in the store's values. */
+static bool
+entry_value_same(const struct rvalue *a, const struct rvalue *b)
+{
+	size_t k;
+
+	if (entry_value_empty(a) || entry_value_empty(b))
+		return entry_value_empty(a) && entry_value_empty(b);
+	if (a->is_rows != b->is_rows)
+		return false;
+	if (!a->is_rows)
+		return strcmp(a->text, b->text) == 0;
+	if (a->nrows != b->nrows)
+		return false;
+	for (k = 0; k < a->nrows; k++)
+		if (!entry_record_same(a->rows[k], b->rows[k]))
+			return false;
+	return true;
+}
+
+static bool
+entry_field_same(const struct record *a, const struct record *b,
+    const char *id)
+{
+	return entry_value_same(record_find(a, id), record_find(b, id));
+}
+
+/* Whether the user may have typed field i (the program fills in auto
+ * and computed fields, so a difference there is not the user's). */
+static bool
+entry_field_typed(const struct entry *fm, size_t i)
+{
+	const struct entry_item *it = &fm->items[i];
+
+	if (it->ff->compute != NULL)
+		return false;
+	if (it->ff->type == FT_ROWS)
+		return entry_rows_editable(fm, it);
+	return entry_cell_editable(fm, it, &it->c);
+}
+
+/* Puts the value id of from (or its absence) into to.  Rows of records
+ * of their own keep the store's values of the fresh record (fresh
+ * row with the same "_id"), so that they are not seen as stale. */
+static void
+entry_value_copy(struct record *to, const struct record *from,
+    const struct record *fresh, const char *id)
+{
+	const struct rvalue *v = record_find(from, id);
+	size_t k, m, j;
+
+	record_remove(to, id);
+	if (v == NULL)
+		return;
+	if (!v->is_rows) {
+		record_set(to, id, v->text);
+		return;
+	}
+	if (v->nrows == 0) {
+		/* An explicitly empty table, as entry_build keeps it. */
+		record_add_row(to, id);
+		record_remove_row(to, id, 0);
+		return;
+	}
+	for (k = 0; k < v->nrows; k++) {
+		struct record *row = record_copy(v->rows[k]);
+		const char *rid = record_get(row, "_id");
+
+		for (m = 0; rid != NULL && m < record_nrows(fresh, id); m++) {
+			const struct record *fr = record_row(fresh, id, m);
+
+			if (!record_is(fr, "_id", rid))
+				continue;
+			for (j = 0; j < fr->n; j++)
+				if (fr->v[j].id[0] == '_' && !fr->v[j].is_rows)
+					record_set(row, fr->v[j].id,
+					    fr->v[j].text);
+			break;
+		}
+		record_append_row(to, id, row);
+	}
+}
+
+/* How a value of field ff reads in the conflict dialog: one line, cut
+ * to a width that fits the dialog. */
+static char *
+entry_conflict_value(struct tui *t, const struct form_field *ff,
+    const struct record *r)
+{
+	const char *v = record_get(r, ff->id);
+	char *s, *cut, *p;
+	size_t w;
+
+	if (ff->type == FT_ROWS)
+		return xasprintf("（表格有改动，现有 %zu 行）",
+		    record_nrows(r, ff->id));
+	if (v == NULL || *v == '\0')
+		return xstrdup("（空）");
+	if (ff->type == FT_LINK)
+		s = tui_link_display(t, v);
+	else
+		s = form_value_display(t->fs, ff, v, tui_lookup, t);
+	for (p = s; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	cut = text_truncate(s, 36, TEXT_SCREEN, &w);
+	if (strlen(cut) < strlen(s)) {
+		p = xasprintf("%s等", cut);
+		free(cut);
+		cut = p;
+	}
+	free(s);
+	return cut;
+}
+
+/* Fields listed one by one in the dialog; more are counted. */
+#define FORM_CONFLICT_LIST	6
+
+/* The record was changed by someone else since the form read it (err:
+ * the ledger's message, taken).  mine is the record as typed.  Asks
+ * whether to read it again keeping the user's changes; does so, or
+ * leaves the form as it is. */
+static void
+entry_conflict(struct tui *t, struct entry *fm, const struct record *mine,
+    char *err)
+{
+	static const char *const buttons[] = {
+		"重新载入，保留我的修改", "取消"
+	};
+	struct record *fresh = NULL, *merged;
+	struct buf msg, both;
+	char *gerr = NULL, *v;
+	const char *when;
+	size_t i, ntheirs = 0, nboth = 0;
+	int choice;
+
+	if (ledger_get(&t->lg, fm->f, fm->orig->id, &fresh, &gerr) != CX_OK) {
+		/* Deleted meanwhile, or the store failed: nothing to load;
+		 * the typed values stay on screen. */
+		tui_message_take(t, "没有保存", err);
+		clearok(curscr, TRUE);
+		tui_error(t, "没有保存：%s", gerr != NULL ? gerr :
+		    "这条记录现在读不出来。");
+		free(gerr);
+		return;
+	}
+	free(err);
+	buf_init(&msg);
+	buf_init(&both);
+	when = record_get(fresh, "_modified");
+	buf_addf(&msg, "你打开这条%s记录之后，别人（另一台电脑或命令行）"
+	    "修改并保存了它%s%s%s。你的修改没有保存，录入表里的内容都还在。\n"
+	    "对方改动的栏目：\n", fm->f->label, when ? "（" : "",
+	    when ? when : "", when ? "）" : "");
+	for (i = 0; i < fm->n; i++) {
+		const struct form_field *ff = fm->items[i].ff;
+
+		if (ff->compute != NULL ||
+		    entry_field_same(fm->orig, fresh, ff->id))
+			continue;
+		if (entry_field_typed(fm, i) &&
+		    !entry_field_same(fm->orig, mine, ff->id) &&
+		    !entry_field_same(mine, fresh, ff->id))
+			buf_addf(&both, "%s「%s」", nboth++ ? "、" : "",
+			    ff->label);
+		if (ntheirs++ >= FORM_CONFLICT_LIST)
+			continue;
+		v = entry_conflict_value(t, ff, fresh);
+		buf_addf(&msg, "  %s：%s\n", ff->label, v);
+		free(v);
+	}
+	if (ntheirs == 0)
+		buf_addstr(&msg, "  （不是这张表上的栏目）\n");
+	else if (ntheirs > FORM_CONFLICT_LIST)
+		buf_addf(&msg, "  另有 %zu 个栏目\n",
+		    ntheirs - FORM_CONFLICT_LIST);
+	if (nboth > 0)
+		buf_addf(&msg, "两边都改了%s：重新载入后保留你填的内容。\n",
+		    both.s);
+	buf_addstr(&msg, "重新载入后请检查，再按 F2 保存。");
+	choice = entry_choose(t, "这条记录已被别人修改", msg.s, buttons, 2, 0);
+	buf_free(&msg);
+	if (choice != 0) {
+		buf_free(&both);
+		record_free(fresh);
+		tui_info(t, "没有保存。录入表保持你填的内容；按 F2 保存时会再提示。");
+		return;
+	}
+
+	/* The fresh record with the fields the user changed put back. */
+	merged = record_copy(fresh);
+	for (i = 0; i < fm->n; i++) {
+		const struct form_field *ff = fm->items[i].ff;
+
+		if (entry_field_typed(fm, i) &&
+		    !entry_field_same(fm->orig, mine, ff->id))
+			entry_value_copy(merged, mine, fresh, ff->id);
+	}
+	/* The cells show the merged values; the form's stored state is the
+	 * fresh record (its revision included), so the changes stay unsaved
+	 * and the next save is measured against it. */
+	entry_load(t, fm, merged);
+	fm->orig = fresh;
+	record_free(merged);
+	fm->changed = true;
+	cell_cursor_end(entry_cell(fm));
+	if (nboth > 0)
+		tui_info(t, "已载入对方的修改；%s两边都改了，保留的是你填的。"
+		    "请检查后按 F2 保存。", both.s);
+	else
+		tui_info(t, "已载入对方的修改，并保留了你改动的栏目；"
+		    "请检查后按 F2 保存。");
+	buf_free(&both);
+}
+
 /* Checks everything as `cxzy add` / `cxzy set` do and stores the record
  * when it is valid.  Returns true when saved. */
 static bool
@@ -2499,6 +2750,7 @@ entry_save(struct tui *t, struct entry *fm)
 	size_t i, first_item = 0, first_row = 0, first_col = 0;
 	const char *first = NULL;
 	bool isnew = fm->orig->id == 0;
+	int rc;
 
 	if (fm->readonly) {
 		tui_error(t, "%s", fm->ro_msg);
@@ -2516,8 +2768,15 @@ entry_save(struct tui *t, struct entry *fm)
 		    &more);
 		model_check(t->fs, fm->f->kind, r, ledger_lookup, &t->lg,
 		    &more);
-	} else if (ledger_save(&t->lg, fm->f, r, &more, &err) != CX_OK &&
-	    more.n == 0) {
+	} else if ((rc = ledger_save(&t->lg, fm->f, r, &more, &err)) ==
+	    CX_CONFLICT) {
+		/* Someone else saved this record meanwhile. */
+		strlist_free(&more);
+		strlist_free(&problems);
+		entry_conflict(t, fm, r, err);
+		record_free(r);
+		return false;
+	} else if (rc != CX_OK && more.n == 0) {
 		/* Not a problem of a field: the store, the period lock. */
 		entry_mark(fm, err ? err : "保存失败。");
 		strlist_take(&problems, err ? err : xstrdup("保存失败。"));
@@ -3553,7 +3812,10 @@ static const struct tui_screen_ops entry_ops = {
 	    "由程序按其他栏目和名册自动填写或计算，不用输入。承诺事项等表格的"
 	    "每一行是一条单独的台账记录，按 F6 打开它填写进展和完成情况。"
 	    "所在周期已备案锁定时只能修改评价、备注等栏目。已签字的记录每次"
-	    "修改都保留修改前的版本，按 F9 查看。",
+	    "修改都保留修改前的版本，按 F9 查看。"
+	    "打开之后别人（另一台电脑或命令行）也改了这条记录时，按 F2 不会"
+	    "覆盖对方的修改：程序列出对方改了哪些栏目，可以重新载入对方的修改并"
+	    "保留你改动的栏目，检查后再按 F2 保存。",
 };
 
 /* The keys of this form: the table keys only when it has a table, F5
