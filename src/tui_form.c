@@ -2565,15 +2565,13 @@ entry_field_typed(const struct entry *fm, size_t i)
 	return entry_cell_editable(fm, it, &it->c);
 }
 
-/* Puts the value id of from (or its absence) into to.  Rows of records
- * of their own keep the store's values of the fresh record (fresh
- * row with the same "_id"), so that they are not seen as stale. */
+/* Puts the value id of from (or its absence) into to. */
 static void
 entry_value_copy(struct record *to, const struct record *from,
-    const struct record *fresh, const char *id)
+    const char *id)
 {
 	const struct rvalue *v = record_find(from, id);
-	size_t k, m, j;
+	size_t k;
 
 	record_remove(to, id);
 	if (v == NULL)
@@ -2582,29 +2580,115 @@ entry_value_copy(struct record *to, const struct record *from,
 		record_set(to, id, v->text);
 		return;
 	}
-	if (v->nrows == 0) {
-		/* An explicitly empty table, as entry_build keeps it. */
-		record_add_row(to, id);
-		record_remove_row(to, id, 0);
-		return;
-	}
-	for (k = 0; k < v->nrows; k++) {
-		struct record *row = record_copy(v->rows[k]);
-		const char *rid = record_get(row, "_id");
+	/* An explicitly empty table stays one, as entry_build keeps it. */
+	record_add_row(to, id);
+	record_remove_row(to, id, 0);
+	for (k = 0; k < v->nrows; k++)
+		record_append_row(to, id, record_copy(v->rows[k]));
+}
 
-		for (m = 0; rid != NULL && m < record_nrows(fresh, id); m++) {
-			const struct record *fr = record_row(fresh, id, m);
+/* The row of table id in r whose stored record is rid, or NULL. */
+static const struct record *
+entry_row_by_id(const struct record *r, const char *id, const char *rid)
+{
+	size_t k;
 
-			if (!record_is(fr, "_id", rid))
-				continue;
-			for (j = 0; j < fr->n; j++)
-				if (fr->v[j].id[0] == '_' && !fr->v[j].is_rows)
-					record_set(row, fr->v[j].id,
-					    fr->v[j].text);
-			break;
+	for (k = 0; rid != NULL && k < record_nrows(r, id); k++)
+		if (record_is(record_row(r, id, k), "_id", rid))
+			return record_row(r, id, k);
+	return NULL;
+}
+
+/* A table whose rows are records of their own, changed in the form
+ * (mine) and maybe by the other writer (fresh), both from orig: merged
+ * row by row, by the stored record each row is.  A row the user changed
+ * gets the user's values in the columns the user changed and the fresh
+ * values (and revision) in the rest; rows only the other writer added
+ * come after the user's; a row the other writer removed stays removed
+ * unless the user changed it (then it comes back as a new row).
+ * Returns true when both changed the same cell differently, or one
+ * changed a row the other removed. */
+static bool
+entry_merge_rows(const struct form_field *ff, const struct record *orig,
+    const struct record *mine, const struct record *fresh,
+    struct record *merged)
+{
+	const char *id = ff->id;
+	bool overlap = false;
+	size_t k, j, i;
+
+	record_remove(merged, id);
+	record_add_row(merged, id);
+	record_remove_row(merged, id, 0);
+	for (k = 0; k < record_nrows(mine, id); k++) {
+		const struct record *m = record_row(mine, id, k);
+		const char *rid = record_get(m, "_id");
+		const struct record *o = entry_row_by_id(orig, id, rid);
+		const struct record *fr = entry_row_by_id(fresh, id, rid);
+		struct record *row;
+
+		if (o == NULL) {
+			/* A row the user added. */
+			record_append_row(merged, id, record_copy(m));
+			continue;
 		}
-		record_append_row(to, id, row);
+		if (fr == NULL) {
+			/* Removed by the other writer. */
+			if (entry_record_same(m, o))
+				continue;
+			overlap = true;
+			row = record_copy(m);
+			for (i = row->n; i-- > 0; )
+				if (row->v[i].id[0] == '_')
+					record_remove(row, row->v[i].id);
+			record_append_row(merged, id, row);
+			continue;
+		}
+		row = record_copy(fr);
+		for (j = 0; j < ff->nsub; j++) {
+			const char *sid = ff->sub[j].id;
+
+			if (ff->sub[j].compute != NULL ||
+			    entry_field_same(o, m, sid))
+				continue;
+			if (!entry_field_same(o, fr, sid) &&
+			    !entry_field_same(m, fr, sid))
+				overlap = true;
+			entry_value_copy(row, m, sid);
+		}
+		record_append_row(merged, id, row);
 	}
+	for (k = 0; k < record_nrows(fresh, id); k++) {
+		const struct record *fr = record_row(fresh, id, k);
+		const char *rid = record_get(fr, "_id");
+		const struct record *o = entry_row_by_id(orig, id, rid);
+
+		if (rid == NULL)
+			continue;
+		if (o == NULL && entry_row_by_id(mine, id, rid) == NULL)
+			record_append_row(merged, id, record_copy(fr));
+		else if (o != NULL && entry_row_by_id(mine, id, rid) == NULL &&
+		    !entry_record_same(o, fr))
+			overlap = true;	/* the user removed a row changed */
+	}
+	return overlap;
+}
+
+/* Puts the user's change of field ff (mine against orig), if any, into
+ * merged, a copy of the fresh record.  Returns true when the other
+ * writer changed the same value to something else. */
+static bool
+entry_merge_field(const struct form_field *ff, const struct record *orig,
+    const struct record *mine, const struct record *fresh,
+    struct record *merged)
+{
+	if (entry_field_same(orig, mine, ff->id))
+		return false;
+	if (ff->type == FT_ROWS && ff->store_form != NULL)
+		return entry_merge_rows(ff, orig, mine, fresh, merged);
+	entry_value_copy(merged, mine, ff->id);
+	return !entry_field_same(orig, fresh, ff->id) &&
+	    !entry_field_same(mine, fresh, ff->id);
 }
 
 /* How a value of field ff reads in the conflict dialog: one line, cut
@@ -2678,18 +2762,18 @@ entry_conflict(struct tui *t, struct entry *fm, const struct record *mine,
 	    "修改并保存了它%s%s%s。你的修改没有保存，录入表里的内容都还在。\n"
 	    "对方改动的栏目：\n", fm->f->label, when ? "（" : "",
 	    when ? when : "", when ? "）" : "");
+	/* The fresh record with the fields the user changed put back. */
+	merged = record_copy(fresh);
 	for (i = 0; i < fm->n; i++) {
 		const struct form_field *ff = fm->items[i].ff;
 
-		if (ff->compute != NULL ||
-		    entry_field_same(fm->orig, fresh, ff->id))
-			continue;
 		if (entry_field_typed(fm, i) &&
-		    !entry_field_same(fm->orig, mine, ff->id) &&
-		    !entry_field_same(mine, fresh, ff->id))
+		    entry_merge_field(ff, fm->orig, mine, fresh, merged))
 			buf_addf(&both, "%s「%s」", nboth++ ? "、" : "",
 			    ff->label);
-		if (ntheirs++ >= FORM_CONFLICT_LIST)
+		if (ff->compute != NULL ||
+		    entry_field_same(fm->orig, fresh, ff->id) ||
+		    ntheirs++ >= FORM_CONFLICT_LIST)
 			continue;
 		v = entry_conflict_value(t, ff, fresh);
 		buf_addf(&msg, "  %s：%s\n", ff->label, v);
@@ -2708,20 +2792,12 @@ entry_conflict(struct tui *t, struct entry *fm, const struct record *mine,
 	buf_free(&msg);
 	if (choice != 0) {
 		buf_free(&both);
+		record_free(merged);
 		record_free(fresh);
 		tui_info(t, "没有保存。录入表保持你填的内容；按 F2 保存时会再提示。");
 		return;
 	}
 
-	/* The fresh record with the fields the user changed put back. */
-	merged = record_copy(fresh);
-	for (i = 0; i < fm->n; i++) {
-		const struct form_field *ff = fm->items[i].ff;
-
-		if (entry_field_typed(fm, i) &&
-		    !entry_field_same(fm->orig, mine, ff->id))
-			entry_value_copy(merged, mine, fresh, ff->id);
-	}
 	/* The cells show the merged values; the form's stored state is the
 	 * fresh record (its revision included), so the changes stay unsaved
 	 * and the next save is measured against it. */
