@@ -2129,7 +2129,8 @@ cyc_visit(struct cyc_graph *g, size_t i)
 	/* The edges are copied: visiting them collects others. */
 	n = g->nnext;
 	next = xmalloc((n + 1) * sizeof *next);
-	memcpy(next, g->next, n * sizeof *next);
+	if (n > 0)
+		memcpy(next, g->next, n * sizeof *next);
 	for (k = 0; k < n; k++) {
 		j = next[k];
 		if (g->v[j].state == CYC_OPEN) {
