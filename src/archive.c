@@ -1421,12 +1421,6 @@ archive_changed(const struct record *r)
 	return strcmp(d, m) > 0 ? d : m;
 }
 
-static bool
-archive_same(const char *a, const char *b)
-{
-	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
-}
-
 /* Whether revision rev is among the space-separated revisions list. */
 static bool
 archive_rev_in(const char *rev, const char *list)
@@ -1526,7 +1520,7 @@ archive_decide(struct archive_ctx *c, size_t k, char **errp)
 		const char *lr = record_get(local, "_rev");
 		const char *ar = record_get(it->rec, "_rev");
 
-		if (archive_same(lr, ar) && local_trash == it->trash &&
+		if (util_same(lr, ar) && local_trash == it->trash &&
 		    (lr != NULL || record_equal(local, it->rec)))
 			res->outcome = ARCHIVE_UNCHANGED;
 		else if (ar != NULL && (lr == NULL ||
@@ -1894,9 +1888,9 @@ archive_map_refs(struct record *r, const struct form_field *ff, size_t nf,
 static int
 archive_localize(struct archive_ctx *c, struct archive *a, char **errp)
 {
-	struct archive_map *m;
+	struct archive_map *m, *claim = NULL;
 	uint64_t *next;
-	size_t i, j, nm = 0;
+	size_t i, j, nm = 0, nclaim = 0;
 	int r = CX_ERR;
 
 	if (a->version < 2 || a->n == 0)
@@ -1936,12 +1930,21 @@ archive_localize(struct archive_ctx *c, struct archive *a, char **errp)
 			    m[i].to > next[j])
 				next[j] = m[i].to;
 	}
+	/* The ids known records take here, sorted for look-up (as
+	 * "from", to share the comparison). */
+	claim = xcalloc(a->n, sizeof *claim);
+	for (i = 0; i < a->n; i++)
+		if (m[i].to != 0) {
+			claim[nclaim].kind = m[i].kind;
+			claim[nclaim++].from = m[i].to;
+		}
+	if (nclaim > 1)
+		qsort(claim, nclaim, sizeof *claim, archive_cmp_map);
 	for (i = 0; i < a->n; i++) {
 		struct archive_item *it = &a->items[i];
 		const struct form *f = formset_find(c->fs, it->kind);
 		struct record *here = NULL;
 		bool taken = false;
-		size_t k;
 		int gr;
 
 		if (f == NULL || m[i].to != 0)
@@ -1950,9 +1953,14 @@ archive_localize(struct archive_ctx *c, struct archive *a, char **errp)
 		record_free(here);
 		taken = gr != CX_NOTFOUND ||
 		    archive_bin_find(c, f->kind, it->rec->id) != NULL;
-		for (k = 0; k < a->n && !taken; k++)
-			taken = m[k].to == it->rec->id &&
-			    strcmp(a->items[k].kind, it->kind) == 0;
+		if (!taken && nclaim > 0) {
+			struct archive_map key;
+
+			key.kind = it->kind;
+			key.from = it->rec->id;
+			taken = bsearch(&key, claim, nclaim, sizeof *claim,
+			    archive_cmp_map) != NULL;
+		}
 		for (j = 0; j < c->fs->n; j++)
 			if (c->fs->forms[j] == f)
 				break;
@@ -1989,6 +1997,7 @@ archive_localize(struct archive_ctx *c, struct archive *a, char **errp)
 	}
 	r = CX_OK;
 out:
+	free(claim);
 	free(m);
 	free(next);
 	return r;

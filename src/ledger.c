@@ -1185,12 +1185,6 @@ ledger_old_full(struct ledger *lg, const struct form *f,
 }
 
 static bool
-ledger_same(const char *a, const char *b)
-{
-	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
-}
-
-static bool
 ledger_signed(const struct form *f, const struct record *old)
 {
 	return old != NULL && f->sign_field != NULL &&
@@ -1224,7 +1218,7 @@ ledger_save(struct ledger *lg, const struct form *f, struct record *rec,
 			goto out;
 		}
 		r = CX_ERR;
-		if (!ledger_same(record_get(rec, "_rev"),
+		if (!util_same(record_get(rec, "_rev"),
 		    record_get(old, "_rev"))) {
 			const char *when = record_get(old, "_modified");
 

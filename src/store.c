@@ -1925,12 +1925,6 @@ store_batch_finish(struct store *st, MDB_txn *txn, struct store_batch *b,
 /* Global ids and revisions                                            */
 /* ------------------------------------------------------------------ */
 
-static bool
-store_same(const char *a, const char *b)
-{
-	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
-}
-
 /* The generation of a revision "G-TOKEN" (0 for none). */
 static unsigned long
 store_rev_gen(const char *rev)
@@ -1981,6 +1975,20 @@ store_next_rev(struct store_kind *k, struct record *rec, uint64_t id,
 		p = e != NULL ? e + 1 : NULL;
 	}
 	record_set_take(rec, "_revs", buf_take(&anc));
+}
+
+/* Gives rec (as stored) its next revision in place. */
+static void
+store_renew_rev(struct store_kind *k, struct record *rec, uint64_t id,
+    struct buf *scratch)
+{
+	const char *p = record_get(rec, "_rev"), *a = record_get(rec, "_revs");
+	char *prev = p != NULL ? xstrdup(p) : NULL;
+	char *anc = a != NULL ? xstrdup(a) : NULL;
+
+	store_next_rev(k, rec, id, prev, anc, scratch);
+	free(prev);
+	free(anc);
 }
 
 /* The gid database's key of a global id: KIND NUL GID. */
@@ -2128,7 +2136,7 @@ store_put_one(struct store *st, MDB_txn *txn, struct store_batch *b,
 	if (!b->load && old != NULL && !damaged) {
 		const char *cur = record_get(old, "_rev");
 
-		if (!store_same(expect, cur)) {
+		if (!util_same(expect, cur)) {
 			const char *when = record_get(old, "_modified");
 
 			err_set(errp, "这条%s记录（编号 %llu）在读取之后已被修改"
@@ -2151,7 +2159,7 @@ store_put_one(struct store *st, MDB_txn *txn, struct store_batch *b,
 	}
 	if (!b->load)
 		store_stamp(st, k, rec, damaged ? NULL : old, id, &b->enc);
-	if ((old == NULL || damaged || !store_same(record_get(old, "_gid"),
+	if ((old == NULL || damaged || !util_same(record_get(old, "_gid"),
 	    record_get(rec, "_gid"))) && store_gid_put(st, txn, b, k, rec, id,
 	    mdbrc, errp) != CX_OK)
 		goto fail;
@@ -2239,17 +2247,8 @@ store_delete_one(struct store *st, MDB_txn *txn, struct store_batch *b,
 	if (record_get(rec, "_gid") == NULL)
 		record_set_take(rec, "_gid", xasprintf("%s-%llu", st->origin,
 		    (unsigned long long)id));
-	{
-		/* A deletion is a change that travels: a new revision. */
-		char *prev = xstrdup(record_get(rec, "_rev") ?
-		    record_get(rec, "_rev") : "");
-		char *anc = xstrdup(record_get(rec, "_revs") ?
-		    record_get(rec, "_revs") : "");
-
-		store_next_rev(k, rec, id, *prev ? prev : NULL, anc, &b->enc);
-		free(prev);
-		free(anc);
-	}
+	/* A deletion is a change that travels: a new revision. */
+	store_renew_rev(k, rec, id, &b->enc);
 
 	buf_init(&tk);
 	store_trash_key(&tk, k->f->kind, id);
@@ -2429,17 +2428,8 @@ store_restore_one(struct store *st, MDB_txn *txn, struct store_batch *b,
 		}
 	}
 	record_remove(rec, "_deleted");
-	{
-		char *prev = xstrdup(record_get(rec, "_rev") ?
-		    record_get(rec, "_rev") : "");
-		char *anc = xstrdup(record_get(rec, "_revs") ?
-		    record_get(rec, "_revs") : "");
-
-		store_next_rev(k, rec, id, *prev ? prev : NULL, anc, &enc);
-		buf_reset(&enc);
-		free(prev);
-		free(anc);
-	}
+	store_renew_rev(k, rec, id, &enc);
+	buf_reset(&enc);
 	codec_encode(rec, &enc);
 	util_put_be64(kb, id);
 	key.mv_data = kb;
@@ -3919,7 +3909,7 @@ store_load_still(struct store *st, MDB_txn *txn, struct store_kind *k,
 	if (there && codec_decode(val.mv_data, val.mv_size, &cur, NULL) !=
 	    CX_OK)
 		cur = NULL;
-	if (it->fresh ? there : !there || !store_same(cur != NULL ?
+	if (it->fresh ? there : !there || !util_same(cur != NULL ?
 	    record_get(cur, "_rev") : NULL, it->expect)) {
 		record_free(cur);
 		err_set(errp, "导入期间%s记录（编号 %llu）被其他程序修改了，"

@@ -338,6 +338,12 @@ util_get_be64(const unsigned char in[8])
 }
 
 bool
+util_same(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+bool
 util_parse_id(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;

@@ -104,6 +104,9 @@ void util_token(char out[UTIL_TOKEN_LEN + 1], const void *data, size_t n);
 /* Whether s is exactly UTIL_TOKEN_LEN lowercase hex digits. */
 bool util_is_token(const char *s);
 
+/* Whether a and b are both NULL or equal strings. */
+bool util_same(const char *a, const char *b);
+
 /* Parses a positive decimal id; returns false unless the whole string is
  * digits (after optional surrounding spaces) and the value is > 0. */
 bool util_parse_id(const char *s, uint64_t *out);
