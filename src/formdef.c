@@ -224,6 +224,14 @@ form_fields_find(const struct form_field *v, size_t n, const char *id)
 	return NULL;
 }
 
+enum form_owner
+form_field_owner(const struct form *f, const char *id)
+{
+	const struct form_field *ff = form_field_find(f, id);
+
+	return ff != NULL && ff->owner_set ? ff->owner : f->owner;
+}
+
 const struct form_field *
 form_field_find(const struct form *f, const char *id)
 {
@@ -776,6 +784,8 @@ enum form_kw {
 	KW_LIST, KW_PRINT, KW_OPTION, KW_WHERE,
 	KW_STORE, KW_COLUMNS, KW_REQUIRED_IF, KW_ANNOTATION, KW_AUTO,
 	KW_COMPUTE, KW_FORMAT,
+	/* form level in the header, field level after "field" */
+	KW_OWNER,
 	/* form level, allowed anywhere (check: per row inside rows) */
 	KW_CHECK, KW_MESSAGE, KW_SIGN, KW_CLOSED,
 	KW_COUNT
@@ -788,6 +798,7 @@ static const char *const kw_names[KW_COUNT] = {
 	"list", "print", "option", "where",
 	"store", "columns", "required_if", "annotation", "auto",
 	"compute", "format",
+	"owner",
 	"check", "message", "sign", "closed"
 };
 
@@ -1359,6 +1370,38 @@ parse_form_extra(struct parser *p, enum form_kw kw)
 	return CX_OK;
 }
 
+/* owner committee|branch|both: in the header, who owns the records of
+ * the form (adds and deletes them); after "field", who fills that field
+ * (docs/forms.md, docs/exchange.md). */
+static int
+parse_owner(struct parser *p)
+{
+	static const char *const names[] = { "both", "committee", "branch" };
+	enum form_owner o;
+
+	if (p->where == IN_SUB || p->where == AFTER_END)
+		return parse_here(p, "“owner”只能写在表单开头或顶层字段里，"
+		    "不能写在多行表格的栏目里。");
+	if (parse_once(p, p->where == IN_HEADER ? p->formkw :
+	    p->topst.kwline, KW_OWNER) != CX_OK)
+		return CX_ERR;
+	if (parse_one_arg(p, "owner", "归属") != CX_OK)
+		return CX_ERR;
+	for (o = FORM_OWNER_BOTH; o <= FORM_OWNER_BRANCH; o++)
+		if (strcmp(p->args[0], names[o]) == 0)
+			break;
+	if (o > FORM_OWNER_BRANCH)
+		return parse_here(p, "“owner”应是 committee（机关党委）、branch"
+		    "（党支部）或 both（双方），现为“%s”。", p->args[0]);
+	if (p->where == IN_HEADER)
+		p->form->owner = o;
+	else {
+		p->top.v[p->top.n - 1].owner = o;
+		p->top.v[p->top.n - 1].owner_set = true;
+	}
+	return CX_OK;
+}
+
 static int
 parse_field_kw(struct parser *p, enum form_kw kw)
 {
@@ -1796,6 +1839,8 @@ parse_line(struct parser *p, char *s)
 		p->where = AFTER_END;
 		return CX_OK;
 	}
+	if (kw == KW_OWNER)
+		return parse_owner(p);
 	if (p->where == IN_HEADER) {
 		if (kw > KW_MENU)
 			return parse_here(p, "“%s”是字段的属性，应写在"

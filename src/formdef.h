@@ -114,6 +114,14 @@ struct form_option {
 	char	*label;
 };
 
+/* Who owns a record kind or a field when a branch and the 机关党委
+ * exchange packages ("owner" in a form; docs/exchange.md). */
+enum form_owner {
+	FORM_OWNER_BOTH,		/* either side (the default) */
+	FORM_OWNER_COMMITTEE,		/* the 机关党委 */
+	FORM_OWNER_BRANCH		/* the 党支部 or 直属党小组 */
+};
+
 struct form_field {
 	char			*id;
 	char			*label;
@@ -156,6 +164,9 @@ struct form_field {
 	char		       **req_if_values;
 	size_t			 nreq_if;
 	bool			 annotation;
+	enum form_owner		 owner;		/* when owner_set, else the
+						 * form's */
+	bool			 owner_set;
 	/* auto: function name and arguments (field ids). */
 	char			*auto_fn;
 	char		       **auto_args;
@@ -183,6 +194,7 @@ struct form {
 	struct form_check	*checks;	/* form-level checks */
 	size_t			 nchecks;
 	char			*sign_field;	/* or NULL */
+	enum form_owner		 owner;		/* adds and deletes records */
 	/* "closed FIELD CODE...": a record whose FIELD holds one of the
 	 * CODEs is finished (not overdue, not carried forward). */
 	char			*closed_field;
@@ -226,6 +238,8 @@ void formset_free(struct formset *fs);
 struct form *formset_find(const struct formset *fs, const char *kind);
 
 const struct form_field *form_field_find(const struct form *f, const char *id);
+/* Who fills field id of f: the field's "owner", else the form's. */
+enum form_owner form_field_owner(const struct form *f, const char *id);
 /* Same, among the sub-fields of a rows field. */
 const struct form_field *form_subfield_find(const struct form_field *rows,
     const char *id);

@@ -2026,6 +2026,38 @@ test_compute_cycles(void)
 	free(err);
 }
 
+/* owner: form level in the header, field level after "field". */
+static void
+test_owner(void)
+{
+	struct form *f = NULL;
+	char *err = NULL;
+	const char *text = HDR "owner branch\nfield a\n  label A\n"
+	    "  type text 5\n  owner committee\nfield b\n  label B\n"
+	    "  type text 5\n";
+
+	ok(form_parse("t.form", text, strlen(text), &f, &err) == CX_OK,
+	    "owner parses");
+	if (f != NULL) {
+		ok(f->owner == FORM_OWNER_BRANCH, "form owner");
+		ok(form_field_owner(f, "a") == FORM_OWNER_COMMITTEE,
+		    "field owner overrides");
+		ok(form_field_owner(f, "b") == FORM_OWNER_BRANCH,
+		    "field owner defaults to the form's");
+		form_free(f);
+	}
+	free(err);
+	check_parse_err(HDR "owner others\n", "t.form:3: “owner”应是 "
+	    "committee（机关党委）、branch（党支部）或 both（双方），"
+	    "现为“others”。", "unknown owner");
+	check_parse_err(HDR "owner branch\nowner both\n",
+	    "t.form:4: “owner”重复（第 3 行已写过）。", "owner twice");
+	check_parse_err(HDR "field a\n  label A\n  type rows\n"
+	    "  field x\n    label X\n    type text 5\n    owner branch\n"
+	    "  end\n", "t.form:9: “owner”只能写在表单开头或顶层字段里，"
+	    "不能写在多行表格的栏目里。", "owner in rows");
+}
+
 int
 main(void)
 {
@@ -2043,5 +2075,6 @@ main(void)
 	test_annex_features();
 	test_compute_cycles();
 	test_shipped_forms();
+	test_owner();
 	return tap_done();
 }
