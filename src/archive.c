@@ -28,7 +28,7 @@
 
 /* Store-owned values, written first in this order. */
 static const char *const archive_sys_ids[] = { "_created", "_modified",
-    "_deleted", "_gid", "_rev", "_revs" };
+    "_deleted", "_gid", "_rev", "_revs", "_frevs" };
 #define ARCHIVE_NSYS (sizeof archive_sys_ids / sizeof archive_sys_ids[0])
 
 /* ------------------------------------------------------------------ */
@@ -995,6 +995,22 @@ archive_vet_values(struct archive_parser *p, const struct record *r,
 				    ++nrev > 64)
 					return archive_fail(p, "版本记录“_revs”写法"
 					    "不对。");
+			}
+		} else if (strcmp(v->id, "_frevs") == 0) {
+			const char *q = v->text, *e, *eq;
+			size_t npair = 0;
+
+			for (; *q != '\0'; q = *e ? e + 1 : e) {
+				e = strchr(q, ' ');
+				if (e == NULL)
+					e = q + strlen(q);
+				eq = memchr(q, '=', (size_t)(e - q));
+				if (eq == NULL || eq == q ||
+				    !archive_kind_ok(q, (size_t)(eq - q)) ||
+				    !archive_rev_ok(eq + 1, (size_t)(e - eq - 1)) ||
+				    ++npair > 1000)
+					return archive_fail(p, "字段版本“_frevs”"
+					    "写法不对。");
 			}
 		}
 	}

@@ -1921,6 +1921,118 @@ store_batch_finish(struct store *st, MDB_txn *txn, struct store_batch *b,
 	return CX_OK;
 }
 
+/* Whether rev is among the space-separated list (NULL: empty). */
+static bool
+store_rev_listed(const char *rev, const char *list)
+{
+	size_t n = strlen(rev);
+	const char *p = list;
+
+	while (p != NULL && *p != '\0') {
+		const char *e = strchr(p, ' ');
+		size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+
+		if (len == n && memcmp(p, rev, n) == 0)
+			return true;
+		p = e != NULL ? e + 1 : NULL;
+	}
+	return false;
+}
+
+/* ---- Which revision changed which field ("_frevs") ---------------- */
+
+/* "_frevs" lists, for every top-level field changed after the record was
+ * created, the revision that last changed it: "FIELD=REV" pairs, space-
+ * separated, sorted by field.  A field not listed has not changed since
+ * the record was created, which every copy of the record has seen.  An
+ * import merges two copies that changed concurrently field by field with
+ * it (docs/exchange.md). */
+
+bool
+store_field_rev(const struct record *r, const char *field, char *out,
+    size_t outsz)
+{
+	const char *p = record_get(r, "_frevs");
+	size_t fl = strlen(field);
+
+	while (p != NULL && *p != '\0') {
+		const char *e = strchr(p, ' ');
+		size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+
+		if (len > fl + 1 && memcmp(p, field, fl) == 0 && p[fl] == '=') {
+			size_t rl = len - fl - 1;
+
+			if (rl >= outsz)
+				return false;
+			memcpy(out, p + fl + 1, rl);
+			out[rl] = '\0';
+			return true;
+		}
+		p = e != NULL ? e + 1 : NULL;
+	}
+	return false;
+}
+
+static int
+store_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void
+store_set_field_revs(struct record *rec, char **pairs, size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	if (n == 0) {
+		record_remove(rec, "_frevs");
+		return;
+	}
+	qsort(pairs, n, sizeof *pairs, store_cmp_str);
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_addc(&b, ' ');
+		buf_addstr(&b, pairs[i]);
+	}
+	record_set_take(rec, "_frevs", buf_take(&b));
+}
+
+/* Sets rec's "_frevs" after a change from old (NULL: a new record) to
+ * rec made revision rev: the fields whose value changed get rev, the
+ * others keep old's. */
+static void
+store_field_revs(struct record *rec, const struct record *old,
+    const char *rev)
+{
+	char **pairs = NULL, mark[STORE_FIELD_REV_MAX];
+	size_t i, n = 0, cap = 0;
+
+	record_remove(rec, "_frevs");
+	if (old == NULL || rev == NULL)
+		return;
+	for (i = 0; i < rec->n + old->n; i++) {
+		const struct rvalue *v = i < rec->n ? &rec->v[i] :
+		    &old->v[i - rec->n];
+		const struct rvalue *o;
+
+		if (v->id[0] == '_' || (i >= rec->n &&
+		    record_find(rec, v->id) != NULL))
+			continue;
+		o = i < rec->n ? record_find(old, v->id) : NULL;
+		pairs = xgrow(pairs, &cap, n + 1, sizeof *pairs);
+		if (o == NULL || !record_value_equal(v, o))
+			pairs[n++] = xasprintf("%s=%s", v->id, rev);
+		else if (store_field_rev(old, v->id, mark, sizeof mark))
+			pairs[n++] = xasprintf("%s=%s", v->id, mark);
+	}
+	store_set_field_revs(rec, pairs, n);
+	for (i = 0; i < n; i++)
+		free(pairs[i]);
+	free(pairs);
+}
+
 /* ------------------------------------------------------------------ */
 /* Global ids and revisions                                            */
 /* ------------------------------------------------------------------ */
@@ -1943,7 +2055,7 @@ store_rev_gen(const char *rev)
  * mean equal records, whatever PC made them), and prev added in front
  * of the ancestors ("_revs", newest first, at most STORE_REVS_MAX). */
 static void
-store_next_rev(struct store_kind *k, struct record *rec, uint64_t id,
+store_next_rev(const char *kind, struct record *rec, uint64_t id,
     const char *prev, const char *prev_ancestors, struct buf *scratch)
 {
 	char tok[UTIL_TOKEN_LEN + 1];
@@ -1952,14 +2064,22 @@ store_next_rev(struct store_kind *k, struct record *rec, uint64_t id,
 	size_t n = 0;
 	const char *p;
 
+	const char *fr = record_get(rec, "_frevs");
+	char *frevs = fr != NULL ? xstrdup(fr) : NULL;
+
+	/* The token covers the content, not the bookkeeping of which
+	 * revision changed which field. */
 	record_remove(rec, "_rev");
 	record_remove(rec, "_revs");
+	record_remove(rec, "_frevs");
 	buf_reset(scratch);
 	codec_encode(rec, scratch);
-	buf_addf(scratch, "|rev|%s|%llu|%lu", k->f->kind,
+	buf_addf(scratch, "|rev|%s|%llu|%lu", kind,
 	    (unsigned long long)id, gen);
 	util_token(tok, scratch->s, scratch->len);
 	tok[STORE_REV_TOKEN] = '\0';
+	if (frevs != NULL)
+		record_set_take(rec, "_frevs", frevs);
 	record_set_take(rec, "_rev", xasprintf("%lu-%s", gen, tok));
 	if (prev == NULL)
 		return;
@@ -1977,6 +2097,79 @@ store_next_rev(struct store_kind *k, struct record *rec, uint64_t id,
 	record_set_take(rec, "_revs", buf_take(&anc));
 }
 
+/* Appends rev to the space-separated list b unless it is there. */
+static void
+store_rev_add(struct buf *b, const char *rev, size_t len, size_t *n)
+{
+	char *one = xstrndup(rev, len);
+
+	if (*one != '\0' && *n < STORE_REVS_MAX &&
+	    !store_rev_listed(one, b->s)) {
+		if (b->len > 0)
+			buf_addc(b, ' ');
+		buf_addstr(b, one);
+		(*n)++;
+	}
+	free(one);
+}
+
+void
+store_merge_rev(const struct form *f, struct record *merged, uint64_t id,
+    const struct record *local, const struct record *incoming)
+{
+	const char *lr = record_get(local, "_rev");
+	const char *ir = record_get(incoming, "_rev");
+	const char *lists[2];
+	const char *first, *second;
+	struct buf anc, scratch;
+	size_t n = 0;
+	char *prev, *sp;
+
+	/* The revision with the larger generation first, so that the new
+	 * one counts on from it; then the other; then the two ancestor
+	 * lists taken in turn, each revision once. */
+	if (store_rev_gen(ir) > store_rev_gen(lr)) {
+		first = ir;
+		second = lr;
+		lists[0] = record_get(incoming, "_revs");
+		lists[1] = record_get(local, "_revs");
+	} else {
+		first = lr;
+		second = ir;
+		lists[0] = record_get(local, "_revs");
+		lists[1] = record_get(incoming, "_revs");
+	}
+	buf_init(&anc);
+	buf_init(&scratch);
+	if (first != NULL)
+		store_rev_add(&anc, first, strlen(first), &n);
+	if (second != NULL)
+		store_rev_add(&anc, second, strlen(second), &n);
+	while ((lists[0] != NULL && *lists[0] != '\0') ||
+	    (lists[1] != NULL && *lists[1] != '\0')) {
+		size_t j;
+
+		for (j = 0; j < 2; j++) {
+			const char *p = lists[j], *e;
+
+			if (p == NULL || *p == '\0')
+				continue;
+			e = strchr(p, ' ');
+			store_rev_add(&anc, p, e != NULL ? (size_t)(e - p) :
+			    strlen(p), &n);
+			lists[j] = e != NULL ? e + 1 : NULL;
+		}
+	}
+	prev = anc.len > 0 ? xstrdup(anc.s) : NULL;
+	sp = prev != NULL ? strchr(prev, ' ') : NULL;
+	if (sp != NULL)
+		*sp++ = '\0';
+	store_next_rev(f->kind, merged, id, prev, sp, &scratch);
+	free(prev);
+	buf_free(&anc);
+	buf_free(&scratch);
+}
+
 /* Gives rec (as stored) its next revision in place. */
 static void
 store_renew_rev(struct store_kind *k, struct record *rec, uint64_t id,
@@ -1986,7 +2179,7 @@ store_renew_rev(struct store_kind *k, struct record *rec, uint64_t id,
 	char *prev = p != NULL ? xstrdup(p) : NULL;
 	char *anc = a != NULL ? xstrdup(a) : NULL;
 
-	store_next_rev(k, rec, id, prev, anc, scratch);
+	store_next_rev(k->f->kind, rec, id, prev, anc, scratch);
 	free(prev);
 	free(anc);
 }
@@ -2074,8 +2267,10 @@ store_stamp(struct store *st, struct store_kind *k, struct record *rec,
 		util_token(tok, scratch->s, scratch->len);
 		record_set(rec, "_gid", tok);
 	}
-	store_next_rev(k, rec, id, old != NULL ? record_get(old, "_rev") : NULL,
+	store_next_rev(k->f->kind, rec, id,
+	    old != NULL ? record_get(old, "_rev") : NULL,
 	    old != NULL ? record_get(old, "_revs") : NULL, scratch);
+	store_field_revs(rec, old, record_get(rec, "_rev"));
 }
 
 /* Whether rec says nothing old does not, store-kept times and revisions
@@ -2084,19 +2279,19 @@ static bool
 store_unchanged(struct record *rec, const struct record *old)
 {
 	static const char *const keep[] = { "_created", "_modified", "_rev",
-	    "_revs", "_gid" };
-	char *mine[5];
+	    "_revs", "_gid", "_frevs" };
+	char *mine[6];
 	size_t i;
 	bool same;
 
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 6; i++) {
 		const char *v = record_get(rec, keep[i]);
 
 		mine[i] = v != NULL ? xstrdup(v) : NULL;
 		record_set(rec, keep[i], record_get(old, keep[i]));
 	}
 	same = record_equal(rec, old);
-	for (i = 0; i < 5; i++) {
+	for (i = 0; i < 6; i++) {
 		if (!same)
 			record_set(rec, keep[i], mine[i]);
 		free(mine[i]);
@@ -2922,6 +3117,16 @@ store_walk(struct store *st, struct store_kind *k, uint64_t from, int dir,
 	}
 	if (r == CX_OK && rc != 0 && rc != MDB_NOTFOUND)
 		r = store_mdb_err(st, rc, errp);
+	/* A whole walk must meet as many records as the database says it
+	 * holds: a damaged page can end a walk early without an error. */
+	if (r == CX_OK && rc == MDB_NOTFOUND && from == 0 && max == 0) {
+		MDB_stat ms;
+
+		if (mdb_stat(txn, k->dbi, &ms) == 0 && ms.ms_entries != done)
+			r = err_set(errp, "%s记录应有 %zu 条，只读到 %zu 条，"
+			    "数据可能已损坏。" STORE_MSG_CHECK, k->f->label,
+			    (size_t)ms.ms_entries, done);
+	}
 	mdb_cursor_close(cur);
 	store_read_end(st);
 	return r;

@@ -114,6 +114,21 @@ char *store_record_gid(const struct store *st, const struct record *rec);
 int store_find_gid(struct store *st, const struct form *f, const char *gid,
     uint64_t *id, char **errp);
 const char *store_dir(const struct store *st);
+
+/* Field revisions (docs/exchange.md): the revision that last changed
+ * top-level field of r, copied to out; false when the field has not
+ * changed since r was created (or out is too small). */
+#define STORE_FIELD_REV_MAX	48
+bool store_field_rev(const struct record *r, const char *field, char *out,
+    size_t outsz);
+/* Sets r's "_frevs" from n "FIELD=REV" strings (sorted in place). */
+void store_set_field_revs(struct record *r, char **pairs, size_t n);
+/* Gives merged, the merge of two concurrent copies local and incoming
+ * of a record of f with local id id, a revision that descends from
+ * both: generation one more than the larger, ancestors local's and
+ * incoming's revisions and then theirs, interleaved. */
+void store_merge_rev(const struct form *f, struct record *merged,
+    uint64_t id, const struct record *local, const struct record *incoming);
 /* Current map size in bytes. */
 size_t store_mapsize(const struct store *st);
 /* Bulk mode, for filling a directory nobody uses yet (cxzy demo): while

@@ -371,6 +371,81 @@ raw_of(const char *dir, const char *kind, uint64_t id)
  * per record that a change keeps, a new revision per change, refusal of
  * a save made from a stale copy, and saves that change nothing write
  * nothing. */
+/* Which revision changed which field ("_frevs"), and a merge revision
+ * descending from two concurrent ones. */
+static void
+test_field_revs(void)
+{
+	char *dir = path_in("frevs"), *err = NULL, mark[STORE_FIELD_REV_MAX];
+	struct store *st = NULL;
+	struct record *a, *b = NULL, *m;
+	char *r2 = NULL, *r3 = NULL;
+
+	setenv("CXZY_NOW", NOW1, 1);
+	if (store_open(dir, &fs2, STORE_CREATE, NULL, &st, &err) != CX_OK) {
+		ok(false, "frevs: create");
+		goto out;
+	}
+	a = member("钱二", NULL, "一支部");
+	is_int(store_put(st, &member_form, a, &err), CX_OK, "frevs: put");
+	ok(record_get(a, "_frevs") == NULL, "a new record has no field revisions");
+	ok(!store_field_rev(a, "name", mark, sizeof mark),
+	    "a field unchanged since creation has none");
+	record_set(a, "post", "科员");
+	is_int(store_put(st, &member_form, a, &err), CX_OK, "frevs: change post");
+	r2 = xstrdup(record_get(a, "_rev"));
+	ok(store_field_rev(a, "post", mark, sizeof mark) &&
+	    strcmp(mark, r2) == 0, "the changed field carries the revision");
+	ok(!store_field_rev(a, "name", mark, sizeof mark),
+	    "the others still have none");
+	record_set(a, "note", "备注");
+	is_int(store_put(st, &member_form, a, &err), CX_OK, "frevs: change note");
+	r3 = xstrdup(record_get(a, "_rev"));
+	{
+		char *want = xasprintf("note=%s post=%s", r3, r2);
+
+		is_str(record_get(a, "_frevs"), want,
+		    "_frevs lists the changed fields, sorted");
+		free(want);
+	}
+	ok(store_field_rev(a, "post", mark, sizeof mark) &&
+	    strcmp(mark, r2) == 0, "post keeps the revision that changed it");
+	ok(store_field_rev(a, "note", mark, sizeof mark) &&
+	    strcmp(mark, r3) == 0, "note gets the new one");
+	is_int(store_put(st, &member_form, a, &err), CX_OK, "frevs: no-op save");
+	is_str(record_get(a, "_rev"), r3, "a save that changes nothing keeps them");
+
+	/* Two concurrent copies merged. */
+	b = record_copy(a);
+	m = record_copy(a);
+	record_set(b, "_rev", "4-00000000000000aa");
+	record_set(b, "_revs", r3);
+	record_set(m, "_rev", "5-00000000000000bb");
+	record_set(m, "_revs", "4-00000000000000cc 3-0000000000000001");
+	store_merge_rev(&member_form, m, a->id, b, m);
+	ok(strncmp(record_get(m, "_rev"), "6-", 2) == 0,
+	    "the merge counts on from the larger generation");
+	{
+		const char *revs = record_get(m, "_revs");
+
+		ok(revs != NULL && strncmp(revs, "5-00000000000000bb "
+		    "4-00000000000000aa ", 38) == 0,
+		    "both revisions are its ancestors");
+		ok(revs != NULL && strstr(revs, r3) != NULL &&
+		    strstr(revs, "4-00000000000000cc") != NULL,
+		    "and their ancestors");
+	}
+	record_free(m);
+	record_free(b);
+	record_free(a);
+out:
+	free(r2);
+	free(r3);
+	free(err);
+	store_close(st);
+	free(dir);
+}
+
 static void
 test_identity(void)
 {
@@ -2969,6 +3044,7 @@ main(void)
 	test_apply_growth();
 	test_bulk();
 	test_identity();
+	test_field_revs();
 	remove_tree(tmproot);
 	return tap_done();
 }
