@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "archive.h"
+#include "exchange.h"
 #include "codec.h"
 #include "formdef.h"
 #include "model.h"
@@ -228,6 +229,8 @@ struct archive_writer {
 	size_t		 n;
 	struct buf	 b;
 	bool		 failed;
+	const struct archive_package *pkg;	/* or NULL: everything */
+	size_t		 done;			/* records looked at */
 };
 
 static void
@@ -239,12 +242,84 @@ archive_emit(struct archive_writer *w)
 	buf_reset(&w->b);
 }
 
+static const char *
+archive_str(const struct record *r, const char *id)
+{
+	const char *s = r != NULL ? record_get(r, id) : NULL;
+
+	return s != NULL ? s : "";
+}
+
+/* The branch (local org id) a record belongs to, 0 for none (the
+ * 机关党委 itself, the settings): an org is its own branch (a 党小组 its
+ * parent's); other kinds name theirs in "branch_id". */
+uint64_t
+archive_branch_of(const struct form *f, const struct record *r)
+{
+	const char *type, *v;
+	uint64_t id;
+
+	if (strcmp(f->kind, "org") == 0) {
+		type = archive_str(r, "type");
+		if (strcmp(type, "branch") == 0 ||
+		    strcmp(type, "direct_group") == 0)
+			return r->id;
+		if (strcmp(type, "group") != 0)
+			return 0;
+		v = record_get(r, "parent_id");
+	} else
+		v = record_get(r, "branch_id");
+	return v != NULL && util_parse_id(v, &id) ? id : 0;
+}
+
+/* Whether a record of f is in period code: its "current_period" (items
+ * carried forward) or its "period"; a kind with neither always is. */
+static bool
+archive_in_period(const struct form *f, const struct record *r,
+    const char *code)
+{
+	bool has = false;
+
+	if (form_field_find(f, "current_period") != NULL) {
+		has = true;
+		if (strcmp(archive_str(r, "current_period"), code) == 0)
+			return true;
+	}
+	if (form_field_find(f, "period") != NULL) {
+		has = true;
+		if (strcmp(archive_str(r, "period"), code) == 0)
+			return true;
+	}
+	return !has;
+}
+
+static bool
+archive_package_wants(const struct archive_package *pkg,
+    const struct form *f, const struct record *r)
+{
+	bool committee = strcmp(pkg->scope, "committee") == 0;
+
+	if (pkg->period != NULL && !archive_in_period(f, r, pkg->period))
+		return false;
+	if (strcmp(f->kind, "settings") == 0)
+		return committee;
+	if (strcmp(f->kind, "org") == 0 &&
+	    strcmp(archive_str(r, "type"), "committee") == 0)
+		return committee;
+	return archive_branch_of(f, r) == pkg->branch_org;
+}
+
 static int
 archive_export_one(struct archive_writer *w, const struct form *f,
     const struct record *r, bool trash)
 {
 	struct record *copy = NULL;
 
+	w->done++;
+	if (w->pkg != NULL && w->pkg->progress != NULL)
+		w->pkg->progress(w->pkg->progress_arg, w->done);
+	if (w->pkg != NULL && !archive_package_wants(w->pkg, f, r))
+		return 0;
 	/* A record written before global ids travels with its implicit
 	 * one, so that every export names it the same. */
 	if (record_get(r, "_gid") == NULL) {
@@ -292,6 +367,14 @@ int
 archive_export(struct store *st, const struct formset *fs, FILE *fp,
     size_t *nrecords, char **errp)
 {
+	return archive_export_package(st, fs, NULL, fp, nrecords, errp);
+}
+
+int
+archive_export_package(struct store *st, const struct formset *fs,
+    const struct archive_package *pkg, FILE *fp, size_t *nrecords,
+    char **errp)
+{
 	struct archive_writer w;
 	const struct form *forg = formset_find(fs, "org");
 	char now[20], *unit = NULL;
@@ -301,6 +384,7 @@ archive_export(struct store *st, const struct formset *fs, FILE *fp,
 	memset(&w, 0, sizeof w);
 	w.st = st;
 	w.fp = fp;
+	w.pkg = pkg;
 	buf_init(&w.b);
 	if (store_snapshot_begin(st, errp) != CX_OK)
 		return CX_ERR;
@@ -320,6 +404,14 @@ archive_export(struct store *st, const struct formset *fs, FILE *fp,
 		archive_put_escaped(&w.b, unit, strlen(unit), false);
 	buf_addf(&w.b, "\ndata-format=%d\norigin=%s\n", STORE_FORMAT,
 	    store_origin(st));
+	if (pkg != NULL) {
+		buf_addf(&w.b, "scope=%s\nbranch=%s\nbranch-name=", pkg->scope,
+		    pkg->branch_gid);
+		archive_put_escaped(&w.b, pkg->branch_name,
+		    strlen(pkg->branch_name), false);
+		buf_addf(&w.b, "\nperiod=%s\n", pkg->period != NULL ?
+		    pkg->period : "all");
+	}
 	archive_emit(&w);
 	for (i = 0; i < fs->n && !w.failed; i++)
 		if (store_foreach(st, fs->forms[i], archive_export_rec, &w,
@@ -373,6 +465,15 @@ int
 archive_export_file(struct store *st, const struct formset *fs,
     const char *path, bool force, size_t *nrecords, char **errp)
 {
+	return archive_export_package_file(st, fs, NULL, path, force,
+	    nrecords, errp);
+}
+
+int
+archive_export_package_file(struct store *st, const struct formset *fs,
+    const struct archive_package *pkg, const char *path, bool force,
+    size_t *nrecords, char **errp)
+{
 	struct stat sb;
 	char *tmp;
 	FILE *fp;
@@ -392,7 +493,7 @@ archive_export_file(struct store *st, const struct formset *fs,
 		close(fd);
 		goto fail;
 	}
-	r = archive_export(st, fs, fp, nrecords, errp);
+	r = archive_export_package(st, fs, pkg, fp, nrecords, errp);
 	if (r == CX_OK && (fflush(fp) != 0 || fsync(fd) != 0)) {
 		err_set(errp, "无法写入导出文件“%s”：%s。", path, strerror(errno));
 		r = CX_ERR;
@@ -607,6 +708,14 @@ archive_header_line(struct archive_parser *p, const char *s, size_t len)
 		slot = &p->a->data_format;
 	else if (kl == 6 && memcmp(s, "origin", 6) == 0)
 		slot = &p->a->origin;
+	else if (kl == 5 && memcmp(s, "scope", 5) == 0)
+		slot = &p->a->scope;
+	else if (kl == 6 && memcmp(s, "branch", 6) == 0)
+		slot = &p->a->branch;
+	else if (kl == 11 && memcmp(s, "branch-name", 11) == 0)
+		slot = &p->a->branch_name;
+	else if (kl == 6 && memcmp(s, "period", 6) == 0)
+		slot = &p->a->period;
 	else
 		return CX_OK;	/* added by a later version: ignored */
 	if (*slot != NULL)
@@ -1042,6 +1151,22 @@ archive_vet(struct archive_parser *p)
 		p->line = 1;
 		return archive_fail(p, "文件头的“origin”写法不对。");
 	}
+	if (p->a->scope != NULL) {
+		struct period per;
+		const char *pe = p->a->period;
+
+		p->line = 1;
+		if (strcmp(p->a->scope, "branch") != 0 &&
+		    strcmp(p->a->scope, "committee") != 0)
+			return archive_fail(p, "文件头的“scope”应是 branch 或 "
+			    "committee。");
+		if (p->a->origin == NULL || p->a->branch == NULL ||
+		    !archive_gid_ok(p->a->branch) || p->a->branch_name == NULL ||
+		    pe == NULL || (strcmp(pe, "all") != 0 &&
+		    model_period_parse(pe, &per, NULL) != CX_OK))
+			return archive_fail(p, "报送包的文件头不完整"
+			    "（origin、branch、branch-name、period）。");
+	}
 	return CX_OK;
 }
 
@@ -1286,6 +1411,10 @@ archive_free(struct archive *a)
 	free(a->unit);
 	free(a->data_format);
 	free(a->origin);
+	free(a->scope);
+	free(a->branch);
+	free(a->branch_name);
+	free(a->period);
 	free(a);
 }
 
@@ -1311,7 +1440,11 @@ struct archive_plan {
 struct archive_ctx {
 	struct store			*st;
 	const struct formset		*fs;
-	const struct archive		*a;
+	struct archive			*a;
+	const struct archive_opts	*o;
+	struct record			**locals;	/* per item: the
+							 * copy here, kept
+							 * as history */
 	struct archive_local		*bin;		/* sorted by kind, id */
 	size_t				 nbin, bincap;
 	struct archive_report		*rep;
@@ -1419,14 +1552,6 @@ archive_lookup(void *arg, const char *kind, uint64_t id,
 	return CX_NOTFOUND;
 }
 
-static const char *
-archive_str(const struct record *r, const char *id)
-{
-	const char *s = r != NULL ? record_get(r, id) : NULL;
-
-	return s != NULL ? s : "";
-}
-
 /* When a copy last changed: its _modified, or _deleted when later. */
 static const char *
 archive_changed(const struct record *r)
@@ -1491,11 +1616,253 @@ archive_unknown_fields(const struct form *f, const struct record *r,
 	return problems->n > 0;
 }
 
+/* The period code of r when that period is locked here (meta
+ * "lock:CODE", see ledger.h), else NULL. */
+static const char *
+archive_locked(struct archive_ctx *c, const struct form *f,
+    const struct record *r)
+{
+	static const char *const fields[] = { "current_period", "period" };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		const char *code = record_get(r, fields[i]);
+		char *key, *v = NULL;
+		bool locked;
+
+		if (code == NULL || *code == '\0' ||
+		    form_field_find(f, fields[i]) == NULL)
+			continue;
+		key = xasprintf("lock:%s", code);
+		locked = store_meta_get(c->st, key, &v, NULL) == CX_OK;
+		free(key);
+		free(v);
+		if (locked)
+			return code;
+		/* A carried-forward item is in its current period only. */
+		break;
+	}
+	return NULL;
+}
+
+/* Copies field id of from into to (removing it when from lacks it). */
+static void
+archive_copy_value(struct record *to, const struct record *from,
+    const char *id)
+{
+	const struct rvalue *v = record_find(from, id);
+	size_t i;
+
+	record_remove(to, id);
+	if (v == NULL)
+		return;
+	if (!v->is_rows) {
+		record_set(to, id, v->text);
+		return;
+	}
+	record_add_row(to, id);
+	record_remove_row(to, id, 0);
+	for (i = 0; i < v->nrows; i++)
+		record_append_row(to, id, record_copy(v->rows[i]));
+}
+
+/* A value as one line for a message: at most 40 columns. */
+static char *
+archive_value_text(const struct record *r, const char *id)
+{
+	const struct rvalue *v = record_find(r, id);
+	char *s, *t;
+
+	if (v == NULL || (!v->is_rows && *v->text == '\0'))
+		return xstrdup("（空）");
+	if (v->is_rows)
+		return xasprintf("（%zu 行）", v->nrows);
+	s = text_safe(v->text, false);
+	if (text_width(s, TEXT_PRINT) > 40) {
+		t = text_truncate(s, 38, TEXT_PRINT, NULL);
+		free(s);
+		s = xasprintf("%s…", t);
+		free(t);
+	}
+	return s;
+}
+
+/* "REV REVS": the revision of a copy and its ancestors. */
+static char *
+archive_chain(const struct record *r)
+{
+	return xasprintf("%s %s", archive_str(r, "_rev"), archive_str(r,
+	    "_revs"));
+}
+
+/* Merges the archive's copy of a record known here, field by field:
+ * a field changed on one side only (its field revision is one the other
+ * copy has seen) takes that side's value; changed on both, it is a
+ * conflict.  With ownership, a change the sender does not own is not
+ * taken.  Sets the outcome: UPDATED (the archive's copy as it is),
+ * MERGED (it->rec replaced by the merge), UNCHANGED, IGNORED or
+ * CONFLICT, with a line per field in res->problems. */
+static void
+archive_merge(struct archive_ctx *c, size_t k, const struct form *f,
+    const struct record *local, bool local_trash)
+{
+	struct archive_item *it = &c->a->items[k];
+	struct archive_result *res = &c->rep->v[k];
+	const struct record *in = it->rec;
+	const struct archive_opts *o = c->o;
+	const char *lr = record_get(local, "_rev");
+	bool inc_desc = lr != NULL && archive_rev_in(lr, record_get(in, "_revs"));
+	char *chain_in = archive_chain(in), *chain_lo = archive_chain(local);
+	char lf[STORE_FIELD_REV_MAX], inf[STORE_FIELD_REV_MAX];
+	char **pairs = NULL, **mine = NULL;
+	size_t i, npairs = 0, cap = 0, nmine = 0, minecap = 0;
+	size_t ntaken = 0, nignored = 0, nconf = 0;
+	bool trash = local_trash;
+	struct record *m = record_copy(local);
+
+	m->id = in->id;
+	m->form_version = in->form_version > local->form_version ?
+	    in->form_version : local->form_version;
+	for (i = 0; i < local->n + in->n; i++) {
+		const struct rvalue *v = i < local->n ? &local->v[i] :
+		    &in->v[i - local->n];
+		const struct rvalue *lv, *iv;
+		const struct form_field *ff;
+		bool has_l, has_i, local_seen, inc_seen;
+		enum form_owner owner;
+		char *a, *b;
+
+		if (v->id[0] == '_' || (i >= local->n &&
+		    record_find(local, v->id) != NULL))
+			continue;
+		lv = record_find(local, v->id);
+		iv = record_find(in, v->id);
+		has_l = store_field_rev(local, v->id, lf, sizeof lf);
+		has_i = store_field_rev(in, v->id, inf, sizeof inf);
+		if (lv != NULL && iv != NULL ? record_value_equal(lv, iv) :
+		    lv == iv) {
+			if (has_l) {
+				pairs = xgrow(pairs, &cap, npairs + 1,
+				    sizeof *pairs);
+				pairs[npairs++] = xasprintf("%s=%s", v->id, lf);
+			}
+			continue;
+		}
+		if (!has_l && !has_i) {
+			/* No field history (records from before it, or
+			 * matched ones): the whole record decides. */
+			local_seen = inc_desc;
+			inc_seen = false;
+		} else {
+			local_seen = !has_l || archive_rev_in(lf, chain_in);
+			inc_seen = !has_i || archive_rev_in(inf, chain_lo);
+		}
+		ff = form_field_find(f, v->id);
+		owner = form_field_owner(f, v->id);
+		if (local_seen && !inc_seen) {
+			if (o->ownership && owner != FORM_OWNER_BOTH &&
+			    owner != o->sender) {
+				b = archive_value_text(in, v->id);
+				strlist_addf(&res->problems, "“%s”：对方改为“%s”，"
+				    "这一项由%s填写，未采用。", ff != NULL ?
+				    ff->label : v->id, b,
+				    owner == FORM_OWNER_COMMITTEE ? "机关党委" :
+				    "党支部");
+				free(b);
+				nignored++;
+				mine = xgrow(mine, &minecap, nmine + 1,
+				    sizeof *mine);
+				mine[nmine++] = v->id;
+				continue;
+			}
+			archive_copy_value(m, in, v->id);
+			ntaken++;
+			if (has_i) {
+				pairs = xgrow(pairs, &cap, npairs + 1,
+				    sizeof *pairs);
+				pairs[npairs++] = xasprintf("%s=%s", v->id, inf);
+			}
+			continue;
+		}
+		if (inc_seen && !local_seen) {
+			if (has_l) {
+				pairs = xgrow(pairs, &cap, npairs + 1,
+				    sizeof *pairs);
+				pairs[npairs++] = xasprintf("%s=%s", v->id, lf);
+			}
+			continue;
+		}
+		a = archive_value_text(local, v->id);
+		b = archive_value_text(in, v->id);
+		strlist_addf(&res->problems, "“%s”：本机为“%s”，对方为“%s”，两边"
+		    "都改过。", ff != NULL ? ff->label : v->id, a, b);
+		free(a);
+		free(b);
+		nconf++;
+	}
+	if (local_trash != it->trash) {
+		bool kind_ok = !o->ownership || f->owner == FORM_OWNER_BOTH ||
+		    f->owner == o->sender;
+
+		if (!inc_desc) {
+			strlist_addf(&res->problems, "一边删除了这条记录，另一边"
+			    "修改了它。");
+			nconf++;
+		} else if (!kind_ok) {
+			strlist_addf(&res->problems, "对方%s了这条记录；这种记录由"
+			    "%s增删，未采用。", it->trash ? "删除" : "恢复",
+			    f->owner == FORM_OWNER_COMMITTEE ? "机关党委" :
+			    "党支部");
+			nignored++;
+		} else {
+			trash = it->trash;
+			ntaken++;
+		}
+	}
+	if (nconf > 0) {
+		res->outcome = ARCHIVE_CONFLICT;
+		res->both_changed = true;
+	} else if (ntaken == 0)
+		res->outcome = nignored > 0 ? ARCHIVE_IGNORED :
+		    ARCHIVE_UNCHANGED;
+	else if (inc_desc && nignored == 0)
+		res->outcome = ARCHIVE_UPDATED;
+	else {
+		char now[20];
+
+		res->outcome = ARCHIVE_MERGED;
+		model_now_string(now);
+		record_set(m, trash ? "_deleted" : "_modified", now);
+		if (!trash)
+			record_remove(m, "_deleted");
+		store_merge_rev(f, m, m->id, local, in);
+		/* What the sender may not change keeps the value here, as
+		 * of the merge: the sender takes it back next time. */
+		for (i = 0; i < nmine; i++) {
+			pairs = xgrow(pairs, &cap, npairs + 1, sizeof *pairs);
+			pairs[npairs++] = xasprintf("%s=%s", mine[i],
+			    record_get(m, "_rev"));
+		}
+		store_set_field_revs(m, pairs, npairs);
+		record_free(it->rec);
+		it->rec = m;
+		it->trash = trash;
+		m = NULL;
+	}
+	for (i = 0; i < npairs; i++)
+		free(pairs[i]);
+	free(pairs);
+	free(mine);
+	record_free(m);
+	free(chain_in);
+	free(chain_lo);
+}
+
 /* Decides the outcome of one archive item against the store. */
 static int
 archive_decide(struct archive_ctx *c, size_t k, char **errp)
 {
-	const struct archive_item *it = &c->a->items[k];
+	struct archive_item *it = &c->a->items[k];
 	struct archive_result *res = &c->rep->v[k];
 	const struct form *f = formset_find(c->fs, it->kind);
 	struct record *live = NULL;
@@ -1539,16 +1906,13 @@ archive_decide(struct archive_ctx *c, size_t k, char **errp)
 		if (util_same(lr, ar) && local_trash == it->trash &&
 		    (lr != NULL || record_equal(local, it->rec)))
 			res->outcome = ARCHIVE_UNCHANGED;
-		else if (ar != NULL && (lr == NULL ||
-		    archive_rev_in(lr, record_get(it->rec, "_revs"))))
+		else if (ar != NULL && lr == NULL && !c->o->ownership)
 			res->outcome = ARCHIVE_UPDATED;
 		else if (lr != NULL && (ar == NULL ||
 		    archive_rev_in(ar, record_get(local, "_revs"))))
 			res->outcome = ARCHIVE_OLDER;
-		else {
-			res->outcome = ARCHIVE_CONFLICT;
-			res->both_changed = true;
-		}
+		else
+			archive_merge(c, k, f, local, local_trash);
 	} else if (strcmp(archive_str(local, "_created"),
 	    archive_str(it->rec, "_created")) != 0) {
 		res->outcome = ARCHIVE_CONFLICT;
@@ -1559,7 +1923,30 @@ archive_decide(struct archive_ctx *c, size_t k, char **errp)
 		res->outcome = ARCHIVE_UPDATED;
 	} else
 		res->outcome = ARCHIVE_CONFLICT;
-	if (res->outcome == ARCHIVE_ADDED || res->outcome == ARCHIVE_UPDATED) {
+	if (c->o->branch_org != 0 && res->outcome != ARCHIVE_UNCHANGED &&
+	    res->outcome != ARCHIVE_OLDER &&
+	    archive_branch_of(f, it->rec) != c->o->branch_org) {
+		strlist_free(&res->problems);
+		strlist_init(&res->problems);
+		strlist_addf(&res->problems, "这条记录不属于报送的党支部，未采用。");
+		res->outcome = ARCHIVE_IGNORED;
+	} else if (res->outcome == ARCHIVE_ADDED && c->o->ownership &&
+	    f->owner != FORM_OWNER_BOTH && f->owner != c->o->sender) {
+		strlist_addf(&res->problems, "%s由%s填写，对方新增的未采用。",
+		    f->label, f->owner == FORM_OWNER_COMMITTEE ? "机关党委" :
+		    "党支部");
+		res->outcome = ARCHIVE_IGNORED;
+	}
+	if (local != NULL && !local_trash && f->sign_field != NULL &&
+	    record_filled(local, f->sign_field) &&
+	    (res->outcome == ARCHIVE_UPDATED || res->outcome == ARCHIVE_MERGED)) {
+		/* A signed record keeps the version it replaces. */
+		c->locals[k] = record_copy(local);
+		c->locals[k]->id = local->id;
+		c->locals[k]->form_version = local->form_version;
+	}
+	if (res->outcome == ARCHIVE_ADDED || res->outcome == ARCHIVE_UPDATED ||
+	    res->outcome == ARCHIVE_MERGED) {
 		size_t i, j;
 
 		/* A unique value (a name ...) that another record here holds:
@@ -1587,6 +1974,27 @@ archive_decide(struct archive_ctx *c, size_t k, char **errp)
 		if (res->problems.n > 0) {
 			res->outcome = ARCHIVE_CONFLICT;
 			res->duplicate = true;
+		}
+	}
+	if (res->outcome == ARCHIVE_ADDED || res->outcome == ARCHIVE_UPDATED ||
+	    res->outcome == ARCHIVE_MERGED) {
+		const char *code = archive_locked(c, f, it->rec);
+
+		if (code == NULL && local != NULL)
+			code = archive_locked(c, f, local);
+		if (code != NULL) {
+			struct period per;
+			char label[32];
+
+			if (model_period_parse(code, &per, NULL) == CX_OK)
+				model_period_label(&per, label);
+			else
+				snprintf(label, sizeof label, "%s", code);
+			strlist_addf(&res->problems, "%s已备案锁定%s。", label,
+			    c->o->hold_locked ? "，整个报送包暂存待处理" :
+			    "，没有导入");
+			res->outcome = c->o->hold_locked ? ARCHIVE_HELD :
+			    ARCHIVE_REJECTED;
 		}
 	}
 	if (res->outcome == ARCHIVE_CONFLICT) {
@@ -2024,6 +2432,19 @@ archive_import(struct store *st, const struct formset *fs,
     struct archive *a, bool dry_run, struct archive_report *rep,
     char **errp)
 {
+	struct archive_opts o;
+
+	memset(&o, 0, sizeof o);
+	o.dry_run = dry_run;
+	return archive_import_with(st, fs, a, &o, rep, errp);
+}
+
+int
+archive_import_with(struct store *st, const struct formset *fs,
+    struct archive *a, const struct archive_opts *o,
+    struct archive_report *rep, char **errp)
+{
+	bool dry_run = o->dry_run;
 	struct archive_ctx c;
 	struct store_load_item *items = NULL;
 	size_t i, n = 0;
@@ -2034,6 +2455,7 @@ archive_import(struct store *st, const struct formset *fs,
 	c.st = st;
 	c.fs = fs;
 	c.a = a;
+	c.o = o;
 	c.rep = rep;
 	if (!dry_run && store_readonly(st))
 		return err_set(errp, "数据目录是只读的（例如 U 盘的写保护开关已打开），"
@@ -2043,6 +2465,7 @@ archive_import(struct store *st, const struct formset *fs,
 	if (c.nbin > 1)
 		qsort(c.bin, c.nbin, sizeof *c.bin, archive_cmp_local);
 	c.fresh = xcalloc(a->n ? a->n : 1, sizeof *c.fresh);
+	c.locals = xcalloc(a->n ? a->n : 1, sizeof *c.locals);
 	c.expect = xcalloc(a->n ? a->n : 1, sizeof *c.expect);
 	if (archive_localize(&c, a, errp) != CX_OK)
 		goto out;
@@ -2056,7 +2479,8 @@ archive_import(struct store *st, const struct formset *fs,
 	c.planned = xcalloc(a->n ? a->n : 1, sizeof *c.planned);
 	for (i = 0; i < a->n; i++)
 		if (rep->v[i].outcome == ARCHIVE_ADDED ||
-		    rep->v[i].outcome == ARCHIVE_UPDATED) {
+		    rep->v[i].outcome == ARCHIVE_UPDATED ||
+		    rep->v[i].outcome == ARCHIVE_MERGED) {
 			c.planned[c.nplanned].kind = a->items[i].kind;
 			c.planned[c.nplanned].id = a->items[i].rec->id;
 			c.planned[c.nplanned].k = i;
@@ -2067,7 +2491,8 @@ archive_import(struct store *st, const struct formset *fs,
 	items = xcalloc(c.nplanned ? c.nplanned : 1, sizeof *items);
 	for (i = 0; i < a->n; i++) {
 		if (rep->v[i].outcome != ARCHIVE_ADDED &&
-		    rep->v[i].outcome != ARCHIVE_UPDATED)
+		    rep->v[i].outcome != ARCHIVE_UPDATED &&
+		    rep->v[i].outcome != ARCHIVE_MERGED)
 			continue;
 		items[n].f = formset_find(fs, a->items[i].kind);
 		items[n].rec = a->items[i].rec;
@@ -2076,7 +2501,12 @@ archive_import(struct store *st, const struct formset *fs,
 		items[n].fresh = c.fresh[i] ||
 		    rep->v[i].outcome == ARCHIVE_ADDED;
 		items[n].expect = c.expect[i];
+		items[n].history = c.locals[i];
 		n++;
+	}
+	if (rep->count[ARCHIVE_HELD] > 0) {
+		rep->held = true;
+		dry_run = true;
 	}
 	if (!dry_run) {
 		int lr = store_load(st, items, n, errp);
@@ -2094,6 +2524,9 @@ out:
 		record_free(c.bin[i].rec);
 	for (i = 0; c.expect != NULL && i < a->n; i++)
 		free(c.expect[i]);
+	for (i = 0; c.locals != NULL && i < a->n; i++)
+		record_free(c.locals[i]);
+	free(c.locals);
 	free(c.expect);
 	free(c.fresh);
 	free(c.bin);
@@ -2136,11 +2569,11 @@ archive_report_name(struct buf *b, const struct archive_result *res)
 /* The report quotes text from the archive file, which may hold anything:
  * each piece is escaped on its own line (text_safe) so that it cannot
  * start a line of its own that looks like the report's. */
-char *
-archive_report_text(const struct archive_report *rep)
+static char *
+archive_report_lines(const struct archive_report *rep, bool all)
 {
 	static const char *const verbs[ARCHIVE_NOUTCOMES] = { "新增", "更新",
-	    "未变", "冲突", "较旧", "拒绝", "跳过" };
+	    "未变", "冲突", "较旧", "拒绝", "跳过", "合并", "未采用", "暂存" };
 	struct buf b;
 	size_t i, j;
 
@@ -2148,7 +2581,11 @@ archive_report_text(const struct archive_report *rep)
 	for (i = 0; i < rep->n; i++) {
 		const struct archive_result *res = &rep->v[i];
 
-		if (res->outcome == ARCHIVE_UNCHANGED)
+		if (res->outcome == ARCHIVE_UNCHANGED || (!all &&
+		    (res->outcome == ARCHIVE_ADDED ||
+		    res->outcome == ARCHIVE_UPDATED ||
+		    res->outcome == ARCHIVE_OLDER ||
+		    res->outcome == ARCHIVE_MERGED)))
 			continue;
 		buf_addf(&b, "%s  ", verbs[res->outcome]);
 		archive_report_name(&b, res);
@@ -2180,6 +2617,13 @@ archive_report_text(const struct archive_report *rep)
 		case ARCHIVE_REJECTED:
 			buf_addstr(&b, "：不符合表单要求，没有导入：");
 			break;
+		case ARCHIVE_MERGED:
+			buf_addstr(&b, "：两边改的是不同的内容，已合并。");
+			break;
+		case ARCHIVE_IGNORED:
+		case ARCHIVE_HELD:
+			buf_addstr(&b, "：");
+			break;
 		case ARCHIVE_UNKNOWN: {
 			char *kind = text_safe(res->kind, false);
 
@@ -2198,14 +2642,92 @@ archive_report_text(const struct archive_report *rep)
 			free(p);
 		}
 	}
-	buf_addf(&b, "%s：新增 %zu 条，更新 %zu 条，未变 %zu 条，冲突 %zu 条，",
-	    rep->applied ? "已导入" : "试运行，数据没有改动",
-	    rep->count[ARCHIVE_ADDED], rep->count[ARCHIVE_UPDATED],
+	buf_addf(&b, "%s：新增 %zu 条，更新 %zu 条，", rep->applied ? "已导入" :
+	    rep->held ? "已暂存，数据没有改动" : "试运行，数据没有改动",
+	    rep->count[ARCHIVE_ADDED], rep->count[ARCHIVE_UPDATED]);
+	if (rep->count[ARCHIVE_MERGED] > 0)
+		buf_addf(&b, "合并 %zu 条，", rep->count[ARCHIVE_MERGED]);
+	buf_addf(&b, "未变 %zu 条，冲突 %zu 条，",
 	    rep->count[ARCHIVE_UNCHANGED], rep->count[ARCHIVE_CONFLICT]);
+	if (rep->count[ARCHIVE_IGNORED] > 0)
+		buf_addf(&b, "未采用 %zu 条，", rep->count[ARCHIVE_IGNORED]);
+	if (rep->count[ARCHIVE_HELD] > 0)
+		buf_addf(&b, "涉及已锁定周期 %zu 条，", rep->count[ARCHIVE_HELD]);
 	if (rep->count[ARCHIVE_OLDER] > 0)
 		buf_addf(&b, "较旧 %zu 条（本机的更新，未改动），",
 		    rep->count[ARCHIVE_OLDER]);
 	buf_addf(&b, "拒绝 %zu 条，跳过 %zu 条。\n",
 	    rep->count[ARCHIVE_REJECTED], rep->count[ARCHIVE_UNKNOWN]);
 	return buf_take(&b);
+}
+
+char *
+archive_report_text(const struct archive_report *rep)
+{
+	return archive_report_lines(rep, true);
+}
+
+char *
+archive_report_summary(const struct archive_report *rep)
+{
+	return archive_report_lines(rep, false);
+}
+
+int
+archive_package_opts(struct store *st, const struct formset *fs,
+    const struct archive *a, bool dry_run, struct archive_opts *o,
+    char **errp)
+{
+	const struct form *forg = formset_find(fs, "org");
+	char *name, *mine = NULL;
+	uint64_t org = 0;
+	int rc = CX_ERR;
+
+	memset(o, 0, sizeof o[0]);
+	o->dry_run = dry_run;
+	if (a->scope == NULL)
+		return CX_OK;
+	if (forg == NULL)
+		return err_set(errp, "表单定义中缺少党组织（org）。");
+	name = text_safe(a->branch_name, false);
+	if (a->origin != NULL && strcmp(a->origin, store_origin(st)) == 0) {
+		err_set(errp, "这个报送包是本机自己制作的，不用接收。");
+		goto out;
+	}
+	if (strcmp(a->scope, "branch") == 0) {
+		if (exchange_is_branch(st)) {
+			err_set(errp, "这是党支部“%s”报送给机关党委的报送包，应在机关"
+			    "党委的电脑上接收；本机是党支部的数据目录。", name);
+			goto out;
+		}
+		if (store_find_gid(st, forg, a->branch, &org, NULL) != CX_OK) {
+			err_set(errp, "本机没有党支部“%s”（报送包里的党组织不是本机"
+			    "发出的）。如果这个党支部的台账是自己建立的，请先按 "
+			    "docs/exchange.md 的“加入”一节把它并入。", name);
+			goto out;
+		}
+		o->sender = FORM_OWNER_BRANCH;
+		o->branch_org = org;
+	} else {
+		if (!exchange_is_branch(st)) {
+			err_set(errp, "这是机关党委发给党支部“%s”的报送包，应在党支部"
+			    "的数据目录里接收；要为这个党支部新建数据目录，请用"
+			    "“cxzy init 目录 --from 文件”。", name);
+			goto out;
+		}
+		if (store_meta_get(st, "branch", &mine, NULL) != CX_OK ||
+		    strcmp(mine, a->branch) != 0) {
+			err_set(errp, "这个报送包是发给党支部“%s”的，不是本支部的。",
+			    name);
+			goto out;
+		}
+		o->sender = FORM_OWNER_COMMITTEE;
+	}
+	o->ownership = true;
+	o->hold_locked = true;
+	rc = CX_OK;
+out:
+	free(mine);
+	free(name);
+	return rc;
 }

@@ -66,6 +66,14 @@ struct archive {
 	char			*unit;
 	char			*data_format;
 	char			*origin;	/* version 2: the sender's */
+	/* A package (docs/exchange.md): scope "branch" (a branch filing
+	 * with the 机关党委) or "committee" (the 机关党委 to one branch);
+	 * NULL in an ordinary archive.  branch: the global id of the
+	 * branch's org record; period: "2026H2" or "all". */
+	char			*scope;
+	char			*branch;
+	char			*branch_name;
+	char			*period;
 	unsigned		 version;	/* format version, 1 or 2 */
 	struct archive_item	*items;
 	size_t			 n;
@@ -80,6 +88,32 @@ struct archive {
  * cannot be written. */
 int archive_export(struct store *st, const struct formset *fs, FILE *fp,
     size_t *nrecords, char **errp);
+
+/* A package (docs/exchange.md): the records one side sends the other.
+ * scope "committee": the 机关党委's package for one branch (the 机关党委's
+ * org record, the settings and every record of the branch); "branch": a
+ * branch's records for filing.  period (a code such as "2026H2", or
+ * NULL for all) keeps only records of that period (kinds without one
+ * always go).  progress, when set, is called with the number of records
+ * looked at so far. */
+struct archive_package {
+	const char	*scope;
+	uint64_t	 branch_org;	/* local id of the branch's org */
+	const char	*branch_gid;
+	const char	*branch_name;
+	const char	*period;
+	void		(*progress)(void *arg, size_t done);
+	void		*progress_arg;
+};
+int archive_export_package(struct store *st, const struct formset *fs,
+    const struct archive_package *pkg, FILE *fp, size_t *nrecords,
+    char **errp);
+/* archive_export_file for a package (pkg NULL: everything). */
+int archive_export_package_file(struct store *st, const struct formset *fs,
+    const struct archive_package *pkg, const char *path, bool force,
+    size_t *nrecords, char **errp);
+/* The branch (local org id) a record belongs to; 0: the whole unit. */
+uint64_t archive_branch_of(const struct form *f, const struct record *r);
 
 /* Exports to the file path safely: a temporary file in the same
  * directory, flushed to disk, then renamed over path.  Refuses an
@@ -107,6 +141,11 @@ enum archive_outcome {
 				 * an ancestor): left alone */
 	ARCHIVE_REJECTED,	/* fails form_validate / model_check */
 	ARCHIVE_UNKNOWN,	/* a kind the forms do not know: skipped */
+	ARCHIVE_MERGED,		/* both changed other fields: merged */
+	ARCHIVE_IGNORED,	/* a package's change its sender does not
+				 * own, or of another branch: not taken */
+	ARCHIVE_HELD,		/* would change a locked period: the
+				 * package is held, nothing written */
 	ARCHIVE_NOUTCOMES
 };
 
@@ -123,7 +162,8 @@ struct archive_result {
 	bool			 both_changed;	/* conflict: concurrent revisions */
 	bool			 duplicate;	/* conflict: a unique value another
 						 * record here holds (problems) */
-	struct strlist		 problems;	/* rejected */
+	struct strlist		 problems;	/* rejected, conflicts (one line
+						 * per field), ignored, held */
 };
 
 struct archive_report {
@@ -131,6 +171,22 @@ struct archive_report {
 	size_t			 n;
 	size_t			 count[ARCHIVE_NOUTCOMES];
 	bool			 applied;	/* written (not a dry run) */
+	bool			 held;		/* a package held: nothing written */
+};
+
+/* How an import runs.  For a package (a->scope set) archive_import_opts
+ * fills in the owner and branch from the store and the package. */
+struct archive_opts {
+	bool		 dry_run;
+	/* Changes are taken only where the sender owns the kind (adds,
+	 * deletes) or the field (form "owner"). */
+	bool		 ownership;
+	enum form_owner	 sender;
+	/* Not 0: only records of this branch (local org id) may change. */
+	uint64_t	 branch_org;
+	/* A change in a locked period holds the whole import (HELD);
+	 * otherwise such a record is rejected. */
+	bool		 hold_locked;
 };
 
 /* Imports the records of a into st (see docs/archive.md for the rules).
@@ -159,11 +215,27 @@ struct archive_report {
 int archive_import(struct store *st, const struct formset *fs,
     struct archive *a, bool dry_run, struct archive_report *report,
     char **errp);
+/* The same with options (see struct archive_opts). */
+int archive_import_with(struct store *st, const struct formset *fs,
+    struct archive *a, const struct archive_opts *o,
+    struct archive_report *report, char **errp);
+/* The options a package a calls for in st: a branch's package only in a
+ * 机关党委 directory that knows the branch (ownership: the branch's,
+ * only that branch's records, locked periods hold it); a 机关党委's
+ * package only in that branch's directory.  An ordinary archive: no
+ * ownership.  Fails with a message when a is the wrong package here. */
+int archive_package_opts(struct store *st, const struct formset *fs,
+    const struct archive *a, bool dry_run, struct archive_opts *o,
+    char **errp);
 void archive_report_free(struct archive_report *report);
 
 /* The report as Chinese text, one line per added, updated, conflicting,
  * rejected or skipped record, and a summary line.  Text taken from the
  * archive is escaped with text_safe(), one line each.  Newly allocated. */
 char *archive_report_text(const struct archive_report *report);
+/* The same without the records that were added, updated, merged,
+ * unchanged or older: conflicts, rejections, changes not taken, the
+ * held package, and the summary line. */
+char *archive_report_summary(const struct archive_report *report);
 
 #endif

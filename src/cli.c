@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <dirent.h>
 
 #include "backup.h"
 #include "check.h"
@@ -27,6 +28,7 @@
 #include "conv.h"
 #include "date.h"
 #include "demo.h"
+#include "exchange.h"
 #include "formdef.h"
 #include "ledger.h"
 #include "model.h"
@@ -1307,6 +1309,82 @@ cli_cmd_demo(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* Whether dir exists and is an empty directory. */
+static bool
+cli_dir_empty(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	bool empty = d != NULL;
+
+	if (d == NULL)
+		return false;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
+/* init DIR --from PACKAGE: a branch directory made from the package the
+ * 机关党委 prepared for it. */
+static int
+cli_init_from(struct cli *c, const char *dir, const char *file)
+{
+	struct archive_report rep;
+	struct archive *a = NULL;
+	char *err = NULL, *name;
+	int rc = EXIT_FAIL;
+
+	memset(&rep, 0, sizeof rep);
+	if (archive_read_file(file, &a, &err) != CX_OK) {
+		cli_error("无法读取报送包，没有建立数据目录：%s", err);
+		free(err);
+		return EXIT_FAIL;
+	}
+	if (a->scope == NULL || strcmp(a->scope, "committee") != 0) {
+		cli_error("“%s”不是机关党委发给党支部的报送包，不能用来建立党支部的"
+		    "数据目录（机关党委用“cxzy package --branch 党支部 -o 文件”"
+		    "制作）。", file);
+		archive_free(a);
+		return EXIT_FAIL;
+	}
+	if (cli_dir_in_use(dir) || (access(dir, F_OK) == 0 &&
+	    !cli_dir_empty(dir))) {
+		cli_error("“%s”已经存在且不是空目录，没有改动它。请换一个目录名。",
+		    dir);
+		archive_free(a);
+		return EXIT_FAIL;
+	}
+	name = text_safe(a->branch_name, false);
+	if (store_open(dir, c->fs, STORE_CREATE, NULL, &c->st, &err) != CX_OK ||
+	    store_meta_set(c->st, "scope", "branch", &err) != CX_OK ||
+	    store_meta_set(c->st, "branch", a->branch, &err) != CX_OK ||
+	    (*a->unit != '\0' && store_meta_set(c->st, "unit", a->unit,
+	    &err) != CX_OK) ||
+	    archive_import(c->st, c->fs, a, false, &rep, &err) != CX_OK) {
+		cli_error("没有建成党支部的数据目录：%s", err);
+		free(err);
+		goto out;
+	}
+	if (rep.count[ARCHIVE_REJECTED] + rep.count[ARCHIVE_CONFLICT] +
+	    rep.count[ARCHIVE_UNKNOWN] > 0) {
+		char *text = archive_report_summary(&rep);
+
+		cli_print("%s", text);
+		free(text);
+	}
+	cli_print("已按报送包建立党支部“%s”的数据目录“%s”，共 %zu 条记录。\n"
+	    "以后机关党委再发来的报送包用“cxzy --data %s import 文件”接收。\n",
+	    name, dir, rep.count[ARCHIVE_ADDED], dir);
+	rc = EXIT_OK;
+out:
+	free(name);
+	archive_report_free(&rep);
+	archive_free(a);
+	return rc;
+}
+
 static int
 cli_cmd_init(struct cli *c, int argc, char **argv)
 {
@@ -1315,7 +1393,13 @@ cli_cmd_init(struct cli *c, int argc, char **argv)
 	char *err = NULL;
 	int rc;
 
-	(void)argc;
+	if (argc == 3 && strcmp(argv[1], "--from") == 0)
+		return cli_init_from(c, argv[0], argv[2]);
+	if (argc != 2 || argv[1][0] == '-') {
+		cli_error("用法：cxzy init 目录 单位名称，或 cxzy init 目录 --from "
+		    "报送包。");
+		return EXIT_USAGE;
+	}
 	if (forg == NULL)
 		return cli_fail(xstrdup("表单定义中缺少党组织（org）。"));
 	if (cli_dir_in_use(argv[0]))
@@ -1397,55 +1481,422 @@ cli_cmd_export(struct cli *c, int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* One progress line on a terminal; nothing otherwise. */
+static void
+cli_progress(void *arg, size_t done)
+{
+	const char *what = arg;
+
+	if (done % 2000 != 0 || !isatty(STDERR_FILENO))
+		return;
+	cli_write(stderr, "\r%s……已处理 %zu 条记录", what, done);
+	fflush(stderr);
+}
+
+static void
+cli_progress_end(void)
+{
+	if (isatty(STDERR_FILENO)) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+	}
+}
+
+/* The file name part of path. */
+static const char *
+cli_basename(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL && s[1] != '\0' ? s + 1 : path;
+}
+
+/* Keeps a copy of a held package in DATADIR/pending, written safely. */
 static int
-cli_cmd_import(struct cli *c, int argc, char **argv)
+cli_hold_package(struct cli *c, const char *file, char **where, char **errp)
+{
+	char *dir = xasprintf("%s/pending", c->datadir), *tmp = NULL;
+	char *dst = xasprintf("%s/%s", dir, cli_basename(file));
+	FILE *in = NULL, *out = NULL;
+	char buf[8192];
+	size_t n;
+	int fd = -1, r = CX_ERR;
+
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+		err_set(errp, "无法建立目录“%s”：%s。", dir, strerror(errno));
+		goto out;
+	}
+	tmp = xasprintf("%s.tmpXXXXXX", dst);
+	if ((in = fopen(file, "rb")) == NULL || (fd = mkstemp(tmp)) < 0 ||
+	    (out = fdopen(fd, "wb")) == NULL) {
+		err_set(errp, "无法暂存报送包“%s”：%s。", file, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		goto out;
+	}
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, n, out) != n)
+			break;
+	if (ferror(in) || fflush(out) != 0 || fsync(fd) != 0 ||
+	    fclose(out) != 0) {
+		err_set(errp, "无法暂存报送包“%s”：%s。", file, strerror(errno));
+		out = NULL;
+		unlink(tmp);
+		goto out;
+	}
+	out = NULL;
+	if (rename(tmp, dst) != 0) {
+		err_set(errp, "无法暂存报送包“%s”：%s。", file, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	*where = dst;
+	dst = NULL;
+	r = CX_OK;
+out:
+	if (in != NULL)
+		fclose(in);
+	if (out != NULL)
+		fclose(out);
+	free(tmp);
+	free(dst);
+	free(dir);
+	return r;
+}
+
+/* Imports one file: an archive or a package.  Returns the exit status;
+ * *held tells whether the package was held. */
+static int
+cli_import_one(struct cli *c, const char *file, bool dry, bool verbose,
+    bool *held)
 {
 	struct archive_report rep;
+	struct archive_opts o;
 	struct archive *a = NULL;
-	const char *file;
-	char *err = NULL, *text;
-	bool dry;
+	char *err = NULL, *text, *where = NULL;
 	int rc;
 
-	if (cli_file_args(argc, argv, "--dry-run", &file, &dry) != CX_OK)
-		return EXIT_USAGE;
+	*held = false;
+	memset(&rep, 0, sizeof rep);
 	if (archive_read_file(file, &a, &err) != CX_OK) {
 		cli_error("无法导入，数据没有任何改动：%s", err);
 		free(err);
 		return EXIT_FAIL;
 	}
-	/* Importing into a directory that does not exist yet makes a new
-	 * one: the way to move data to another LMDB version. */
-	if (!dry && access(c->datadir, F_OK) != 0 && errno == ENOENT) {
-		if (store_open(c->datadir, c->fs, STORE_CREATE, NULL, &c->st,
-		    &err) != CX_OK) {
-			archive_free(a);
-			return cli_fail(err);
-		}
-		cli_print("已新建数据目录“%s”。\n", c->datadir);
-	} else if (cli_open_store(c) != CX_OK) {
+	if (archive_package_opts(c->st, c->fs, a, dry, &o, &err) != CX_OK) {
 		archive_free(a);
+		cli_error("没有接收，数据没有任何改动：%s", err);
+		free(err);
 		return EXIT_FAIL;
 	}
-	if (archive_import(c->st, c->fs, a, dry, &rep, &err) != CX_OK) {
+	if (archive_import_with(c->st, c->fs, a, &o, &rep, &err) != CX_OK) {
 		archive_report_free(&rep);
 		archive_free(a);
 		return cli_fail(err);
 	}
-	cli_print("导入文件：%s（cxzy %s 于 %s 导出，单位：%s，共 %zu 条记录）%s\n",
-	    file, *a->program ? a->program : "?", *a->created ? a->created :
-	    "?", *a->unit ? a->unit : "（未写明）", a->n,
-	    dry ? "\n试运行（--dry-run）：只列出会有的变化，不修改数据。" : "");
-	text = archive_report_text(&rep);
+	if (a->scope != NULL) {
+		char *name = text_safe(a->branch_name, false);
+		struct period per;
+		char label[32];
+
+		if (strcmp(a->period, "all") != 0 &&
+		    model_period_parse(a->period, &per, NULL) == CX_OK)
+			model_period_label(&per, label);
+		else
+			snprintf(label, sizeof label, "全部周期");
+		cli_print("报送包：%s（%s，党支部“%s”，%s，%s 制作，共 %zu 条记录）\n",
+		    file, strcmp(a->scope, "branch") == 0 ? "党支部报送机关党委" :
+		    "机关党委发给党支部", name, label, a->created, a->n);
+		free(name);
+	} else
+		cli_print("导入文件：%s（cxzy %s 于 %s 导出，单位：%s，共 %zu 条记录）\n",
+		    file, *a->program ? a->program : "?", *a->created ?
+		    a->created : "?", *a->unit ? a->unit : "（未写明）", a->n);
+	if (dry)
+		cli_print("试运行（--dry-run）：只列出会有的变化，不修改数据。\n");
+	text = verbose ? archive_report_text(&rep) :
+	    archive_report_summary(&rep);
 	cli_print("%s", text);
 	free(text);
-	rc = rep.count[ARCHIVE_CONFLICT] + rep.count[ARCHIVE_REJECTED] +
-	    rep.count[ARCHIVE_UNKNOWN] > 0 ? EXIT_CONFLICT : EXIT_OK;
-	if (rc == EXIT_CONFLICT)
+	if (rep.held && !dry) {
+		*held = true;
+		if (cli_hold_package(c, file, &where, &err) != CX_OK) {
+			cli_error("%s", err);
+			free(err);
+		} else {
+			cli_print("报送包已暂存到“%s”。解锁有关周期后，运行"
+			    "“cxzy import --pending”再接收。\n", where);
+			free(where);
+		}
+	}
+	if (rep.applied && o.branch_org != 0) {
+		struct exchange_arrival arr;
+		char now[20];
+
+		model_now_string(now);
+		arr.when = now;
+		arr.period = a->period;
+		arr.file = (char *)cli_basename(file);
+		if (exchange_arrival_set(c->st, c->fs, o.branch_org, &arr,
+		    &err) != CX_OK) {
+			cli_error("记录报送时间时出错：%s", err);
+			free(err);
+		}
+	}
+	rc = rep.held || rep.count[ARCHIVE_CONFLICT] +
+	    rep.count[ARCHIVE_REJECTED] + rep.count[ARCHIVE_UNKNOWN] > 0 ?
+	    EXIT_CONFLICT : EXIT_OK;
+	if (rc == EXIT_CONFLICT && !rep.held)
 		cli_print("有记录没有导入（见上面的冲突、拒绝或跳过），%s。\n",
 		    "这些记录在本机保持原样");
 	archive_report_free(&rep);
 	archive_free(a);
+	return rc;
+}
+
+static int
+cli_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* import --pending: the packages held in DATADIR/pending, again. */
+static int
+cli_import_pending(struct cli *c, bool dry, bool verbose)
+{
+	char *dir = xasprintf("%s/pending", c->datadir);
+	struct dirent *de;
+	struct strlist files;
+	DIR *d;
+	size_t i;
+	int rc = EXIT_OK;
+
+	strlist_init(&files);
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (de->d_name[0] != '.' &&
+			    strstr(de->d_name, ".tmp") == NULL)
+				strlist_addf(&files, "%s/%s", dir, de->d_name);
+		closedir(d);
+	}
+	if (files.n > 1)
+		qsort(files.v, files.n, sizeof *files.v, cli_cmp_str);
+	if (files.n == 0)
+		cli_print("没有暂存待处理的报送包。\n");
+	for (i = 0; i < files.n; i++) {
+		bool held = false;
+		int r;
+
+		/* A package held again stays; one taken is removed. */
+		r = cli_import_one(c, files.v[i], dry, verbose, &held);
+		if (!dry && !held && r != EXIT_FAIL) {
+			unlink(files.v[i]);
+			cli_print("已从待处理中移除“%s”。\n",
+			    cli_basename(files.v[i]));
+		}
+		if (r != EXIT_OK && rc == EXIT_OK)
+			rc = r;
+	}
+	strlist_free(&files);
+	free(dir);
+	return rc;
+}
+
+static int
+cli_cmd_import(struct cli *c, int argc, char **argv)
+{
+	const char *file = NULL;
+	bool dry = false, verbose = false, pending = false, held;
+	char *err = NULL;
+	int k;
+
+	for (k = 0; k < argc; k++) {
+		if (strcmp(argv[k], "--dry-run") == 0)
+			dry = true;
+		else if (strcmp(argv[k], "--verbose") == 0 ||
+		    strcmp(argv[k], "-v") == 0)
+			verbose = true;
+		else if (strcmp(argv[k], "--pending") == 0)
+			pending = true;
+		else if (file == NULL && (argv[k][0] != '-' ||
+		    strcmp(argv[k], "-") == 0))
+			file = argv[k];
+		else {
+			cli_error("不认识的参数“%s”。请运行“cxzy --help”查看用法。",
+			    argv[k]);
+			return EXIT_USAGE;
+		}
+	}
+	if ((file == NULL) == !pending) {
+		cli_error("请写出要导入的文件名（写“-”表示标准输入），"
+		    "或用 --pending 重新接收暂存的报送包。");
+		return EXIT_USAGE;
+	}
+	/* Importing into a directory that does not exist yet, or an empty
+	 * one, makes a new one: the way to move data to another LMDB
+	 * version. */
+	if (!dry && !pending && ((access(c->datadir, F_OK) != 0 &&
+	    errno == ENOENT) || cli_dir_empty(c->datadir))) {
+		if (store_open(c->datadir, c->fs, STORE_CREATE, NULL, &c->st,
+		    &err) != CX_OK)
+			return cli_fail(err);
+		cli_print("已新建数据目录“%s”。\n", c->datadir);
+	} else if (cli_open_store(c) != CX_OK)
+		return EXIT_FAIL;
+	if (pending)
+		return cli_import_pending(c, dry, verbose);
+	return cli_import_one(c, file, dry, verbose, &held);
+}
+
+/* The org record of a branch named name (a 党支部 or 直属党小组). */
+static int
+cli_find_branch(struct cli *c, const char *name, uint64_t *id)
+{
+	const struct form *forg = formset_find(c->fs, "org");
+	uint64_t *ids = NULL;
+	size_t n = 0, i;
+	char *err = NULL;
+
+	if (forg == NULL || store_find(c->st, forg, "name", name, &ids, &n,
+	    &err) == CX_ERR) {
+		cli_fail(err != NULL ? err :
+		    xstrdup("表单定义中缺少党组织（org）。"));
+		return CX_ERR;
+	}
+	for (i = 0; i < n; i++) {
+		struct record *r = NULL;
+		bool ok;
+
+		if (store_get(c->st, forg, ids[i], &r, NULL) != CX_OK)
+			continue;
+		ok = record_is(r, "type", "branch") ||
+		    record_is(r, "type", "direct_group");
+		record_free(r);
+		if (ok) {
+			*id = ids[i];
+			free(ids);
+			return CX_OK;
+		}
+	}
+	free(ids);
+	cli_error("没有名为“%s”的党支部或直属党小组。", name);
+	return CX_ERR;
+}
+
+/* Characters a FAT file name cannot hold become "_". */
+static void
+cli_fat_name(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (strchr("/\\:*?\"<>|", *s) != NULL || (unsigned char)*s < 0x20)
+			*s = '_';
+}
+
+static int
+cli_cmd_package(struct cli *c, int argc, char **argv)
+{
+	const struct form *forg = formset_find(c->fs, "org");
+	const char *bname = NULL, *pname = NULL, *out = NULL;
+	struct archive_package pkg;
+	struct record *org = NULL;
+	struct period per;
+	struct stat sb;
+	char code[16], *gid = NULL, *path = NULL, *err = NULL, *name;
+	bool force = false, branch_dir;
+	uint64_t id = 0, mine = 0;
+	size_t n = 0;
+	int k, rc = EXIT_FAIL;
+
+	for (k = 0; k < argc; k++) {
+		if (strcmp(argv[k], "--branch") == 0 && k + 1 < argc)
+			bname = argv[++k];
+		else if (strcmp(argv[k], "--period") == 0 && k + 1 < argc)
+			pname = argv[++k];
+		else if ((strcmp(argv[k], "-o") == 0 ||
+		    strcmp(argv[k], "--output") == 0) && k + 1 < argc)
+			out = argv[++k];
+		else if (strcmp(argv[k], "--force") == 0)
+			force = true;
+		else {
+			cli_error("不认识的参数“%s”。用法：cxzy package [--branch "
+			    "党支部] [--period 2026H2] -o 文件或目录", argv[k]);
+			return EXIT_USAGE;
+		}
+	}
+	if (out == NULL) {
+		cli_error("请用 -o 写出报送包保存到哪里（文件名，或 U 盘上的目录）。");
+		return EXIT_USAGE;
+	}
+	if (forg == NULL)
+		return cli_fail(xstrdup("表单定义中缺少党组织（org）。"));
+	if (pname != NULL && model_period_parse(pname, &per, &err) != CX_OK)
+		return cli_fail(err);
+	branch_dir = exchange_is_branch(c->st);
+	if (branch_dir && exchange_branch_org(c->st, c->fs, &mine,
+	    &err) != CX_OK)
+		return cli_fail(err);
+	if (bname != NULL) {
+		if (cli_find_branch(c, bname, &id) != CX_OK)
+			return EXIT_FAIL;
+		if (branch_dir && id != mine) {
+			cli_error("这是党支部的数据目录，只能为本支部制作报送包。");
+			return EXIT_FAIL;
+		}
+	} else if (branch_dir)
+		id = mine;
+	else {
+		cli_error("这是机关党委的数据目录：请用 --branch 写明为哪个党支部"
+		    "制作报送包。");
+		return EXIT_USAGE;
+	}
+	if (store_get(c->st, forg, id, &org, &err) != CX_OK)
+		return cli_fail(err);
+	gid = store_record_gid(c->st, org);
+	memset(&pkg, 0, sizeof pkg);
+	pkg.scope = branch_dir ? "branch" : "committee";
+	pkg.branch_org = id;
+	pkg.branch_gid = gid;
+	pkg.branch_name = record_get(org, "name") ? record_get(org, "name") : "";
+	if (pname != NULL) {
+		model_period_code(&per, code);
+		pkg.period = code;
+	}
+	pkg.progress = cli_progress;
+	pkg.progress_arg = "正在制作报送包";
+	/* A directory (the stick) gets a file named after the branch, the
+	 * period and the time. */
+	if (stat(out, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		char now[20], stamp[16];
+
+		model_now_string(now);
+		snprintf(stamp, sizeof stamp, "%.4s%.2s%.2s-%.2s%.2s", now,
+		    now + 5, now + 8, now + 11, now + 14);
+		name = xasprintf("%s-%s-%s-%s.cxzy", branch_dir ? "报送" : "下发",
+		    pkg.branch_name, pname != NULL ? code : "全部", stamp);
+		cli_fat_name(name);
+		path = xasprintf("%s/%s", out, name);
+		free(name);
+	} else
+		path = xstrdup(out);
+	if (archive_export_package_file(c->st, c->fs, &pkg, path, force, &n,
+	    &err) != CX_OK) {
+		cli_progress_end();
+		rc = cli_fail(err);
+		goto out;
+	}
+	cli_progress_end();
+	cli_print("已制作报送包“%s”：党支部“%s”，%s，共 %zu 条记录。\n", path,
+	    pkg.branch_name, pname != NULL ? pname : "全部周期", n);
+	cli_print(branch_dir ? "请把它交给机关党委，用“cxzy import 文件”接收。\n" :
+	    "请把它交给党支部：新建台账用“cxzy init 目录 --from 文件”，"
+	    "已有台账用“cxzy import 文件”接收。\n");
+	rc = EXIT_OK;
+out:
+	free(path);
+	free(gid);
+	record_free(org);
 	return rc;
 }
 
@@ -2211,13 +2662,15 @@ static const struct cli_command cli_commands[] = {
 	    cli_cmd_check },
 	{ "export", "文件 [--force]", "把全部记录（含回收站）导出为文本文件", 1, 2,
 	    NEEDS_STORE, cli_cmd_export },
-	{ "import", "文件 [--dry-run]", "导入导出文件（--dry-run 只显示会有的变化）",
-	    1, 2, NEEDS_FORMS, cli_cmd_import },
+	{ "import", "文件 [--dry-run] [--verbose]", "导入导出文件或报送包（--dry-run 只显示会有的变化）",
+	    0, 3, NEEDS_FORMS, cli_cmd_import },
+	{ "package", "[--branch 党支部] [--period 2026H2] -o 文件", "制作报送包：党支部报送机关党委，或机关党委发给党支部",
+	    2, 7, NEEDS_STORE, cli_cmd_package },
 	{ "report", "报表 [选项]", "打印报表：附件、统计表、备案报告、名册（--list 列出全部，选项见 docs/cli.md）",
 	    1, -1, NEEDS_FORMS, cli_cmd_report },
 	{ "kinds", "", "列出可用的记录种类", 0, 0, NEEDS_FORMS, cli_cmd_kinds },
-	{ "init", "目录 单位名称", "新建一个空的数据目录", 2, 2, NEEDS_FORMS,
-	    cli_cmd_init },
+	{ "init", "目录 单位名称", "新建一个空的数据目录（目录 --from 报送包：新建党支部的）",
+	    2, 3, NEEDS_FORMS, cli_cmd_init },
 	{ "demo", "目录", "新建一个含演示数据的数据目录", 1, 1, NEEDS_FORMS,
 	    cli_cmd_demo },
 	{ "backup", "[目录]", "立即备份（给出目录时再备份一份到那里）", 0, 1,

@@ -4156,6 +4156,9 @@ store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 		    mdbrc, errp)) != CX_OK)
 			goto out;
 		r = CX_ERR;
+		if (it->history != NULL && store_hist_one(st, txn, &b, k,
+		    it->history, mdbrc, errp) != CX_OK)
+			goto out;
 		rc = mdb_del(txn, st->trash, &key, NULL);
 		if (rc != 0 && rc != MDB_NOTFOUND) {
 			*mdbrc = rc;

@@ -344,6 +344,9 @@ struct store_load_item {
 	bool			 check;
 	bool			 fresh;
 	const char		*expect;
+	/* Not NULL: kept as the next old version of the record (its id
+	 * set) before it is replaced, as a signed record's is. */
+	const struct record	*history;
 };
 
 /* Stores records as they are, in one write transaction: the import of an

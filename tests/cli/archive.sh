@@ -45,7 +45,7 @@ expect "init directory: records needing it are refused" 4 "拒绝" \
 CXZY_NOW="2026-11-27 11:00:00" "$CXZY" --data demo delete member 5 >/dev/null || exit 99
 "$CXZY" --data demo export "$T/bin.cxa" >/dev/null || exit 99
 expect "import: bin record moves to the bin" 0 "更新  回收站中的党员“徐堃”（编号 5）" \
-    "$CXZY" --data new import "$T/bin.cxa"
+    "$CXZY" --data new import --verbose "$T/bin.cxa"
 expect "import: bin listed" 0 "徐堃" "$CXZY" --data new trash
 
 # A record edited here after the archive was made: the archive's copy is
@@ -54,7 +54,7 @@ CXZY_NOW="2026-11-28 09:00:00" "$CXZY" --data new set member 17 职务/岗位=�
 fp=$(fingerprint new)
 expect "older archive: listed as older" 0 \
     "较旧  党员“林𠀾”（编号 17）：本机已有更新的版本（导入文件里的是它以前的样子），保留本机的。" \
-    "$CXZY" --data new import "$A"
+    "$CXZY" --data new import --verbose "$A"
 if [ "$(fingerprint new)" = "$fp" ]; then pass "older: nothing changed"; else fail "older: nothing changed"; fi
 expect "older: record kept" 0 "本机修改" "$CXZY" --data new show member 17
 
@@ -64,7 +64,7 @@ CXZY_NOW="2026-11-29 09:00:00" "$CXZY" --data demo set member 18 职务/岗位=�
 fp=$(fingerprint new)
 export CXZY_NOW="2026-11-29 09:00:00"
 expect "dry run: update shown" 0 "更新  党员“程一鸣”（编号 18）" \
-    "$CXZY" --data new import "$T/newer.cxa" --dry-run
+    "$CXZY" --data new import "$T/newer.cxa" --dry-run --verbose
 expect "dry run: summary" 0 "试运行，数据没有改动：新增 0 条，更新 1 条" \
     "$CXZY" --data new import --dry-run "$T/newer.cxa"
 if [ "$(fingerprint new)" = "$fp" ]; then pass "dry run: nothing changed"; else fail "dry run: nothing changed"; fi
