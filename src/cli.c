@@ -1502,187 +1502,45 @@ cli_progress_end(void)
 	}
 }
 
-/* The file name part of path. */
-static const char *
-cli_basename(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s != NULL && s[1] != '\0' ? s + 1 : path;
-}
-
-/* Keeps a copy of a held package in DATADIR/pending, written safely. */
-static int
-cli_hold_package(struct cli *c, const char *file, char **where, char **errp)
-{
-	char *dir = xasprintf("%s/pending", c->datadir), *tmp = NULL;
-	char *dst = xasprintf("%s/%s", dir, cli_basename(file));
-	FILE *in = NULL, *out = NULL;
-	char buf[8192];
-	size_t n;
-	int fd = -1, r = CX_ERR;
-
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		err_set(errp, "无法建立目录“%s”：%s。", dir, strerror(errno));
-		goto out;
-	}
-	tmp = xasprintf("%s.tmpXXXXXX", dst);
-	if ((in = fopen(file, "rb")) == NULL || (fd = mkstemp(tmp)) < 0 ||
-	    (out = fdopen(fd, "wb")) == NULL) {
-		err_set(errp, "无法暂存报送包“%s”：%s。", file, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		goto out;
-	}
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			break;
-	if (ferror(in) || fflush(out) != 0 || fsync(fd) != 0 ||
-	    fclose(out) != 0) {
-		err_set(errp, "无法暂存报送包“%s”：%s。", file, strerror(errno));
-		out = NULL;
-		unlink(tmp);
-		goto out;
-	}
-	out = NULL;
-	if (rename(tmp, dst) != 0) {
-		err_set(errp, "无法暂存报送包“%s”：%s。", file, strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	*where = dst;
-	dst = NULL;
-	r = CX_OK;
-out:
-	if (in != NULL)
-		fclose(in);
-	if (out != NULL)
-		fclose(out);
-	free(tmp);
-	free(dst);
-	free(dir);
-	return r;
-}
-
 /* Imports one file: an archive or a package.  Returns the exit status;
  * *held tells whether the package was held. */
 static int
 cli_import_one(struct cli *c, const char *file, bool dry, bool verbose,
     bool *held)
 {
-	struct archive_report rep;
-	struct archive_opts o;
-	struct archive *a = NULL;
-	char *err = NULL, *text, *where = NULL;
+	struct exchange_import x;
+	char *err = NULL, *text;
 	int rc;
 
 	*held = false;
-	memset(&rep, 0, sizeof rep);
-	if (archive_read_file(file, &a, &err) != CX_OK) {
-		cli_error("无法导入，数据没有任何改动：%s", err);
+	if (exchange_import_file(c->st, c->fs, file, dry, &x, &err) != CX_OK) {
+		cli_error("%s", err);
 		free(err);
 		return EXIT_FAIL;
 	}
-	if (archive_package_opts(c->st, c->fs, a, dry, &o, &err) != CX_OK) {
-		archive_free(a);
-		cli_error("没有接收，数据没有任何改动：%s", err);
-		free(err);
-		return EXIT_FAIL;
-	}
-	if (archive_import_with(c->st, c->fs, a, &o, &rep, &err) != CX_OK) {
-		archive_report_free(&rep);
-		archive_free(a);
-		return cli_fail(err);
-	}
-	if (a->scope != NULL) {
-		char *name = text_safe(a->branch_name, false);
-		struct period per;
-		char label[32];
-
-		if (strcmp(a->period, "all") != 0 &&
-		    model_period_parse(a->period, &per, NULL) == CX_OK)
-			model_period_label(&per, label);
-		else
-			snprintf(label, sizeof label, "全部周期");
-		cli_print("报送包：%s（%s，党支部“%s”，%s，%s 制作，共 %zu 条记录）\n",
-		    file, strcmp(a->scope, "branch") == 0 ? "党支部报送机关党委" :
-		    "机关党委发给党支部", name, label, a->created, a->n);
-		free(name);
-	} else
-		cli_print("导入文件：%s（cxzy %s 于 %s 导出，单位：%s，共 %zu 条记录）\n",
-		    file, *a->program ? a->program : "?", *a->created ?
-		    a->created : "?", *a->unit ? a->unit : "（未写明）", a->n);
-	if (dry)
-		cli_print("试运行（--dry-run）：只列出会有的变化，不修改数据。\n");
-	text = verbose ? archive_report_text(&rep) :
-	    archive_report_summary(&rep);
+	text = exchange_import_text(&x, file, verbose);
 	cli_print("%s", text);
 	free(text);
-	if (rep.held && !dry) {
-		*held = true;
-		if (cli_hold_package(c, file, &where, &err) != CX_OK) {
-			cli_error("%s", err);
-			free(err);
-		} else {
-			cli_print("报送包已暂存到“%s”。解锁有关周期后，运行"
-			    "“cxzy import --pending”再接收。\n", where);
-			free(where);
-		}
-	}
-	if (rep.applied && o.branch_org != 0) {
-		struct exchange_arrival arr;
-		char now[20];
-
-		model_now_string(now);
-		arr.when = now;
-		arr.period = a->period;
-		arr.file = (char *)cli_basename(file);
-		if (exchange_arrival_set(c->st, c->fs, o.branch_org, &arr,
-		    &err) != CX_OK) {
-			cli_error("记录报送时间时出错：%s", err);
-			free(err);
-		}
-	}
-	rc = rep.held || rep.count[ARCHIVE_CONFLICT] +
-	    rep.count[ARCHIVE_REJECTED] + rep.count[ARCHIVE_UNKNOWN] > 0 ?
+	if (x.hold_error != NULL)
+		cli_error("%s", x.hold_error);
+	*held = x.rep.held;
+	rc = x.rep.held || x.rep.count[ARCHIVE_CONFLICT] +
+	    x.rep.count[ARCHIVE_REJECTED] + x.rep.count[ARCHIVE_UNKNOWN] > 0 ?
 	    EXIT_CONFLICT : EXIT_OK;
-	if (rc == EXIT_CONFLICT && !rep.held)
-		cli_print("有记录没有导入（见上面的冲突、拒绝或跳过），%s。\n",
-		    "这些记录在本机保持原样");
-	archive_report_free(&rep);
-	archive_free(a);
+	exchange_import_free(&x);
 	return rc;
-}
-
-static int
-cli_cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* import --pending: the packages held in DATADIR/pending, again. */
 static int
 cli_import_pending(struct cli *c, bool dry, bool verbose)
 {
-	char *dir = xasprintf("%s/pending", c->datadir);
-	struct dirent *de;
 	struct strlist files;
-	DIR *d;
 	size_t i;
 	int rc = EXIT_OK;
 
 	strlist_init(&files);
-	if ((d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL)
-			if (de->d_name[0] != '.' &&
-			    strstr(de->d_name, ".tmp") == NULL)
-				strlist_addf(&files, "%s/%s", dir, de->d_name);
-		closedir(d);
-	}
-	if (files.n > 1)
-		qsort(files.v, files.n, sizeof *files.v, cli_cmp_str);
+	exchange_pending_list(c->st, &files);
 	if (files.n == 0)
 		cli_print("没有暂存待处理的报送包。\n");
 	for (i = 0; i < files.n; i++) {
@@ -1694,13 +1552,12 @@ cli_import_pending(struct cli *c, bool dry, bool verbose)
 		if (!dry && !held && r != EXIT_FAIL) {
 			unlink(files.v[i]);
 			cli_print("已从待处理中移除“%s”。\n",
-			    cli_basename(files.v[i]));
+			    exchange_basename(files.v[i]));
 		}
 		if (r != EXIT_OK && rc == EXIT_OK)
 			rc = r;
 	}
 	strlist_free(&files);
-	free(dir);
 	return rc;
 }
 
@@ -1750,64 +1607,16 @@ cli_cmd_import(struct cli *c, int argc, char **argv)
 	return cli_import_one(c, file, dry, verbose, &held);
 }
 
-/* The org record of a branch named name (a 党支部 or 直属党小组). */
-static int
-cli_find_branch(struct cli *c, const char *name, uint64_t *id)
-{
-	const struct form *forg = formset_find(c->fs, "org");
-	uint64_t *ids = NULL;
-	size_t n = 0, i;
-	char *err = NULL;
-
-	if (forg == NULL || store_find(c->st, forg, "name", name, &ids, &n,
-	    &err) == CX_ERR) {
-		cli_fail(err != NULL ? err :
-		    xstrdup("表单定义中缺少党组织（org）。"));
-		return CX_ERR;
-	}
-	for (i = 0; i < n; i++) {
-		struct record *r = NULL;
-		bool ok;
-
-		if (store_get(c->st, forg, ids[i], &r, NULL) != CX_OK)
-			continue;
-		ok = record_is(r, "type", "branch") ||
-		    record_is(r, "type", "direct_group");
-		record_free(r);
-		if (ok) {
-			*id = ids[i];
-			free(ids);
-			return CX_OK;
-		}
-	}
-	free(ids);
-	cli_error("没有名为“%s”的党支部或直属党小组。", name);
-	return CX_ERR;
-}
-
-/* Characters a FAT file name cannot hold become "_". */
-static void
-cli_fat_name(char *s)
-{
-	for (; *s != '\0'; s++)
-		if (strchr("/\\:*?\"<>|", *s) != NULL || (unsigned char)*s < 0x20)
-			*s = '_';
-}
-
 static int
 cli_cmd_package(struct cli *c, int argc, char **argv)
 {
-	const struct form *forg = formset_find(c->fs, "org");
 	const char *bname = NULL, *pname = NULL, *out = NULL;
-	struct archive_package pkg;
-	struct record *org = NULL;
+	struct exchange_package_out po;
 	struct period per;
-	struct stat sb;
-	char code[16], *gid = NULL, *path = NULL, *err = NULL, *name;
-	bool force = false, branch_dir;
-	uint64_t id = 0, mine = 0;
-	size_t n = 0;
-	int k, rc = EXIT_FAIL;
+	char *err = NULL;
+	bool force = false;
+	uint64_t id = 0;
+	int k;
 
 	for (k = 0; k < argc; k++) {
 		if (strcmp(argv[k], "--branch") == 0 && k + 1 < argc)
@@ -1829,75 +1638,24 @@ cli_cmd_package(struct cli *c, int argc, char **argv)
 		cli_error("请用 -o 写出报送包保存到哪里（文件名，或 U 盘上的目录）。");
 		return EXIT_USAGE;
 	}
-	if (forg == NULL)
-		return cli_fail(xstrdup("表单定义中缺少党组织（org）。"));
 	if (pname != NULL && model_period_parse(pname, &per, &err) != CX_OK)
 		return cli_fail(err);
-	branch_dir = exchange_is_branch(c->st);
-	if (branch_dir && exchange_branch_org(c->st, c->fs, &mine,
+	if (bname != NULL && exchange_find_branch(c->st, c->fs, bname, &id,
 	    &err) != CX_OK)
 		return cli_fail(err);
-	if (bname != NULL) {
-		if (cli_find_branch(c, bname, &id) != CX_OK)
-			return EXIT_FAIL;
-		if (branch_dir && id != mine) {
-			cli_error("这是党支部的数据目录，只能为本支部制作报送包。");
-			return EXIT_FAIL;
-		}
-	} else if (branch_dir)
-		id = mine;
-	else {
-		cli_error("这是机关党委的数据目录：请用 --branch 写明为哪个党支部"
-		    "制作报送包。");
-		return EXIT_USAGE;
-	}
-	if (store_get(c->st, forg, id, &org, &err) != CX_OK)
-		return cli_fail(err);
-	gid = store_record_gid(c->st, org);
-	memset(&pkg, 0, sizeof pkg);
-	pkg.scope = branch_dir ? "branch" : "committee";
-	pkg.branch_org = id;
-	pkg.branch_gid = gid;
-	pkg.branch_name = record_get(org, "name") ? record_get(org, "name") : "";
-	if (pname != NULL) {
-		model_period_code(&per, code);
-		pkg.period = code;
-	}
-	pkg.progress = cli_progress;
-	pkg.progress_arg = "正在制作报送包";
-	/* A directory (the stick) gets a file named after the branch, the
-	 * period and the time. */
-	if (stat(out, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		char now[20], stamp[16];
-
-		model_now_string(now);
-		snprintf(stamp, sizeof stamp, "%.4s%.2s%.2s-%.2s%.2s", now,
-		    now + 5, now + 8, now + 11, now + 14);
-		name = xasprintf("%s-%s-%s-%s.cxzy", branch_dir ? "报送" : "下发",
-		    pkg.branch_name, pname != NULL ? code : "全部", stamp);
-		cli_fat_name(name);
-		path = xasprintf("%s/%s", out, name);
-		free(name);
-	} else
-		path = xstrdup(out);
-	if (archive_export_package_file(c->st, c->fs, &pkg, path, force, &n,
-	    &err) != CX_OK) {
+	if (exchange_package(c->st, c->fs, id, pname != NULL ? &per : NULL,
+	    out, force, cli_progress, "正在制作报送包", &po, &err) != CX_OK) {
 		cli_progress_end();
-		rc = cli_fail(err);
-		goto out;
+		return cli_fail(err);
 	}
 	cli_progress_end();
-	cli_print("已制作报送包“%s”：党支部“%s”，%s，共 %zu 条记录。\n", path,
-	    pkg.branch_name, pname != NULL ? pname : "全部周期", n);
-	cli_print(branch_dir ? "请把它交给机关党委，用“cxzy import 文件”接收。\n" :
+	cli_print("已制作报送包“%s”：党支部“%s”，%s，共 %zu 条记录。\n", po.path,
+	    po.branch_name, pname != NULL ? pname : "全部周期", po.n);
+	cli_print(po.to_committee ? "请把它交给机关党委，用“cxzy import 文件”接收。\n" :
 	    "请把它交给党支部：新建台账用“cxzy init 目录 --from 文件”，"
 	    "已有台账用“cxzy import 文件”接收。\n");
-	rc = EXIT_OK;
-out:
-	free(path);
-	free(gid);
-	record_free(org);
-	return rc;
+	exchange_package_out_free(&po);
+	return EXIT_OK;
 }
 
 /* ------------------------------------------------------------ overview */
