@@ -545,7 +545,7 @@ formcopy_type_text(const struct form_field *f)
 
 static void formcopy_diff_fields(const struct form_field *a, size_t na,
     const struct form_field *b, size_t nb, const char *prefix,
-    const char *parent, struct strlist *changes);
+    const struct form_field *parent, struct strlist *changes);
 
 static const struct form_field *
 formcopy_field(const struct form_field *v, size_t n, const char *id)
@@ -568,13 +568,14 @@ formcopy_stored(const struct form_field *f)
 
 static void
 formcopy_diff_field(const struct form_field *a, const struct form_field *b,
-    const char *prefix, const char *parent, struct strlist *changes)
+    const char *prefix, const struct form_field *parent,
+    struct strlist *changes)
 {
 	char *name, *p, *ta, *tb;
 	struct buf other;
 
-	name = parent ? xasprintf("字段“%s·%s”（%s.%s）", parent, a->label,
-	    parent, a->id) : xasprintf("字段“%s”（%s）", a->label, a->id);
+	name = parent ? xasprintf("字段“%s·%s”（%s.%s）", parent->label,
+	    a->label, parent->id, a->id) : xasprintf("字段“%s”（%s）", a->label, a->id);
 	p = xasprintf("%s%s", prefix, name);
 	if (strcmp(a->label, b->label) != 0)
 		strlist_addf(changes, "%s名称改了：%s → %s", p, a->label,
@@ -631,7 +632,7 @@ formcopy_diff_field(const struct form_field *a, const struct form_field *b,
 	if (a->type == FT_ROWS && b->type == FT_ROWS && a->store_kind == NULL &&
 	    b->store_kind == NULL)
 		formcopy_diff_fields(a->sub, a->nsub, b->sub, b->nsub, prefix,
-		    a->id, changes);
+		    a, changes);
 	free(p);
 	free(name);
 }
@@ -639,7 +640,7 @@ formcopy_diff_field(const struct form_field *a, const struct form_field *b,
 static void
 formcopy_diff_fields(const struct form_field *a, size_t na,
     const struct form_field *b, size_t nb, const char *prefix,
-    const char *parent, struct strlist *changes)
+    const struct form_field *parent, struct strlist *changes)
 {
 	size_t i;
 
@@ -650,7 +651,7 @@ formcopy_diff_fields(const struct form_field *a, size_t na,
 			formcopy_diff_field(o, &b[i], prefix, parent, changes);
 		else if (parent != NULL)
 			strlist_addf(changes, "%s字段新增：%s·%s（%s.%s）", prefix,
-			    parent, b[i].label, parent, b[i].id);
+			    parent->label, b[i].label, parent->id, b[i].id);
 		else
 			strlist_addf(changes, "%s字段新增：%s（%s）", prefix,
 			    b[i].label, b[i].id);
@@ -660,7 +661,7 @@ formcopy_diff_fields(const struct form_field *a, size_t na,
 			continue;
 		if (parent != NULL)
 			strlist_addf(changes, "%s字段删除：%s·%s（%s.%s）", prefix,
-			    parent, a[i].label, parent, a[i].id);
+			    parent->label, a[i].label, parent->id, a[i].id);
 		else
 			strlist_addf(changes, "%s字段删除：%s（%s）", prefix,
 			    a[i].label, a[i].id);
