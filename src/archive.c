@@ -17,6 +17,7 @@
 #include "archive.h"
 #include "exchange.h"
 #include "codec.h"
+#include "formcopy.h"
 #include "formdef.h"
 #include "model.h"
 #include "record.h"
@@ -350,6 +351,55 @@ archive_export_trash(void *arg, const struct form *f, const struct record *r)
 }
 
 static int
+archive_cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Appends the "@form" blocks: each form file of fs, byte for byte, sorted
+ * by file name, so that a directory made from the archive uses the same
+ * forms (docs/archive.md §3.1). */
+static int
+archive_put_forms(struct archive_writer *w, const struct formset *fs,
+    char **errp)
+{
+	char **paths = xcalloc(fs->n ? fs->n : 1, sizeof *paths);
+	size_t i;
+	int r = CX_OK;
+
+	for (i = 0; i < fs->n; i++)
+		paths[i] = fs->forms[i]->path;
+	qsort(paths, fs->n, sizeof *paths, archive_cmp_strp);
+	for (i = 0; i < fs->n && r == CX_OK && !w->failed; i++) {
+		const char *slash = strrchr(paths[i], '/');
+		const char *name = slash ? slash + 1 : paths[i];
+		char *text = NULL;
+		size_t len = 0, start;
+
+		if (!formcopy_name_ok(name)) {
+			r = err_set(errp, "表单文件名“%s”不合规定（只能含字母、数字、"
+			    "“_”“.”“-”，以 .form 结尾），无法写入导出文件。", name);
+			break;
+		}
+		if (util_read_file(paths[i], &text, &len, errp) != CX_OK) {
+			r = CX_ERR;
+			break;
+		}
+		buf_addc(&w->b, '\n');
+		start = w->b.len;
+		buf_addf(&w->b, "@form %s\n+", name);
+		archive_put_escaped(&w->b, text, len, false);
+		buf_addc(&w->b, '\n');
+		buf_addf(&w->b, "@crc %08lx\n", (unsigned long)codec_crc32(0,
+		    w->b.s + start, w->b.len - start));
+		free(text);
+		archive_emit(w);
+	}
+	free(paths);
+	return r;
+}
+
+static int
 archive_find_unit(void *arg, const struct form *f, const struct record *r)
 {
 	char **unit = arg;
@@ -413,6 +463,8 @@ archive_export_package(struct store *st, const struct formset *fs,
 		    pkg->period : "all");
 	}
 	archive_emit(&w);
+	if (archive_put_forms(&w, fs, errp) != CX_OK)
+		goto out;
 	for (i = 0; i < fs->n && !w.failed; i++)
 		if (store_foreach(st, fs->forms[i], archive_export_rec, &w,
 		    errp) != CX_OK)
@@ -1170,6 +1222,76 @@ archive_vet(struct archive_parser *p)
 	return CX_OK;
 }
 
+/* "@form NAME": starts a form file's block (format 2, before any
+ * record). */
+static int
+archive_begin_form(struct archive_parser *p, const char *s, size_t len)
+{
+	struct archive *a = p->a;
+	struct archive_form *af;
+	char *name;
+	size_t i;
+
+	if (a->version < 2)
+		return archive_fail(p, "格式版本 1 的导出文件里不能有表单（@form）。");
+	if (a->n > 0)
+		return archive_fail(p, "表单（@form）应写在全部记录之前。");
+	if (len == 0 || len > FORMCOPY_NAME_MAX)
+		return archive_fail(p, "应写成“@form 文件名”。");
+	name = xstrndup(s, len);
+	if (!formcopy_name_ok(name)) {
+		archive_fail(p, "表单文件名“%s”不合规定（只能含字母、数字、“_”“.”“-”，"
+		    "以 .form 结尾）。", name);
+		free(name);
+		return CX_ERR;
+	}
+	for (i = 0; i < a->nforms; i++) {
+		if (strcmp(a->forms[i].name, name) == 0) {
+			archive_fail(p, "表单文件“%s”重复（第 %lu 行已有）。", name,
+			    a->forms[i].line);
+			free(name);
+			return CX_ERR;
+		}
+	}
+	if (a->nforms >= FORMCOPY_MAX_FILES) {
+		free(name);
+		return archive_fail(p, "表单文件太多（最多 %d 个）。",
+		    FORMCOPY_MAX_FILES);
+	}
+	a->forms = xgrow(a->forms, &a->formcap, a->nforms + 1,
+	    sizeof *a->forms);
+	af = &a->forms[a->nforms++];
+	memset(af, 0, sizeof *af);
+	af->name = name;
+	af->line = p->line;
+	return CX_OK;
+}
+
+/* One "+" line of a form file's text, appended to text. */
+static int
+archive_form_line(struct archive_parser *p, struct buf *text, bool first,
+    const char *s, size_t len)
+{
+	if (len == 0 || s[0] != '+')
+		return archive_fail(p, "表单文件的每一行应以“+”开头（或是结束它的“@crc”）。");
+	/* One way only to write a text: a line breaks after each "\n". */
+	if (!first && (text->len == 0 || text->s[text->len - 1] != '\n'))
+		return archive_fail(p, "表单文件的上一行应以“\\n”结束。");
+	if (archive_unescape(p, s + 1, len - 1, text) != CX_OK)
+		return CX_ERR;
+	if (text->len > FORMCOPY_MAX_SIZE)
+		return archive_fail(p, "表单文件太大（最大 %zu 字节）。",
+		    FORMCOPY_MAX_SIZE);
+	return CX_OK;
+}
+
+static int
+archive_cmp_forms(const void *a, const void *b)
+{
+	return strcmp(((const struct archive_form *)a)->name,
+	    ((const struct archive_form *)b)->name);
+}
+
 int
 archive_parse(const char *name, const char *data, size_t len,
     struct archive **out, char **errp)
@@ -1177,7 +1299,9 @@ archive_parse(const char *name, const char *data, size_t len,
 	struct archive_parser p;
 	struct archive_block bl;
 	struct archive *a;
-	enum { HEAD, BODY, BLOCK, DONE } state = HEAD;
+	enum { HEAD, BODY, BLOCK, FORM, DONE } state = HEAD;
+	struct buf formtext;
+	bool formfirst = false;
 	uint32_t filecrc = 0;
 	size_t pos = 0;
 	int r = CX_ERR;
@@ -1189,6 +1313,7 @@ archive_parse(const char *name, const char *data, size_t len,
 	p.name = name;
 	p.a = a;
 	p.errp = errp;
+	buf_init(&formtext);
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		pos = 3;
 	while (pos < len) {
@@ -1259,6 +1384,13 @@ archive_parse(const char *name, const char *data, size_t len,
 					goto out;
 				bl.crc = 0;
 				state = BLOCK;
+			} else if (wl == 5 && memcmp(w, "@form", 5) == 0) {
+				if (archive_begin_form(&p, rest, rl) != CX_OK)
+					goto out;
+				buf_reset(&formtext);
+				formfirst = true;
+				bl.crc = 0;
+				state = FORM;
 			} else if (wl == 4 && memcmp(w, "@end", 4) == 0) {
 				const char *w2, *r2;
 				size_t wl2, rl2;
@@ -1289,6 +1421,42 @@ archive_parse(const char *name, const char *data, size_t len,
 				archive_fail(&p, "此处应是“@record”、“@trash”或结尾行“@end”。");
 				goto out;
 			}
+		} else if (state == FORM) {
+			struct archive_form *af = &a->forms[a->nforms - 1];
+
+			if (n >= 5 && memcmp(s, "@crc ", 5) == 0) {
+				uint32_t want;
+
+				if (!archive_parse_crc(s + 5, n - 5, &want)) {
+					archive_fail(&p, "校验和应是 8 位小写十六进制数。");
+					goto out;
+				}
+				if (formfirst) {
+					archive_fail(&p, "表单文件“%s”没有内容（缺少以“+”开头的行）。",
+					    af->name);
+					goto out;
+				}
+				if (want != bl.crc) {
+					archive_fail(&p, "表单文件“%s”的校验和不符（应为 %08lx，"
+					    "实为 %08lx）。它可能损坏或被改动过。", af->name,
+					    (unsigned long)want, (unsigned long)bl.crc);
+					goto out;
+				}
+				if (text_utf8_invalid(formtext.s ? formtext.s : "",
+				    formtext.len) != (size_t)-1) {
+					archive_fail(&p, "表单文件“%s”含有无法识别的字符"
+					    "（编码不是 UTF-8）。", af->name);
+					goto out;
+				}
+				af->len = formtext.len;
+				af->text = buf_take(&formtext);
+				state = BODY;
+			} else {
+				if (archive_form_line(&p, &formtext, formfirst, s, n) !=
+				    CX_OK)
+					goto out;
+				formfirst = false;
+			}
 		} else {
 			/* state == BLOCK */
 			if (n >= 5 && memcmp(s, "@crc ", 5) == 0) {
@@ -1316,7 +1484,7 @@ archive_parse(const char *name, const char *data, size_t len,
 				goto out;
 		}
 next:
-		if (state == BLOCK) {
+		if (state == BLOCK || state == FORM) {
 			bl.crc = codec_crc32(bl.crc, s, n);
 			bl.crc = codec_crc32(bl.crc, "\n", 1);
 		}
@@ -1326,6 +1494,11 @@ next:
 	if (p.line == 0) {
 		p.line = 1;
 		archive_fail(&p, "文件是空的，不是 cxzy 的导出文件。");
+		goto out;
+	}
+	if (state == FORM) {
+		archive_fail(&p, "文件不完整：表单文件“%s”没有结束（缺少“@crc”），"
+		    "文件可能在复制时被截断。", a->forms[a->nforms - 1].name);
 		goto out;
 	}
 	if (state == BLOCK) {
@@ -1340,6 +1513,8 @@ next:
 	}
 	if (archive_check_dups(&p) != CX_OK || archive_vet(&p) != CX_OK)
 		goto out;
+	if (a->nforms > 1)
+		qsort(a->forms, a->nforms, sizeof *a->forms, archive_cmp_forms);
 	if (a->program == NULL)
 		a->program = xstrdup("");
 	if (a->created == NULL)
@@ -1353,6 +1528,7 @@ next:
 	r = CX_OK;
 out:
 	archive_block_drop(&bl);
+	buf_free(&formtext);
 	archive_free(a);
 	return r;
 }
@@ -1406,6 +1582,11 @@ archive_free(struct archive *a)
 		record_free(a->items[i].rec);
 	}
 	free(a->items);
+	for (i = 0; i < a->nforms; i++) {
+		free(a->forms[i].name);
+		free(a->forms[i].text);
+	}
+	free(a->forms);
 	free(a->program);
 	free(a->created);
 	free(a->unit);

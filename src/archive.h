@@ -5,12 +5,17 @@
  * it is how data moves between LMDB 0.9 and 1.0, between machines, and
  * back from a damaged stick.  The format is in docs/archive.md:
  *
- *   cxzy-archive 1                       format line
+ *   cxzy-archive 2                       format line
  *   program=0.1.0                        header (key=value)
  *   created=2026-11-27 10:00:00
  *   unit=演示市人防办机关党委
  *   data-format=1
  *                                        blank line between blocks
+ *   @form member.form                    a form file of the directory,
+ *   +form member\n                       its text escaped as values are,
+ *   +label 党员\n                         every line starting "+"
+ *   @crc 0a1b2c3d                        CRC-32 of the block's lines
+ *
  *   @record member 17 1                  kind, id, form version
  *   _created=2026-11-27 10:00:00         values, escaped (\\ \n \r \t
  *   note=第一行\n                         \s \xHH); a value's line break
@@ -60,6 +65,15 @@ struct archive_item {
 	unsigned long	 line;		/* line of its @record / @trash */
 };
 
+/* A form file an archive carries ("@form NAME" blocks, format 2): the
+ * forms of the data directory it was exported from, byte for byte. */
+struct archive_form {
+	char		*name;		/* e.g. "member.form" */
+	char		*text;		/* NUL-terminated, len bytes before it */
+	size_t		 len;
+	unsigned long	 line;		/* line of its @form */
+};
+
 struct archive {
 	char			*program;	/* header values, "" if absent */
 	char			*created;
@@ -78,10 +92,16 @@ struct archive {
 	struct archive_item	*items;
 	size_t			 n;
 	size_t			 cap;
+	struct archive_form	*forms;		/* sorted by name; none in
+						 * older archives */
+	size_t			 nforms;
+	size_t			 formcap;
 };
 
-/* Writes every record of every kind in fs (in the forms' order, then by
- * id) and the recycle bin to fp, all read in one snapshot.  The header's
+/* Writes the files of the forms in fs (each form's path, byte for byte,
+ * sorted by file name), then every record of every kind in fs (in the
+ * forms' order, then by id) and the recycle bin to fp, all read in one
+ * snapshot.  The header's
  * unit is the meta value "unit", or else the name of the 机关党委 (org of
  * type committee).  *nrecords (may be NULL) gets the number of records
  * written.  Fails with a message when a record cannot be read or fp

@@ -29,6 +29,7 @@
 #include "date.h"
 #include "demo.h"
 #include "exchange.h"
+#include "formcopy.h"
 #include "formdef.h"
 #include "ledger.h"
 #include "model.h"
@@ -53,6 +54,11 @@ struct cli {
 	const char		*datadir;
 	bool			 ascii;
 	struct formset		*fs;
+	/* The program's forms ($CXZY_FORMS or next to the binary), what a
+	 * new directory copies; and the directory fs was loaded from: the
+	 * data directory's copy when it has one. */
+	char			*program_forms;
+	char			*forms_dir;
 	struct store		*st;
 	/* Loads and saves records with their stored rows, auto fields,
 	 * the period lock and history: set up once the store is open. */
@@ -241,20 +247,41 @@ cli_forms_dir(void)
 	return xstrdup(CXZY_FORMSDIR);
 }
 
+/* Loads the forms: the data directory's own copy when it has one, so
+ * that every cxzy shows a directory the same forms; the program's for a
+ * directory without a copy and for the commands that make a new one. */
 static int
-cli_load_forms(struct cli *c)
+cli_load_forms(struct cli *c, const struct cli_command *cmd)
 {
-	char *dir = cli_forms_dir(), *err = NULL;
+	char *err = NULL, *own = NULL;
 
-	if (formset_load_dir(dir, &c->fs, &err) != CX_OK ||
+	c->program_forms = cli_forms_dir();
+	if (cmd == NULL || (strcmp(cmd->name, "init") != 0 &&
+	    strcmp(cmd->name, "demo") != 0))
+		own = formcopy_dir(c->datadir);
+	c->forms_dir = own != NULL ? own : xstrdup(c->program_forms);
+	if (formset_load_dir(c->forms_dir, &c->fs, &err) != CX_OK ||
 	    sheet_check_set(c->fs, &err) != CX_OK) {
-		cli_error("无法读取表单定义（%s）：%s", dir, err);
+		cli_error("无法读取表单定义（%s）：%s", c->forms_dir, err);
 		free(err);
-		free(dir);
 		return CX_ERR;
 	}
-	free(dir);
 	return CX_OK;
+}
+
+/* A directory made before data directories kept their forms gets the
+ * program's forms at its first writable open; when that cannot be
+ * written (a full or protected stick) the program's forms simply go on
+ * serving, so nothing is said either way. */
+static void
+cli_keep_forms(struct cli *c)
+{
+	char *err = NULL;
+
+	if (c->st == NULL || store_readonly(c->st))
+		return;
+	(void)formcopy_ensure(c->datadir, c->program_forms, &err);
+	free(err);
 }
 
 static int
@@ -282,6 +309,7 @@ cli_open_store(struct cli *c)
 		cli_fail(err);
 		return CX_ERR;
 	}
+	cli_keep_forms(c);
 	return CX_OK;
 }
 
@@ -1302,7 +1330,8 @@ cli_cmd_demo(struct cli *c, int argc, char **argv)
 	(void)argc;
 	if (cli_dir_in_use(argv[0]))
 		return EXIT_FAIL;
-	if (demo_create(argv[0], c->fs, &err) != CX_OK)
+	if (demo_create(argv[0], c->fs, &err) != CX_OK ||
+	    formcopy_snapshot(argv[0], c->forms_dir, &err) != CX_OK)
 		return cli_fail(err);
 	cli_print("已在“%s”创建演示数据。查看：cxzy --data %s list member\n",
 	    argv[0], argv[0]);
@@ -1334,7 +1363,7 @@ cli_init_from(struct cli *c, const char *dir, const char *file)
 	struct archive_report rep;
 	struct archive *a = NULL;
 	char *err = NULL, *name;
-	int rc = EXIT_FAIL;
+	int rc = EXIT_FAIL, fr;
 
 	memset(&rep, 0, sizeof rep);
 	if (archive_read_file(file, &a, &err) != CX_OK) {
@@ -1357,8 +1386,41 @@ cli_init_from(struct cli *c, const char *dir, const char *file)
 		return EXIT_FAIL;
 	}
 	name = text_safe(a->branch_name, false);
-	if (store_open(dir, c->fs, STORE_CREATE, NULL, &c->st, &err) != CX_OK ||
-	    store_meta_set(c->st, "scope", "branch", &err) != CX_OK ||
+	/* The branch works under the 机关党委's forms, which the package
+	 * carries (the program's when it carries none). */
+	if (store_open(dir, c->fs, STORE_CREATE, NULL, &c->st, &err) != CX_OK) {
+		cli_error("没有建成党支部的数据目录：%s", err);
+		free(err);
+		goto out;
+	}
+	fr = formcopy_from_archive(dir, a, &err);
+	if (fr == CX_NOTFOUND)
+		fr = formcopy_snapshot(dir, c->forms_dir, &err);
+	if (fr == CX_OK) {
+		char *own = formcopy_dir(dir);
+		struct formset *pfs = NULL;
+
+		if (own == NULL || formset_load_dir(own, &pfs, &err) != CX_OK ||
+		    sheet_check_set(pfs, &err) != CX_OK)
+			fr = CX_ERR;
+		free(own);
+		if (fr == CX_OK) {
+			store_close(c->st);
+			c->st = NULL;
+			formset_free(c->fs);
+			c->fs = pfs;
+			if (store_open(dir, c->fs, 0, NULL, &c->st, &err) != CX_OK)
+				fr = CX_ERR;
+		} else
+			formset_free(pfs);
+	}
+	if (fr != CX_OK) {
+		cli_error("没有建成党支部的数据目录（报送包里的表单无法使用）：%s",
+		    err);
+		free(err);
+		goto out;
+	}
+	if (store_meta_set(c->st, "scope", "branch", &err) != CX_OK ||
 	    store_meta_set(c->st, "branch", a->branch, &err) != CX_OK ||
 	    (*a->unit != '\0' && store_meta_set(c->st, "unit", a->unit,
 	    &err) != CX_OK) ||
@@ -1406,6 +1468,9 @@ cli_cmd_init(struct cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	if (store_open(argv[0], c->fs, STORE_CREATE, NULL, &c->st, &err) != CX_OK)
 		return cli_fail(err);
+	/* The forms travel with the data from the first day. */
+	if (formcopy_snapshot(argv[0], c->forms_dir, &err) != CX_OK)
+		return cli_fail(err);
 	r = record_new();
 	record_set(r, "type", "committee");
 	{
@@ -1423,6 +1488,192 @@ cli_cmd_init(struct cli *c, int argc, char **argv)
 	if (rc == EXIT_OK)
 		cli_print("数据目录“%s”已建好。\n", argv[0]);
 	return rc;
+}
+
+/* ------------------------------------------------------------- forms */
+
+/* Loads a form set as the program would use it; message on failure. */
+static int
+cli_forms_load(const char *dir, struct formset **fs, char **errp)
+{
+	*fs = NULL;
+	if (formset_load_dir(dir, fs, errp) != CX_OK)
+		return CX_ERR;
+	if (sheet_check_set(*fs, errp) != CX_OK) {
+		formset_free(*fs);
+		*fs = NULL;
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
+/* cxzy forms: the data directory's forms, and whether the program's
+ * differ. */
+static int
+cli_forms_list(struct cli *c)
+{
+	struct formcopy_files mine, prog;
+	struct formset *pfs = NULL;
+	struct strlist changes;
+	char *own = formcopy_dir(c->datadir), *err = NULL;
+	size_t i, kindw, labelw;
+
+	if (own != NULL)
+		cli_print("本数据目录的表单（%s，%zu 种）：\n", own, c->fs->n);
+	else
+		cli_print("本数据目录还没有自己的表单副本（目录是只读的），现在用的是"
+		    "程序自带的表单（%zu 种）：\n", c->fs->n);
+	free(own);
+	cli_kind_widths(c->fs, &kindw, &labelw);
+	for (i = 0; i < c->fs->n; i++) {
+		char *label = text_pad(c->fs->forms[i]->label, labelw,
+		    TEXT_LEFT, TEXT_SCREEN);
+		char *kind = text_pad(c->fs->forms[i]->kind, kindw, TEXT_LEFT,
+		    TEXT_SCREEN);
+
+		cli_print("  %s  %s  版本 %u\n", kind, label,
+		    c->fs->forms[i]->version);
+		free(label);
+		free(kind);
+	}
+	if (strcmp(c->forms_dir, c->program_forms) == 0)
+		return EXIT_OK;
+	if (formcopy_read(c->forms_dir, &mine, &err) != CX_OK)
+		return cli_fail(err);
+	if (formcopy_read(c->program_forms, &prog, &err) != CX_OK) {
+		formcopy_files_free(&mine);
+		cli_print("程序自带的表单无法读取：%s\n", err);
+		free(err);
+		return EXIT_OK;
+	}
+	if (formcopy_files_equal(&mine, &prog))
+		cli_print("程序自带的表单与此相同。\n");
+	else if (cli_forms_load(c->program_forms, &pfs, &err) != CX_OK) {
+		cli_print("程序自带的表单与此不同，但无法读取：%s\n", err);
+		free(err);
+	} else {
+		strlist_init(&changes);
+		if (formcopy_diff(c->fs, pfs, &changes) == 0)
+			cli_print("程序自带的表单与此只有注释或排版不同，不影响数据。\n");
+		else
+			cli_print("程序自带的表单与此不同（%zu 处改动）。运行“cxzy forms "
+			    "upgrade --dry-run”查看，“cxzy forms upgrade”换用程序自带"
+			    "的表单。\n", changes.n);
+		strlist_free(&changes);
+		formset_free(pfs);
+	}
+	formcopy_files_free(&mine);
+	formcopy_files_free(&prog);
+	return EXIT_OK;
+}
+
+/* cxzy forms upgrade [--dry-run] [--from DIR]: replaces the directory's
+ * forms after showing exactly what changes; refuses forms that do not
+ * load and forms that would drop a form or field holding data. */
+static int
+cli_forms_upgrade(struct cli *c, int argc, char **argv)
+{
+	struct formcopy_files mine, next;
+	struct strlist changes, problems;
+	struct formset *nfs = NULL;
+	const char *from = c->program_forms;
+	char *err = NULL;
+	bool dry = false;
+	size_t i, nprob;
+	int k, rc = EXIT_FAIL;
+
+	for (k = 0; k < argc; k++) {
+		if (strcmp(argv[k], "--dry-run") == 0)
+			dry = true;
+		else if (strcmp(argv[k], "--from") == 0 && k + 1 < argc)
+			from = argv[++k];
+		else {
+			cli_error("不认识的参数“%s”。用法：cxzy forms upgrade "
+			    "[--dry-run] [--from 目录]", argv[k]);
+			return EXIT_USAGE;
+		}
+	}
+	if (!dry && store_readonly(c->st)) {
+		cli_error("没有升级：%s", STORE_MSG_READONLY);
+		return EXIT_FAIL;
+	}
+	if (cli_forms_load(from, &nfs, &err) != CX_OK) {
+		cli_error("没有升级，表单没有任何改动：新的表单（%s）无法使用：%s", from,
+		    err);
+		free(err);
+		return EXIT_FAIL;
+	}
+	if (formcopy_read(c->forms_dir, &mine, &err) != CX_OK) {
+		formset_free(nfs);
+		return cli_fail(err);
+	}
+	if (formcopy_read(from, &next, &err) != CX_OK) {
+		formcopy_files_free(&mine);
+		formset_free(nfs);
+		return cli_fail(err);
+	}
+	strlist_init(&changes);
+	strlist_init(&problems);
+	if (formcopy_files_equal(&mine, &next)) {
+		cli_print("表单没有变化：本数据目录的表单与“%s”里的相同。\n", from);
+		rc = EXIT_OK;
+		goto out;
+	}
+	cli_print("从“%s”升级表单%s\n", from, dry ?
+	    "（试运行 --dry-run：只列出会有的变化，不修改表单）" : "");
+	if (formcopy_diff(c->fs, nfs, &changes) == 0)
+		cli_print("只有注释或排版不同，不影响数据。\n");
+	else {
+		cli_print("改动（%zu 处）：\n", changes.n);
+		for (i = 0; i < changes.n; i++)
+			cli_print("  %s\n", changes.v[i]);
+	}
+	nprob = formcopy_check_data(c->st, c->fs, nfs, &problems, &err);
+	if (nprob == (size_t)-1) {
+		cli_fail(err);
+		goto out;
+	}
+	if (nprob > 0) {
+		cli_error("没有升级，表单没有任何改动：新的表单会丢掉已有的数据：");
+		for (i = 0; i < problems.n; i++)
+			cli_write(stderr, "  %s\n", problems.v[i]);
+		cli_write(stderr, "请在新的表单里保留这些表单和字段，或先删除这些内容，"
+		    "再升级。\n");
+		goto out;
+	}
+	if (dry) {
+		cli_print("试运行：表单没有改动。确认无误后运行“cxzy forms upgrade%s%s”"
+		    "（不加 --dry-run）。\n", from != c->program_forms ?
+		    " --from " : "", from != c->program_forms ? from : "");
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (formcopy_write(c->datadir, &next, &err) != CX_OK) {
+		cli_error("没有升级，表单没有任何改动：%s", err);
+		free(err);
+		goto out;
+	}
+	cli_print("已换用新的表单。\n");
+	rc = EXIT_OK;
+out:
+	strlist_free(&changes);
+	strlist_free(&problems);
+	formcopy_files_free(&mine);
+	formcopy_files_free(&next);
+	formset_free(nfs);
+	return rc;
+}
+
+static int
+cli_cmd_forms(struct cli *c, int argc, char **argv)
+{
+	if (argc == 0)
+		return cli_forms_list(c);
+	if (strcmp(argv[0], "upgrade") == 0)
+		return cli_forms_upgrade(c, argc - 1, argv + 1);
+	cli_error("不认识的参数“%s”。用法：cxzy forms [upgrade [--dry-run] "
+	    "[--from 目录]]", argv[0]);
+	return EXIT_USAGE;
 }
 
 /* ------------------------------------------------------ export, import */
@@ -1599,6 +1850,7 @@ cli_cmd_import(struct cli *c, int argc, char **argv)
 		if (store_open(c->datadir, c->fs, STORE_CREATE, NULL, &c->st,
 		    &err) != CX_OK)
 			return cli_fail(err);
+		cli_keep_forms(c);
 		cli_print("已新建数据目录“%s”。\n", c->datadir);
 	} else if (cli_open_store(c) != CX_OK)
 		return EXIT_FAIL;
@@ -2420,13 +2672,16 @@ static const struct cli_command cli_commands[] = {
 	    cli_cmd_check },
 	{ "export", "文件 [--force]", "把全部记录（含回收站）导出为文本文件", 1, 2,
 	    NEEDS_STORE, cli_cmd_export },
-	{ "import", "文件 [--dry-run] [--verbose]", "导入导出文件或报送包（--dry-run 只显示会有的变化）",
+	{ "import", "文件 [选项]", "导入导出文件或报送包（--dry-run 只预览，--verbose 逐条列出，--pending 重收暂存的包）",
 	    0, 3, NEEDS_FORMS, cli_cmd_import },
-	{ "package", "[--branch 党支部] [--period 2026H2] -o 文件", "制作报送包：党支部报送机关党委，或机关党委发给党支部",
+	{ "package", "-o 文件或目录 [选项]", "制作报送包（--branch 党支部 --period 2026H2）：党支部报送机关党委，或机关党委发给党支部",
 	    2, 7, NEEDS_STORE, cli_cmd_package },
 	{ "report", "报表 [选项]", "打印报表：附件、统计表、备案报告、名册（--list 列出全部，选项见 docs/cli.md）",
 	    1, -1, NEEDS_FORMS, cli_cmd_report },
 	{ "kinds", "", "列出可用的记录种类", 0, 0, NEEDS_FORMS, cli_cmd_kinds },
+	{ "forms", "[upgrade [选项]]",
+	    "列出本数据目录的表单；upgrade [--dry-run] [--from 目录] 换用程序自带（或指定目录）的表单，先列出改动",
+	    0, 4, NEEDS_STORE, cli_cmd_forms },
 	{ "init", "目录 单位名称", "新建一个空的数据目录（目录 --from 报送包：新建党支部的）",
 	    2, 3, NEEDS_FORMS, cli_cmd_init },
 	{ "demo", "目录", "新建一个含演示数据的数据目录", 1, 1, NEEDS_FORMS,
@@ -2522,6 +2777,8 @@ cli_cleanup(struct cli *c)
 		store_close(c->st);
 	if (c->fs != NULL)
 		formset_free(c->fs);
+	free(c->program_forms);
+	free(c->forms_dir);
 }
 
 int
@@ -2608,7 +2865,7 @@ cli_main(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (cli_load_forms(&c) != CX_OK) {
+	if (cli_load_forms(&c, cmd) != CX_OK) {
 		rc = EXIT_FAIL;
 		goto done;
 	}
