@@ -1815,7 +1815,9 @@ archive_locked(struct archive_ctx *c, const struct form *f,
 		    form_field_find(f, fields[i]) == NULL)
 			continue;
 		key = xasprintf("lock:%s", code);
-		locked = store_meta_get(c->st, key, &v, NULL) == CX_OK;
+		/* Unlocking leaves the key with an empty value. */
+		locked = store_meta_get(c->st, key, &v, NULL) == CX_OK &&
+		    *v != '\0';
 		free(key);
 		free(v);
 		if (locked)

@@ -1191,13 +1191,17 @@ store_origin_setup(struct store *st, MDB_txn *txn, bool fresh, int *mdbrc,
 		char now[20];
 		struct buf b;
 
+		static unsigned made;
+		const char *base = strrchr(st->dir, '/');
+
 		store_now(now);
 		buf_init(&b);
 		/* The count tells apart directories one process makes in
-		 * the same second (tests; the secret differs per process). */
-		static unsigned made;
-
-		buf_addf(&b, "origin|%s|%u", now, made++);
+		 * the same second, the directory's name those that processes
+		 * with the same secret make (tests, CXZY_RANDOM_SEED); a real
+		 * secret differs per process anyway. */
+		buf_addf(&b, "origin|%s|%u|%s", now, made++, base != NULL ?
+		    base + 1 : st->dir);
 		util_token(st->origin, b.s, b.len);
 		buf_free(&b);
 	} else

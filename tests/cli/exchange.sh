@@ -18,7 +18,7 @@ P1=stick/下发-办公室党支部-全部-20261127-1000.cxzy
     fail "package named after direction, branch, period, time"
 golden exchange-init-from 0 "$CXZY" init zb --from "$P1"
 golden exchange-branch-orgs 0 "$CXZY" --data zb list org
-expect "branch directory: its members only" 0 "共 7 条" \
+expect "branch directory: its members only" 0 "共 9 条" \
     "$CXZY" --data zb list member
 "$CXZY" --data jg package --branch 机关服务中心党支部 -o stick >/dev/null || exit 99
 "$CXZY" init fw --from stick/下发-机关服务中心党支部-全部-20261127-1000.cxzy >/dev/null ||
@@ -27,15 +27,17 @@ expect "branch directory: its members only" 0 "共 7 条" \
 # A branch package cannot make a branch directory, a package cannot go
 # into the wrong directory, and nothing changes.
 fp=$(fingerprint jg)
+"$CXZY" --data jg export "$T/all.cxa" >/dev/null || exit 99
 expect "init --from needs a 机关党委 package" 1 "不是机关党委发给党支部的报送包" \
-    "$CXZY" init x --from "$T/jg/cxzy.marker"
+    "$CXZY" init x --from "$T/all.cxa"
+[ ! -e x ] && pass "no directory made" || fail "no directory made"
 expect "own package" 1 "这个报送包是本机自己制作的" \
     "$CXZY" --data jg import "$P1"
 expect "another branch's package" 1 "这个报送包是发给党支部“办公室党支部”的，不是本支部的" \
     "$CXZY" --data fw import "$P1"
-expect "package needs --branch in the 机关党委 directory" 2 "请用 --branch" \
+expect "package needs --branch in the 机关党委 directory" 1 "请写明为哪个党支部制作报送包" \
     "$CXZY" --data jg package -o stick
-expect "a branch packages only itself" 1 "只能为本支部制作报送包" \
+expect "a branch directory knows only its own branch" 1 "没有名为“机关服务中心党支部”的党支部或直属党小组" \
     "$CXZY" --data zb package --branch 机关服务中心党支部 -o stick
 [ "$(fingerprint jg)" = "$fp" ] && pass "refusals changed nothing" ||
     fail "refusals changed nothing"
@@ -50,10 +52,11 @@ B1=stick/报送-办公室党支部-全部-20261128-0900.cxzy
 export CXZY_NOW="2026-11-28 10:00:00"
 fp=$(fingerprint jg)
 golden exchange-file-dry 0 "$CXZY" --data jg import "$B1" --dry-run
+golden_gb exchange-file-dry 0 "$CXZY" --data jg import "$B1" --dry-run
 [ "$(fingerprint jg)" = "$fp" ] && pass "dry run changed nothing" ||
     fail "dry run changed nothing"
 golden exchange-file 0 "$CXZY" --data jg import "$B1" --verbose
-expect "taken: the branch's field" 0 "职务/岗位：  科员" \
+expect "taken: the branch's field" 0 "职务/岗位： 科员" \
     "$CXZY" --data jg show member 2
 if "$CXZY" --data jg show org 2 | grep -q 支部自己改的; then
 	fail "not taken: the 机关党委's field"
@@ -63,7 +66,6 @@ fi
 fp=$(fingerprint jg)
 expect "the same package again changes nothing" 0 \
     "新增 0 条，更新 0 条，未变 143 条" "$CXZY" --data jg import "$B1"
-[ "$(fingerprint jg)" = "$fp" ] || [ "$(fingerprint jg)" != "$fp" ]
 "$CXZY" --data jg export "$T/a1.cxa" >/dev/null &&
     "$CXZY" --data jg import "$B1" >/dev/null &&
     "$CXZY" --data jg export "$T/a2.cxa" >/dev/null
@@ -77,7 +79,7 @@ B2=stick/报送-办公室党支部-全部-20261128-1100.cxzy
 "$CXZY" --data jg import "$B2" >/dev/null || fail "newer package"
 expect "older package after a newer one" 0 "较旧 1 条（本机的更新，未改动）" \
     "$CXZY" --data jg import "$B1"
-expect "older package: the newer value stays" 0 "职务/岗位：  副科长" \
+expect "older package: the newer value stays" 0 "职务/岗位： 副科长" \
     "$CXZY" --data jg show member 2
 
 # --- The 机关党委 rechecks a notice; the branch reports at the same time:
@@ -102,9 +104,15 @@ grep -v '创建' "$T/jg3" >"$T/jg3.v"
 grep -v '创建' "$T/fw3" >"$T/fw3.v"
 same_bytes "both sides hold the same notice" "$T/fw3.v" "$T/jg3.v"
 # Once each has the other's merge, the next round is quiet.
+export CXZY_NOW="2026-11-29 10:00:00"
 "$CXZY" --data fw package -o stick >/dev/null || exit 99
-expect "after the merge the records agree" 0 "合并 0 条" \
-    sh -c "'$CXZY' --data jg import --verbose stick/报送-机关服务中心党支部-全部-20261129-0900.cxzy | sed 's/^已导入：新增 0 条，更新 [01] 条，/&合并 0 条，/'"
+if run 0 "$CXZY" --data jg import stick/报送-机关服务中心党支部-全部-20261129-1000.cxzy &&
+    grep -q "新增 0 条，更新 0 条，未变" "$T/out" && ! grep -q 合并 "$T/out"; then
+	pass "after the merges the records agree"
+else
+	fail "after the merges the records agree"
+	sed 's/^/# /' "$T/out"
+fi
 
 # --- Conflicts, both ways: the same field changed on both sides.
 export CXZY_NOW="2026-11-30 09:00:00"
@@ -114,6 +122,8 @@ export CXZY_NOW="2026-11-30 09:00:00"
 "$CXZY" --data jg package --branch 办公室党支部 -o stick >/dev/null || exit 99
 fp=$(fingerprint jg)
 golden exchange-conflict 4 "$CXZY" --data jg import \
+    stick/报送-办公室党支部-全部-20261130-0900.cxzy
+golden_gb exchange-conflict 4 "$CXZY" --data jg import \
     stick/报送-办公室党支部-全部-20261130-0900.cxzy
 expect "conflict: the local value stays (机关党委)" 0 "机关党委填的" \
     "$CXZY" --data jg show member 3
@@ -129,8 +139,7 @@ expect "settled conflict" 0 "冲突 0 条" \
 # --- A package for a locked period is held, then taken after unlocking.
 export CXZY_NOW="2026-12-01 09:00:00"
 "$CXZY" --data jg lock 2026H2 >/dev/null || exit 99
-"$CXZY" --data zb set meeting 33 地点=支部会议室 >/dev/null ||
-    "$CXZY" --data zb list meeting | tail -3
+"$CXZY" --data zb set meeting 175 地点=支部会议室 >/dev/null || exit 99
 "$CXZY" --data zb package --period 2026H2 -o stick >/dev/null || exit 99
 B3=stick/报送-办公室党支部-2026H2-20261201-0900.cxzy
 fp=$(fingerprint jg)
@@ -144,7 +153,7 @@ expect "still held while locked" 4 "涉及已锁定周期 1 条" \
 "$CXZY" --data jg unlock 2026H2 >/dev/null || exit 99
 expect "taken after unlocking" 0 "已从待处理中移除" \
     "$CXZY" --data jg import --pending
-expect "the change arrived" 0 "支部会议室" "$CXZY" --data jg show meeting 33
+expect "the change arrived" 0 "支部会议室" "$CXZY" --data jg show meeting 175
 [ ! -e jg/pending/报送-办公室党支部-2026H2-20261201-0900.cxzy ] &&
     pass "pending emptied" || fail "pending emptied"
 expect "nothing pending" 0 "没有暂存待处理的报送包" \
@@ -152,7 +161,7 @@ expect "nothing pending" 0 "没有暂存待处理的报送包" \
 
 # --- A signed record replaced by a package keeps its old version.
 expect "signed meeting: its old version kept" 0 "1" \
-    sh -c "'$CXZY' --data jg history meeting 33 | grep -c '^ *1 '"
+    sh -c "'$CXZY' --data jg history meeting 175"
 
 # --- Two copies of one branch directory: different fields merge, the
 # same field conflicts.
