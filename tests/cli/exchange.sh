@@ -51,8 +51,10 @@ export CXZY_NOW="2026-11-28 09:00:00"
 B1=stick/报送-办公室党支部-全部-20261128-0900.cxzy
 export CXZY_NOW="2026-11-28 10:00:00"
 fp=$(fingerprint jg)
-golden exchange-file-dry 0 "$CXZY" --data jg import "$B1" --dry-run
-golden_gb exchange-file-dry 0 "$CXZY" --data jg import "$B1" --dry-run
+# (An ASCII name, so that the same command runs in a GB18030 locale.)
+cp "$B1" b1.cxzy || exit 99
+golden exchange-file-dry 0 "$CXZY" --data jg import b1.cxzy --dry-run
+golden_gb exchange-file-dry 0 "$CXZY" --data jg import b1.cxzy --dry-run
 [ "$(fingerprint jg)" = "$fp" ] && pass "dry run changed nothing" ||
     fail "dry run changed nothing"
 golden exchange-file 0 "$CXZY" --data jg import "$B1" --verbose
@@ -121,10 +123,9 @@ export CXZY_NOW="2026-11-30 09:00:00"
 "$CXZY" --data zb package -o stick >/dev/null || exit 99
 "$CXZY" --data jg package --branch 办公室党支部 -o stick >/dev/null || exit 99
 fp=$(fingerprint jg)
-golden exchange-conflict 4 "$CXZY" --data jg import \
-    stick/报送-办公室党支部-全部-20261130-0900.cxzy
-golden_gb exchange-conflict 4 "$CXZY" --data jg import \
-    stick/报送-办公室党支部-全部-20261130-0900.cxzy
+cp stick/报送-办公室党支部-全部-20261130-0900.cxzy b4.cxzy || exit 99
+golden exchange-conflict 4 "$CXZY" --data jg import b4.cxzy
+golden_gb exchange-conflict 4 "$CXZY" --data jg import b4.cxzy
 expect "conflict: the local value stays (机关党委)" 0 "机关党委填的" \
     "$CXZY" --data jg show member 3
 expect "conflict at the branch too" 4 "“备注”：本机为“支部填的”，对方为“机关党委填的”，两边都改过。" \
