@@ -2655,6 +2655,8 @@ archive_import_with(struct store *st, const struct formset *fs,
 	rep->v = xcalloc(a->n ? a->n : 1, sizeof *rep->v);
 	for (i = 0; i < a->n; i++) {
 		rep->n++;
+		if (o->progress != NULL && i > 0 && i % 1000 == 0)
+			o->progress(o->progress_arg, i);
 		if (archive_decide(&c, i, errp) != CX_OK)
 			goto out;
 		rep->count[rep->v[i].outcome]++;

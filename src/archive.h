@@ -207,6 +207,9 @@ struct archive_opts {
 	/* A change in a locked period holds the whole import (HELD);
 	 * otherwise such a record is rejected. */
 	bool		 hold_locked;
+	/* Called now and then with the number of records compared. */
+	void		(*progress)(void *arg, size_t done);
+	void		*progress_arg;
 };
 
 /* Imports the records of a into st (see docs/archive.md for the rules).

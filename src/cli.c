@@ -1738,7 +1738,7 @@ cli_progress(void *arg, size_t done)
 {
 	const char *what = arg;
 
-	if (done % 2000 != 0 || !isatty(STDERR_FILENO))
+	if (done % 1000 != 0 || !isatty(STDERR_FILENO))
 		return;
 	cli_write(stderr, "\r%s……已处理 %zu 条记录", what, done);
 	fflush(stderr);
@@ -1764,11 +1764,14 @@ cli_import_one(struct cli *c, const char *file, bool dry, bool verbose,
 	int rc;
 
 	*held = false;
-	if (exchange_import_file(c->st, c->fs, file, dry, &x, &err) != CX_OK) {
+	if (exchange_import_file_with(c->st, c->fs, file, dry, cli_progress,
+	    "正在比较记录", &x, &err) != CX_OK) {
+		cli_progress_end();
 		cli_error("%s", err);
 		free(err);
 		return EXIT_FAIL;
 	}
+	cli_progress_end();
 	text = exchange_import_text(&x, file, verbose);
 	cli_print("%s", text);
 	free(text);

@@ -321,6 +321,15 @@ int
 exchange_import_file(struct store *st, const struct formset *fs,
     const char *file, bool dry_run, struct exchange_import *x, char **errp)
 {
+	return exchange_import_file_with(st, fs, file, dry_run, NULL, NULL, x,
+	    errp);
+}
+
+int
+exchange_import_file_with(struct store *st, const struct formset *fs,
+    const char *file, bool dry_run, void (*progress)(void *, size_t),
+    void *progress_arg, struct exchange_import *x, char **errp)
+{
 	struct archive_opts o;
 	char *err = NULL;
 
@@ -337,6 +346,8 @@ exchange_import_file(struct store *st, const struct formset *fs,
 		exchange_import_free(x);
 		return CX_ERR;
 	}
+	o.progress = progress;
+	o.progress_arg = progress_arg;
 	if (archive_import_with(st, fs, x->a, &o, &x->rep, errp) != CX_OK) {
 		exchange_import_free(x);
 		return CX_ERR;

@@ -90,6 +90,10 @@ struct exchange_import {
 };
 int exchange_import_file(struct store *st, const struct formset *fs,
     const char *file, bool dry_run, struct exchange_import *x, char **errp);
+/* The same, calling progress now and then (see struct archive_opts). */
+int exchange_import_file_with(struct store *st, const struct formset *fs,
+    const char *file, bool dry_run, void (*progress)(void *, size_t),
+    void *progress_arg, struct exchange_import *x, char **errp);
 /* What the import did, as text: the file's description, the report
  * (the summary, or every record when verbose) and what to do next. */
 char *exchange_import_text(const struct exchange_import *x,
