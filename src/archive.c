@@ -1626,6 +1626,8 @@ struct archive_ctx {
 	struct record			**locals;	/* per item: the
 							 * copy here, kept
 							 * as history */
+	uint64_t			*matched;	/* per item: joined
+							 * to this id here */
 	struct archive_local		*bin;		/* sorted by kind, id */
 	size_t				 nbin, bincap;
 	struct archive_report		*rep;
@@ -2041,6 +2043,161 @@ archive_merge(struct archive_ctx *c, size_t k, const struct form *f,
 	free(chain_lo);
 }
 
+/* ---- Joining a branch that started on its own ------------------ */
+
+struct archive_join_find {
+	const char	*field;		/* "parent_id" or "branch_id" */
+	char		 id[24];	/* its value */
+	const char	*name;
+	const char	*birth;		/* members; NULL: any */
+	uint64_t	*ids;
+	size_t		 n, cap;
+	size_t		 nname;		/* same name, any 出生年月 */
+	char		*other_birth;
+};
+
+static int
+archive_join_each(void *arg, const struct form *f, const struct record *r)
+{
+	struct archive_join_find *jf = arg;
+
+	(void)f;
+	if (strcmp(archive_str(r, jf->field), jf->id) != 0 ||
+	    strcmp(archive_str(r, "name"), jf->name) != 0)
+		return 0;
+	jf->nname++;
+	if (jf->birth != NULL && strcmp(archive_str(r, "birth"),
+	    jf->birth) != 0) {
+		free(jf->other_birth);
+		jf->other_birth = xstrdup(archive_str(r, "birth"));
+		return 0;
+	}
+	jf->ids = xgrow(jf->ids, &jf->cap, jf->n + 1, sizeof *jf->ids);
+	jf->ids[jf->n++] = r->id;
+	return 0;
+}
+
+/* Gives item k the global id of record id of f here, so that the import
+ * takes it (and what refers to it) for that record. */
+static void
+archive_join_to(struct archive_ctx *c, size_t k, const struct form *f,
+    uint64_t id)
+{
+	struct record *here = NULL;
+
+	if (store_get(c->st, f, id, &here, NULL) != CX_OK)
+		return;
+	record_set_take(c->a->items[k].rec, "_gid",
+	    store_record_gid(c->st, here));
+	c->matched[k] = id;
+	record_free(here);
+}
+
+static int
+archive_join(struct archive_ctx *c, char **errp)
+{
+	const struct form *forg = formset_find(c->fs, "org");
+	const struct form *fmem = formset_find(c->fs, "member");
+	struct archive *a = c->a;
+	struct record *branch = NULL;
+	struct strlist problems;
+	uint64_t abranch = 0, committee = 0;
+	const char *bname;
+	char aid[24];
+	size_t i;
+	int r = CX_ERR;
+
+	if (forg == NULL || fmem == NULL)
+		return err_set(errp, "表单定义中缺少党组织或党员。");
+	if (a->version < 2)
+		return err_set(errp, "这个导出文件是旧格式（格式 1），不能用来"
+		    "加入；请在党支部的电脑上用新版 cxzy 重新导出。");
+	if (store_get(c->st, forg, c->o->join_org, &branch, errp) != CX_OK)
+		return CX_ERR;
+	bname = archive_str(branch, "name");
+	strlist_init(&problems);
+	if (!util_parse_id(archive_str(branch, "parent_id"), &committee))
+		committee = 0;
+	/* The branch itself and its 机关党委. */
+	for (i = 0; i < a->n; i++) {
+		const struct record *rec = a->items[i].rec;
+
+		if (a->items[i].trash || strcmp(a->items[i].kind, "org") != 0)
+			continue;
+		if (strcmp(archive_str(rec, "name"), bname) == 0 &&
+		    (record_is(rec, "type", "branch") ||
+		    record_is(rec, "type", "direct_group"))) {
+			abranch = rec->id;
+			archive_join_to(c, i, forg, branch->id);
+		} else if (record_is(rec, "type", "committee") && committee != 0)
+			archive_join_to(c, i, forg, committee);
+	}
+	if (abranch == 0) {
+		err_set(errp, "导入文件里没有名为“%s”的党支部或直属党小组，"
+		    "无法加入。", bname);
+		goto out;
+	}
+	snprintf(aid, sizeof aid, "%llu", (unsigned long long)abranch);
+	/* Its 党小组 and members. */
+	for (i = 0; i < a->n; i++) {
+		const struct record *rec = a->items[i].rec;
+		struct archive_join_find jf;
+		bool group = strcmp(a->items[i].kind, "org") == 0 &&
+		    record_is(rec, "type", "group");
+		bool member = strcmp(a->items[i].kind, "member") == 0;
+
+		if (a->items[i].trash || (!group && !member) ||
+		    strcmp(archive_str(rec, group ? "parent_id" : "branch_id"),
+		    aid) != 0)
+			continue;
+		memset(&jf, 0, sizeof jf);
+		jf.field = group ? "parent_id" : "branch_id";
+		snprintf(jf.id, sizeof jf.id, "%llu",
+		    (unsigned long long)branch->id);
+		jf.name = archive_str(rec, "name");
+		jf.birth = member ? archive_str(rec, "birth") : NULL;
+		if (store_foreach(c->st, group ? forg : fmem, archive_join_each,
+		    &jf, errp) != CX_OK) {
+			free(jf.ids);
+			free(jf.other_birth);
+			goto out;
+		}
+		if (jf.n == 1)
+			archive_join_to(c, i, group ? forg : fmem, jf.ids[0]);
+		else if (jf.n > 1)
+			strlist_addf(&problems, "%s“%s”：本机有 %zu 条同样的记录，"
+			    "无法确定是哪一条。", group ? "党小组" : "党员",
+			    jf.name, jf.n);
+		else if (group)
+			strlist_addf(&problems, "党小组“%s”：本机的“%s”下没有这个"
+			    "党小组，请先在本机建立。", jf.name, bname);
+		else if (jf.nname > 0)
+			strlist_addf(&problems, "党员“%s”：导入文件里出生年月是"
+			    "“%s”，本机同名党员的是“%s”，请核对后改成一致。",
+			    jf.name, jf.birth, jf.other_birth ? jf.other_birth :
+			    "");
+		free(jf.ids);
+		free(jf.other_birth);
+	}
+	if (problems.n > 0) {
+		struct buf b;
+
+		buf_init(&b);
+		buf_addf(&b, "有 %zu 处无法对应，没有加入，数据没有改动：",
+		    problems.n);
+		for (i = 0; i < problems.n; i++)
+			buf_addf(&b, "\n  %s", problems.v[i]);
+		err_set(errp, "%s", b.s);
+		buf_free(&b);
+		goto out;
+	}
+	r = CX_OK;
+out:
+	strlist_free(&problems);
+	record_free(branch);
+	return r;
+}
+
 /* Decides the outcome of one archive item against the store. */
 static int
 archive_decide(struct archive_ctx *c, size_t k, char **errp)
@@ -2065,6 +2222,11 @@ archive_decide(struct archive_ctx *c, size_t k, char **errp)
 	}
 	res->label = f->label;
 	res->title = xstrdup(f->title ? archive_str(it->rec, f->title) : "");
+	if (c->matched != NULL && c->matched[k] != 0) {
+		res->outcome = ARCHIVE_MATCHED;
+		res->matched_id = c->matched[k];
+		return CX_OK;
+	}
 	if (archive_unknown_fields(f, it->rec, &res->problems)) {
 		res->outcome = ARCHIVE_REJECTED;
 		return CX_OK;
@@ -2650,6 +2812,9 @@ archive_import_with(struct store *st, const struct formset *fs,
 	c.fresh = xcalloc(a->n ? a->n : 1, sizeof *c.fresh);
 	c.locals = xcalloc(a->n ? a->n : 1, sizeof *c.locals);
 	c.expect = xcalloc(a->n ? a->n : 1, sizeof *c.expect);
+	c.matched = xcalloc(a->n ? a->n : 1, sizeof *c.matched);
+	if (o->join_org != 0 && archive_join(&c, errp) != CX_OK)
+		goto out;
 	if (archive_localize(&c, a, errp) != CX_OK)
 		goto out;
 	rep->v = xcalloc(a->n ? a->n : 1, sizeof *rep->v);
@@ -2712,6 +2877,7 @@ out:
 	for (i = 0; c.locals != NULL && i < a->n; i++)
 		record_free(c.locals[i]);
 	free(c.locals);
+	free(c.matched);
 	free(c.expect);
 	free(c.fresh);
 	free(c.bin);
@@ -2758,7 +2924,8 @@ static char *
 archive_report_lines(const struct archive_report *rep, bool all)
 {
 	static const char *const verbs[ARCHIVE_NOUTCOMES] = { "新增", "更新",
-	    "未变", "冲突", "较旧", "拒绝", "跳过", "合并", "未采用", "暂存" };
+	    "未变", "冲突", "较旧", "拒绝", "跳过", "合并", "未采用", "暂存",
+	    "对应" };
 	struct buf b;
 	size_t i, j;
 
@@ -2809,6 +2976,10 @@ archive_report_lines(const struct archive_report *rep, bool all)
 		case ARCHIVE_HELD:
 			buf_addstr(&b, "：");
 			break;
+		case ARCHIVE_MATCHED:
+			buf_addf(&b, "：就是本机的编号 %llu，保留本机的。",
+			    (unsigned long long)res->matched_id);
+			break;
 		case ARCHIVE_UNKNOWN: {
 			char *kind = text_safe(res->kind, false);
 
@@ -2838,6 +3009,8 @@ archive_report_lines(const struct archive_report *rep, bool all)
 		buf_addf(&b, "未采用 %zu 条，", rep->count[ARCHIVE_IGNORED]);
 	if (rep->count[ARCHIVE_HELD] > 0)
 		buf_addf(&b, "涉及已锁定周期 %zu 条，", rep->count[ARCHIVE_HELD]);
+	if (rep->count[ARCHIVE_MATCHED] > 0)
+		buf_addf(&b, "对应本机 %zu 条，", rep->count[ARCHIVE_MATCHED]);
 	if (rep->count[ARCHIVE_OLDER] > 0)
 		buf_addf(&b, "较旧 %zu 条（本机的更新，未改动），",
 		    rep->count[ARCHIVE_OLDER]);

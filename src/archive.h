@@ -166,6 +166,8 @@ enum archive_outcome {
 				 * own, or of another branch: not taken */
 	ARCHIVE_HELD,		/* would change a locked period: the
 				 * package is held, nothing written */
+	ARCHIVE_MATCHED,	/* joining: the same org or member as one
+				 * here (matched_id), which stays as it is */
 	ARCHIVE_NOUTCOMES
 };
 
@@ -182,6 +184,7 @@ struct archive_result {
 	bool			 both_changed;	/* conflict: concurrent revisions */
 	bool			 duplicate;	/* conflict: a unique value another
 						 * record here holds (problems) */
+	uint64_t		 matched_id;	/* matched: the record here */
 	struct strlist		 problems;	/* rejected, conflicts (one line
 						 * per field), ignored, held */
 };
@@ -207,6 +210,15 @@ struct archive_opts {
 	/* A change in a locked period holds the whole import (HELD);
 	 * otherwise such a record is rejected. */
 	bool		 hold_locked;
+	/* Joining a branch that kept its ledger on its own (an ordinary
+	 * archive of its directory): the local org id of the branch.  Its
+	 * 机关党委, the branch and its 党小组 are matched to the org records
+	 * here by type and name, its members to the branch's members here
+	 * by name and 出生年月; a match that is not exactly one record is
+	 * an error listing every such case, and nothing is written.  The
+	 * matched records stay as they are here; the others come in as the
+	 * branch's, under ownership. */
+	uint64_t	 join_org;
 	/* Called now and then with the number of records compared. */
 	void		(*progress)(void *arg, size_t done);
 	void		*progress_arg;

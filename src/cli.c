@@ -1785,6 +1785,33 @@ cli_import_one(struct cli *c, const char *file, bool dry, bool verbose,
 	return rc;
 }
 
+/* import FILE --join BRANCH: a branch that kept its ledger on its own. */
+static int
+cli_join(struct cli *c, const char *file, const char *branch, bool dry,
+    bool verbose)
+{
+	struct exchange_import x;
+	char *err = NULL, *text;
+	int rc;
+
+	if (exchange_join_file(c->st, c->fs, file, branch, dry, &x,
+	    &err) != CX_OK) {
+		cli_error("%s", err);
+		free(err);
+		return EXIT_FAIL;
+	}
+	text = exchange_import_text(&x, file, verbose);
+	cli_print("%s", text);
+	free(text);
+	if (x.hold_error != NULL)
+		cli_error("%s", x.hold_error);
+	rc = x.rep.held || x.rep.count[ARCHIVE_CONFLICT] +
+	    x.rep.count[ARCHIVE_REJECTED] + x.rep.count[ARCHIVE_UNKNOWN] > 0 ?
+	    EXIT_CONFLICT : EXIT_OK;
+	exchange_import_free(&x);
+	return rc;
+}
+
 /* import --pending: the packages held in DATADIR/pending, again. */
 static int
 cli_import_pending(struct cli *c, bool dry, bool verbose)
@@ -1818,7 +1845,7 @@ cli_import_pending(struct cli *c, bool dry, bool verbose)
 static int
 cli_cmd_import(struct cli *c, int argc, char **argv)
 {
-	const char *file = NULL;
+	const char *file = NULL, *join = NULL;
 	bool dry = false, verbose = false, pending = false, held;
 	char *err = NULL;
 	int k;
@@ -1831,6 +1858,8 @@ cli_cmd_import(struct cli *c, int argc, char **argv)
 			verbose = true;
 		else if (strcmp(argv[k], "--pending") == 0)
 			pending = true;
+		else if (strcmp(argv[k], "--join") == 0 && k + 1 < argc)
+			join = argv[++k];
 		else if (file == NULL && (argv[k][0] != '-' ||
 		    strcmp(argv[k], "-") == 0))
 			file = argv[k];
@@ -1859,6 +1888,8 @@ cli_cmd_import(struct cli *c, int argc, char **argv)
 		return EXIT_FAIL;
 	if (pending)
 		return cli_import_pending(c, dry, verbose);
+	if (join != NULL)
+		return cli_join(c, file, join, dry, verbose);
 	return cli_import_one(c, file, dry, verbose, &held);
 }
 
@@ -2676,7 +2707,7 @@ static const struct cli_command cli_commands[] = {
 	{ "export", "文件 [--force]", "把全部记录（含回收站）导出为文本文件", 1, 2,
 	    NEEDS_STORE, cli_cmd_export },
 	{ "import", "文件 [选项]", "导入导出文件或报送包（--dry-run 只预览，--verbose 逐条列出，--pending 重收暂存的包）",
-	    0, 3, NEEDS_FORMS, cli_cmd_import },
+	    0, 5, NEEDS_FORMS, cli_cmd_import },
 	{ "package", "-o 文件或目录 [选项]", "制作报送包（--branch 党支部 --period 2026H2）：党支部报送机关党委，或机关党委发给党支部",
 	    2, 7, NEEDS_STORE, cli_cmd_package },
 	{ "report", "报表 [选项]", "打印报表：附件、统计表、备案报告、名册（--list 列出全部，选项见 docs/cli.md）",

@@ -372,6 +372,61 @@ exchange_import_file_with(struct store *st, const struct formset *fs,
 	return CX_OK;
 }
 
+int
+exchange_join_file(struct store *st, const struct formset *fs,
+    const char *file, const char *branch, bool dry_run,
+    struct exchange_import *x, char **errp)
+{
+	struct archive_opts o;
+	uint64_t org;
+	char *err = NULL;
+
+	memset(x, 0, sizeof *x);
+	if (exchange_is_branch(st))
+		return err_set(errp, "这是党支部的数据目录；加入要在机关党委的"
+		    "数据目录里进行。");
+	if (exchange_find_branch(st, fs, branch, &org, errp) != CX_OK)
+		return CX_ERR;
+	if (archive_read_file(file, &x->a, &err) != CX_OK) {
+		err_set(errp, "无法导入，数据没有任何改动：%s", err);
+		free(err);
+		return CX_ERR;
+	}
+	if (x->a->scope != NULL) {
+		exchange_import_free(x);
+		return err_set(errp, "加入要用党支部数据目录的导出文件（cxzy export），"
+		    "这是一个报送包，请直接用“cxzy import 文件”接收。");
+	}
+	memset(&o, 0, sizeof o);
+	o.dry_run = dry_run;
+	o.ownership = true;
+	o.sender = FORM_OWNER_BRANCH;
+	o.branch_org = org;
+	o.hold_locked = true;
+	o.join_org = org;
+	if (archive_import_with(st, fs, x->a, &o, &x->rep, errp) != CX_OK) {
+		exchange_import_free(x);
+		return CX_ERR;
+	}
+	if (x->rep.held && !dry_run &&
+	    exchange_hold(st, file, &x->held_at, &err) != CX_OK)
+		x->hold_error = err;
+	if (x->rep.applied) {
+		struct exchange_arrival arr;
+		char now[20];
+
+		model_now_string(now);
+		arr.when = now;
+		arr.period = "all";
+		arr.file = (char *)exchange_basename(file);
+		if (exchange_arrival_set(st, fs, org, &arr, &err) != CX_OK) {
+			x->hold_error = xasprintf("记录报送时间时出错：%s", err);
+			free(err);
+		}
+	}
+	return CX_OK;
+}
+
 char *
 exchange_import_text(const struct exchange_import *x, const char *file,
     bool verbose)

@@ -94,6 +94,12 @@ int exchange_import_file(struct store *st, const struct formset *fs,
 int exchange_import_file_with(struct store *st, const struct formset *fs,
     const char *file, bool dry_run, void (*progress)(void *, size_t),
     void *progress_arg, struct exchange_import *x, char **errp);
+/* Joins a branch that kept its ledger on its own: file is an export of
+ * its directory, branch the name of the branch here (docs/exchange.md,
+ * struct archive_opts join_org).  Only in a 机关党委 directory. */
+int exchange_join_file(struct store *st, const struct formset *fs,
+    const char *file, const char *branch, bool dry_run,
+    struct exchange_import *x, char **errp);
 /* What the import did, as text: the file's description, the report
  * (the summary, or every record when verbose) and what to do next. */
 char *exchange_import_text(const struct exchange_import *x,

@@ -181,4 +181,38 @@ expect "second copy: merged with the first" 0 "合并 1 条" \
 grep -q 一号机 "$T/m4" && grep -q 二号机 "$T/m4" &&
     pass "both copies' changes kept" || fail "both copies' changes kept"
 
+# --- A branch that kept its ledger on its own joins later: its 机关党委,
+# branch and members are matched by name (members also by 出生年月),
+# shown with --dry-run, and a doubtful match stops the join.
+export CXZY_NOW="2026-12-03 09:00:00"
+"$CXZY" init zz 演示市人防办机关党委 >/dev/null || exit 99
+"$CXZY" --data zz add org name=宣传教育处党支部 type=branch parent_id=1 >/dev/null || exit 99
+"$CXZY" --data zz add member name=崔平丽 gender=f birth=1969-04 joined=1992-06-16 \
+    branch_id=宣传教育处党支部 >/dev/null || exit 99
+"$CXZY" --data zz add member name=新同志 gender=f birth=1999-04 joined=2022-06-16 \
+    branch_id=宣传教育处党支部 >/dev/null || exit 99
+"$CXZY" --data zz export zz1.cxa >/dev/null || exit 99
+fp=$(fingerprint jg)
+golden exchange-join-refused 1 "$CXZY" --data jg import zz1.cxa --join 宣传教育处党支部 --dry-run
+expect "join refused without --dry-run too" 1 "没有加入，数据没有改动" \
+    "$CXZY" --data jg import zz1.cxa --join 宣传教育处党支部
+[ "$(fingerprint jg)" = "$fp" ] && pass "refused join changed nothing" ||
+    fail "refused join changed nothing"
+"$CXZY" --data zz set member 1 birth=1969-03 >/dev/null || exit 99
+"$CXZY" --data zz export zz2.cxa >/dev/null || exit 99
+golden exchange-join-dry 0 "$CXZY" --data jg import zz2.cxa --join 宣传教育处党支部 --dry-run
+[ "$(fingerprint jg)" = "$fp" ] && pass "join dry run changed nothing" ||
+    fail "join dry run changed nothing"
+expect "join" 0 "新增 1 条" "$CXZY" --data jg import zz2.cxa --join 宣传教育处党支部
+expect "joined: the new member is the branch's" 0 "新同志" \
+    "$CXZY" --data jg list member
+expect "join again: all matched" 0 "新增 0 条，更新 0 条，未变 0 条，冲突 0 条，对应本机 4 条" \
+    "$CXZY" --data jg import zz2.cxa --join 宣传教育处党支部
+expect "join needs an existing branch" 1 "没有名为“无此支部”的党支部或直属党小组" \
+    "$CXZY" --data jg import zz2.cxa --join 无此支部
+"$CXZY" --data jg package --branch 宣传教育处党支部 -o "$T/xj.cxzy" >/dev/null || exit 99
+expect "the joined branch continues from a 机关党委 package" 0 "已按报送包建立党支部“宣传教育处党支部”" \
+    "$CXZY" init xj --from "$T/xj.cxzy"
+expect "with its new member" 0 "新同志" "$CXZY" --data xj list member
+
 finish
