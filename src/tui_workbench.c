@@ -273,10 +273,9 @@ wb_draw(struct tui *t, void *self, int y, int h, int w)
 			if (s->lines[k].heading)
 				branches++;
 		if (s->wb.nbranches > 0)
-			line = xasprintf("%zu 个党组织共有 %zu 项待办；本期报送包"
-			    "收到 %zu/%zu 个。选中一项按回车去补；补好保存后这里"
-			    "自动更新。", branches, s->wb.n, s->wb.nfiled,
-			    s->wb.nbranches);
+			line = xasprintf("%zu 个党组织共有 %zu 项待办，本期报送包"
+			    "收到 %zu/%zu 个。选中一项按回车去补。", branches,
+			    s->wb.n, s->wb.nfiled, s->wb.nbranches);
 		else
 			line = xasprintf("%zu 个党组织共有 %zu 项待办。选中一项按回车"
 			    "去补；补好保存后这里自动更新。", branches, s->wb.n);
