@@ -2279,20 +2279,38 @@ cli_report_write(const char *path, const struct buf *b)
 
 static int cli_period_arg(const char *s, struct period *p);
 
+/* Whether a branch field takes 直属党小组 too (an annex's branch_id does,
+ * an org's 上级组织 does not). */
+static bool
+cli_report_takes_direct(const struct form_field *bf)
+{
+	size_t k;
+
+	for (k = 0; k < bf->nwhere; k++)
+		if (strcmp(bf->where_values[k], "direct_group") == 0)
+			return true;
+	return false;
+}
+
 /* The branch field to resolve a --branch name with: the printout's own,
- * else the first of any form (the roll-ups span kinds). */
+ * else (the roll-ups span kinds) the first of any form that takes a
+ * 直属党小组 as well, else the first of any form. */
 static const struct form_field *
 cli_report_branch_field(struct cli *c, const struct printout *po)
 {
-	const struct form_field *bf;
+	const struct form_field *bf, *first = NULL;
 	size_t i;
 
 	if (po->f != NULL && (bf = roster_branch_field(po->f)) != NULL)
 		return bf;
 	for (i = 0; i < c->fs->n; i++)
-		if ((bf = roster_branch_field(c->fs->forms[i])) != NULL)
-			return bf;
-	return NULL;
+		if ((bf = roster_branch_field(c->fs->forms[i])) != NULL) {
+			if (cli_report_takes_direct(bf))
+				return bf;
+			if (first == NULL)
+				first = bf;
+		}
+	return first;
 }
 
 static void
@@ -2506,6 +2524,29 @@ cli_print_due(const struct period *p, const struct date *today)
 		cli_print("备案截止 %s，已超过 %ld 天", duebuf, -left);
 }
 
+/* In a 机关党委 directory: which branches' packages of the period came
+ * in, one line each, the names padded to one column. */
+static void
+cli_todo_arrivals(const struct workbench *wb)
+{
+	size_t i, nw = 0, w;
+
+	if (wb->nbranches == 0)
+		return;
+	for (i = 0; i < wb->nbranches; i++)
+		if ((w = text_width(wb->branches[i].name, TEXT_SCREEN)) > nw)
+			nw = w;
+	cli_print("\n报送情况（收到本期报送包的 %zu 个，共 %zu 个）\n",
+	    wb->nfiled, wb->nbranches);
+	for (i = 0; i < wb->nbranches; i++) {
+		char *name = text_pad(wb->branches[i].name, nw, TEXT_LEFT,
+		    TEXT_SCREEN);
+
+		cli_print("  %s  %s\n", name, wb->branches[i].arrival.line);
+		free(name);
+	}
+}
+
 /* What is missing or late, per branch (workbench.h). */
 static int
 cli_cmd_todo(struct cli *c, int argc, char **argv)
@@ -2531,6 +2572,7 @@ cli_cmd_todo(struct cli *c, int argc, char **argv)
 	cli_print("工作台：%s，", name);
 	cli_print_due(&wb.period, &lg->ctx.today);
 	cli_print("%s\n", ledger_locked(lg, &wb.period) ? "（已锁定）" : "");
+	cli_todo_arrivals(&wb);
 	for (i = 0; i < wb.n; i = j) {
 		for (j = i; j < wb.n && wb.items[j].branch_id ==
 		    wb.items[i].branch_id; j++)

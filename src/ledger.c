@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "exchange.h"
 #include "ledger.h"
 
 /* What to do about a locked period, said for both front ends; %s is the
@@ -1719,4 +1720,62 @@ ledger_closed(const struct form *f, const struct record *r)
 		if (strcmp(v, f->closed_values[i]) == 0)
 			return true;
 	return false;
+}
+
+/* ------------------------------------------------------------ arrivals */
+
+int
+ledger_arrival(struct ledger *lg, uint64_t org_id, const struct period *p,
+    struct ledger_arrival *out, char **errp)
+{
+	struct exchange_arrival a;
+	struct period ap;
+	char code[16], label[32], *err = NULL;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	rc = exchange_arrival_get(lg->st, lg->fs, org_id, &a, &err);
+	if (rc == CX_NOTFOUND) {
+		free(err);
+		out->status = xstrdup("未报送");
+		out->line = xstrdup(out->status);
+		return CX_OK;
+	}
+	if (rc != CX_OK) {
+		if (errp != NULL)
+			*errp = err;
+		else
+			free(err);
+		return CX_ERR;
+	}
+	model_period_code(p, code);
+	if (strcmp(a.period, "all") == 0) {
+		out->filed = true;
+		out->period = xstrdup("全部周期");
+	} else if (model_period_parse(a.period, &ap, NULL) == CX_OK) {
+		model_period_label(&ap, label);
+		out->filed = strcmp(a.period, code) == 0;
+		out->period = xstrdup(label);
+	} else
+		out->period = xstrdup(a.period);
+	out->when = a.when;
+	out->file = a.file;
+	free(a.period);
+	out->status = xstrdup(out->filed ? "已报送" : "未报送");
+	/* The day is enough on a screen line; the 总表 has the time. */
+	out->line = out->filed ?
+	    xasprintf("已报送 %.10s（%s）", out->when, out->period) :
+	    xasprintf("未报送（最近收到 %.10s，%s）", out->when, out->period);
+	return CX_OK;
+}
+
+void
+ledger_arrival_free(struct ledger_arrival *a)
+{
+	free(a->status);
+	free(a->when);
+	free(a->period);
+	free(a->file);
+	free(a->line);
+	memset(a, 0, sizeof *a);
 }

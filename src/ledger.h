@@ -151,4 +151,25 @@ int ledger_set_load(struct ledger *lg, struct ledger_set *set,
     const char *kind, const char *field, const char *value, char **errp);
 void ledger_set_free(struct ledger_set *set);
 
+/* What a 机关党委 directory knows of a branch's package for period p
+ * (exchange.h), as the 工作台 and the 备案情况总表 show it.  filed: a
+ * package of period p, or of all periods, arrived.  status is "已报送"
+ * or "未报送"; when ("2026-07-10 09:30:00"), period ("2026年上半年",
+ * "全部周期") and file are the latest package's, or NULL when none
+ * arrived; line is one line for a screen: "已报送 2026-07-10（2026年
+ * 上半年）", "未报送", or "未报送（最近收到 2026-01-12，2025年下半年）". */
+struct ledger_arrival {
+	bool	 filed;
+	char	*status;
+	char	*when;
+	char	*period;
+	char	*file;
+	char	*line;
+};
+/* CX_OK with out filled (also when nothing arrived); CX_ERR when the
+ * store cannot be read.  Free with ledger_arrival_free. */
+int ledger_arrival(struct ledger *lg, uint64_t org_id,
+    const struct period *p, struct ledger_arrival *out, char **errp);
+void ledger_arrival_free(struct ledger_arrival *a);
+
 #endif

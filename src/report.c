@@ -93,6 +93,8 @@ struct report {
 	bool			 in_table;
 	char			*err;		/* first misuse, if any */
 	size_t			 npages;
+	size_t			 page_before;	/* report_number_pages() */
+	size_t			 page_total;
 };
 
 void
@@ -367,6 +369,13 @@ report_page_break(struct report *r)
 	if (r->in_table)
 		report_misuse(r, "程序错误：表格尚未结束。");
 	report_add_block(r, BLOCK_PAGE_BREAK);
+}
+
+void
+report_number_pages(struct report *r, size_t before, size_t total)
+{
+	r->page_before = before;
+	r->page_total = total;
 }
 
 size_t
@@ -1250,7 +1259,8 @@ render_page(struct render *R, char **errp)
 	body_begin(R, p);
 	for (i = R->body.n; i <= R->cap; i++)
 		buf_addstr(&R->body.b, R->eol);
-	line = xasprintf("第 %zu 页 共 %zu 页", p, R->total);
+	line = xasprintf("第 %zu 页 共 %zu 页", R->r->page_before + p,
+	    R->r->page_total > 0 ? R->r->page_total : R->total);
 	foot = text_pad(line, o->width, TEXT_CENTER, TEXT_PRINT);
 	len = rstrip_len(foot, strlen(foot));
 	rc = render_width_ok(R, foot, len, p, errp);

@@ -193,6 +193,11 @@ int report_write(struct report *r, report_write_fn fn, void *arg,
 /* report_write() to a stdio stream (not flushed or closed). */
 int report_write_file(struct report *r, FILE *fp, char **errp);
 
+/* Numbers the pages as part of a longer document: the footer of page N
+ * reads "第 before+N 页 共 total 页" (total 0: the report's own count).
+ * Layout does not change: the footer is one centred line either way. */
+void report_number_pages(struct report *r, size_t before, size_t total);
+
 /* The number of pages of the last successful report_render() or
  * report_write(). */
 size_t report_page_count(const struct report *r);

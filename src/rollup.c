@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "exchange.h"
 #include "record.h"
 #include "rollup.h"
 #include "roster.h"
@@ -68,6 +69,8 @@ struct ru {
 	struct ru_branch	*br;
 	size_t			 nbr;
 	const char		*only;		/* --branch: an org id */
+	bool			 arrivals;	/* 总表: what packages arrived
+						 * (机关党委 directory) */
 };
 
 /* Reads the records of kind whose field holds value (field NULL: all). */
@@ -115,6 +118,7 @@ ru_open(struct ru *u, struct ledger *lg, const struct period *p,
 	memset(u, 0, sizeof *u);
 	u->lg = lg;
 	u->only = only;
+	u->arrivals = !exchange_is_branch(lg->st);
 	if (p != NULL)
 		u->period = *p;
 	else
@@ -1040,6 +1044,54 @@ ru_find_branch(const struct ledger_set *s, const struct ru_branch *b)
 	return NULL;
 }
 
+/* In a 机关党委 directory: per branch, whether its package of the period
+ * arrived, when, for which period and in which file (ledger_arrival). */
+static int
+ru_arrivals(struct ru *u, struct report *r)
+{
+	static const char *const labels[] = {
+		"序号", "党支部", "本期报送", "收到时间", "报送包周期", "报送包文件"
+	};
+	static const size_t widths[] = { 4, 20, 8, 20, 14, 51 };
+	struct report_col cols[6];
+	char *cells[6] = { 0 };
+	struct ledger_arrival a;
+	size_t i, nfiled = 0;
+	char *msg;
+
+	ru_cols(cols, 6, labels, widths, 6);
+	cols[2].align = TEXT_CENTER;
+	for (i = 0; i < u->nbr; i++) {
+		if (ledger_arrival(u->lg, u->br[i].org->id, &u->period, &a,
+		    NULL) != CX_OK)
+			return CX_ERR;
+		nfiled += a.filed;
+		ledger_arrival_free(&a);
+	}
+	msg = xasprintf("各党支部报送情况：收到本期报送包的 %zu 个，共 %zu 个。",
+	    nfiled, u->nbr);
+	ru_heading(r, msg);
+	free(msg);
+	report_table_begin(r, 6, cols);
+	for (i = 0; i < u->nbr; i++) {
+		if (ledger_arrival(u->lg, u->br[i].org->id, &u->period, &a,
+		    NULL) != CX_OK) {
+			report_table_end(r);
+			return CX_ERR;
+		}
+		cells[0] = xasprintf("%zu", i + 1);
+		cells[1] = xstrdup(u->br[i].name);
+		cells[2] = xstrdup(a.status);
+		cells[3] = xstrdup(a.when != NULL ? a.when : RU_NONE);
+		cells[4] = xstrdup(a.period != NULL ? a.period : RU_NONE);
+		cells[5] = xstrdup(a.file != NULL ? a.file : RU_NONE);
+		ru_row(r, cells, 6);
+		ledger_arrival_free(&a);
+	}
+	report_table_end(r);
+	return CX_OK;
+}
+
 static void
 ru_overview(struct ru *u, struct report *r)
 {
@@ -1104,6 +1156,8 @@ ru_overview(struct ru *u, struct report *r)
 	    "算法见承诺践诺情况统计；附件四为上级领导点评，附件六为群众评议；"
 	    "整改为未销号的整改事项条数；“三会一课”按到今天为止应开的次数判断，"
 	    "详见“三会一课”开展情况统计。");
+	if (u->arrivals && ru_arrivals(u, r) != CX_OK)
+		report_paragraph(r, "（读取报送情况时出错，请运行 cxzy check。）");
 }
 
 typedef void (*ru_section_fn)(struct ru *, struct report *);
@@ -1202,7 +1256,8 @@ ru_center(struct report *r, const char *text, size_t width)
 /* "        一、备案情况总表 ....................   3": every line as
  * long whatever the page number, so the layout never moves. */
 static char *
-ru_contents_line(const char *head, size_t page, size_t width)
+ru_contents_line(const char *head, size_t page, const char *none,
+    size_t width)
 {
 	size_t line = width > 72 ? 64 : width - 8, hw = text_width(head,
 	    TEXT_PRINT), dots = line > hw + 8 ? line - hw - 8 : 2, i;
@@ -1214,14 +1269,38 @@ ru_contents_line(const char *head, size_t page, size_t width)
 		buf_addc(&b, '.');
 	if (page > 0)
 		buf_addf(&b, " %5zu", page);
-	else
+	else if (none != NULL) {
+		char *p = text_pad(none, 6, TEXT_RIGHT, TEXT_PRINT);
+
+		buf_addstr(&b, p);
+		free(p);
+	} else
 		buf_addstr(&b, "      ");
 	return buf_take(&b);
 }
 
+/* A branch's own 备案报告: who files it with whom, and its annex sheets
+ * after the roll-ups. */
+struct ru_annex {
+	const struct form	*f;
+	char			*head;		/* "六、党支部公开承诺书（附件一）" */
+	struct sheet_doc	*doc;		/* NULL: no record this period */
+	size_t			 pages;
+	size_t			 first;		/* its first page in the report */
+};
+
+struct ru_filing {
+	const struct ru_branch	*b;
+	char			*to;		/* the 机关党委's name */
+	const char		*role;		/* "书记", "组长" */
+	char			*signer;	/* the 书记's name, or NULL */
+	struct ru_annex		*annex;
+	size_t			 nannex;
+};
+
 static struct report *
-ru_pkg_make(struct ru *u, const struct report_opts *opts, bool width_given,
-    const size_t *pages)
+ru_pkg_make(struct ru *u, const struct ru_filing *fl,
+    const struct report_opts *opts, bool width_given, const size_t *pages)
 {
 	struct report_opts o = *opts;
 	struct report *r;
@@ -1234,7 +1313,8 @@ ru_pkg_make(struct ru *u, const struct report_opts *opts, bool width_given,
 		o.width = 136;
 	W = o.width;
 	r = report_new(&o);
-	s = xasprintf("%s创先争优活动半年备案报告（%s）", u->unit, u->label);
+	s = xasprintf("%s创先争优活动半年备案报告（%s）",
+	    fl != NULL ? fl->b->name : u->unit, u->label);
 	report_title(r, s);
 	free(s);
 	/* The cover. */
@@ -1249,20 +1329,28 @@ ru_pkg_make(struct ru *u, const struct report_opts *opts, bool width_given,
 	report_paragraph(r, "\n\n\n");
 	{
 		/* The particulars, one under the other, the block centred. */
-		char *v[4];
-		size_t mw = 0, w;
+		char *v[6];
+		size_t mw = 0, w, nv = 0;
 		struct buf b;
 
-		v[0] = xasprintf("报送单位：%s", u->unit);
-		v[1] = xasprintf("周　　期：%s（%s）", u->label, code);
-		v[2] = left >= 0 ? xasprintf("备案期限：%s（还有 %ld 天）", due,
-		    left) : xasprintf("备案期限：%s（已过 %ld 天）", due, -left);
-		v[3] = xasprintf("报送日期：%s", today);
-		for (k = 0; k < 4; k++)
+		v[nv++] = xasprintf("报送单位：%s", fl != NULL ? fl->b->name :
+		    u->unit);
+		if (fl != NULL) {
+			v[nv++] = xasprintf("报送对象：%s", fl->to);
+			v[nv++] = xasprintf("%s：%s", fl->b->direct ?
+			    "组　　长" : "书　　记", fl->signer != NULL ?
+			    fl->signer : "（党员名册里没有）");
+		}
+		v[nv++] = xasprintf("周　　期：%s（%s）", u->label, code);
+		v[nv++] = left >= 0 ? xasprintf("备案期限：%s（还有 %ld 天）",
+		    due, left) : xasprintf("备案期限：%s（已过 %ld 天）", due,
+		    -left);
+		v[nv++] = xasprintf("报送日期：%s", today);
+		for (k = 0; k < nv; k++)
 			if ((w = text_width(v[k], TEXT_PRINT)) > mw)
 				mw = w;
 		buf_init(&b);
-		for (k = 0; k < 4; k++) {
+		for (k = 0; k < nv; k++) {
 			buf_addf(&b, "%s%*s%s", k > 0 ? "\n\n" : "",
 			    (int)(mw < W ? (W - mw) / 2 : 0), "", v[k]);
 			free(v[k]);
@@ -1278,8 +1366,14 @@ ru_pkg_make(struct ru *u, const struct report_opts *opts, bool width_given,
 
 		buf_init(&b);
 		for (k = 0; k < RU_NPKG; k++) {
-			s = ru_contents_line(ru_pkg_heads[k], pages[k], W);
+			s = ru_contents_line(ru_pkg_heads[k], pages[k], NULL, W);
 			buf_addf(&b, "%s%s", k > 0 ? "\n" : "", s);
+			free(s);
+		}
+		for (k = 0; fl != NULL && k < fl->nannex; k++) {
+			s = ru_contents_line(fl->annex[k].head,
+			    fl->annex[k].first, "无", W);
+			buf_addf(&b, "\n%s", s);
 			free(s);
 		}
 		report_paragraph(r, b.s);
@@ -1290,8 +1384,18 @@ ru_pkg_make(struct ru *u, const struct report_opts *opts, bool width_given,
 		ru_center(r, ru_pkg_heads[k], W);
 		ru_sections[ru_pkg_order[k]](u, r);
 	}
-	report_signature(r, "机关党委（盖章）              "
-	    "负责人（签名）：____________");
+	if (fl != NULL) {
+		/* The branch files it: its seal, its 书记's (组长's) hand. */
+		s = fl->signer != NULL ?
+		    xasprintf("%s（盖章）              %s %s（签名）：____________",
+		    fl->b->name, fl->role, fl->signer) :
+		    xasprintf("%s（盖章）              %s（签名）：____________",
+		    fl->b->name, fl->role);
+		report_signature(r, s);
+		free(s);
+	} else
+		report_signature(r, "机关党委（盖章）              "
+		    "负责人（签名）：____________");
 	report_signature(r, "报送日期：    年    月    日");
 	return r;
 }
@@ -1366,17 +1470,251 @@ rollup_package(struct ledger *lg, const struct period *p,
 	m.bom = false;
 	m.eol = REPORT_EOL_LF;
 	m.formfeed = true;
-	r = ru_pkg_make(&u, &m, width_given, pages);
+	r = ru_pkg_make(&u, NULL, &m, width_given, pages);
 	if (ru_pkg_pages(r, pages, m.width, errp) != CX_OK) {
 		report_free(r);
 		ru_free(&u);
 		return CX_ERR;
 	}
 	report_free(r);
-	r = ru_pkg_make(&u, &o, width_given, pages);
+	r = ru_pkg_make(&u, NULL, &o, width_given, pages);
 	*out = sheet_doc_new("创先争优活动半年备案报告", &o);
 	sheet_doc_add(*out, r);
 	ru_free(&u);
+	return CX_OK;
+}
+
+/* "一" .. "九十九", for the contents' section numbers. */
+static char *
+ru_cn_number(size_t n)
+{
+	static const char *const d[] = {
+		"", "一", "二", "三", "四", "五", "六", "七", "八", "九"
+	};
+
+	if (n < 10)
+		return xstrdup(n == 0 ? "〇" : d[n]);
+	if (n < 20)
+		return xasprintf("十%s", d[n % 10]);
+	if (n < 100)
+		return xasprintf("%s十%s", d[n / 10], d[n % 10]);
+	return xasprintf("%zu", n);
+}
+
+static void
+ru_filing_free(struct ru_filing *fl)
+{
+	size_t k;
+
+	for (k = 0; k < fl->nannex; k++) {
+		free(fl->annex[k].head);
+		sheet_doc_free(fl->annex[k].doc);
+	}
+	free(fl->annex);
+	free(fl->to);
+	free(fl->signer);
+}
+
+/* Who files for branch b and with whom: the 机关党委 is the branch's
+ * parent (or the unit's committee org); the branch's 书记 signs, the
+ * 组长 for a 直属党小组 (the notice pairs 支部书记 with 党小组长, and
+ * 《中国共产党支部工作条例（试行）》第十三条 gives a 党小组 its 组长). */
+static void
+ru_filing_who(struct ru *u, const struct ru_branch *b, struct ru_filing *fl)
+{
+	const char *parent = record_get(b->org, "parent_id"), *roles[2];
+	const char *to = NULL;
+	size_t i, k;
+	uint64_t pid;
+
+	fl->b = b;
+	if (parent != NULL && util_parse_id(parent, &pid))
+		for (i = 0; i < u->orgs.n && to == NULL; i++)
+			if (u->orgs.v[i]->id == pid &&
+			    record_is(u->orgs.v[i], "type", "committee") &&
+			    record_filled(u->orgs.v[i], "name"))
+				to = ru_get(u->orgs.v[i], "name");
+	if (to == NULL && u->unit != NULL && *u->unit != '\0')
+		to = u->unit;
+	fl->to = xstrdup(to != NULL ? to : "机关党委");
+	fl->role = b->direct ? "组长" : "书记";
+	roles[0] = b->direct ? "group_leader" : "secretary";
+	roles[1] = b->direct ? "secretary" : NULL;
+	for (k = 0; k < 2 && roles[k] != NULL && fl->signer == NULL; k++)
+		for (i = 0; i < u->members.n && fl->signer == NULL; i++)
+			if (record_is(u->members.v[i], "branch_id", b->id) &&
+			    record_is(u->members.v[i], "party_role", roles[k]) &&
+			    record_filled(u->members.v[i], "name"))
+				fl->signer = xstrdup(ru_get(u->members.v[i],
+				    "name"));
+}
+
+/* The branch's annex sheets of the period, each rendered once to learn
+ * its length. */
+static int
+ru_filing_annexes(struct ru *u, struct ru_filing *fl,
+    const struct report_opts *o, bool width_given, char **errp)
+{
+	const struct formset *fs = u->lg->fs;
+	struct buf scratch;
+	size_t i, cap = 0;
+	char *err = NULL, *no;
+	int rc;
+
+	buf_init(&scratch);
+	for (i = 0; i < fs->n; i++) {
+		const struct form *f = fs->forms[i];
+		struct ru_annex *a;
+
+		if (f->sheet_line == 0 || !sheet_has_branch(f) ||
+		    !sheet_has_period(f))
+			continue;
+		fl->annex = xgrow(fl->annex, &cap, fl->nannex + 1,
+		    sizeof *fl->annex);
+		a = &fl->annex[fl->nannex++];
+		memset(a, 0, sizeof *a);
+		a->f = f;
+		no = ru_cn_number(RU_NPKG + fl->nannex);
+		a->head = xasprintf("%s、%s", no, f->label);
+		free(no);
+		rc = sheet_build(u->lg, f, &u->period, fl->b->id, o,
+		    width_given, &a->doc, &err);
+		if (rc == CX_NOTFOUND) {
+			free(err);
+			err = NULL;
+			a->doc = NULL;
+			continue;
+		}
+		if (rc != CX_OK)
+			goto fail;
+		buf_reset(&scratch);
+		if (sheet_doc_render(a->doc, &scratch, &err) != CX_OK)
+			goto fail;
+		a->pages = a->doc->pages;
+	}
+	buf_free(&scratch);
+	return CX_OK;
+fail:
+	err_prefix(&err, "%s：", fl->annex[fl->nannex - 1].f->label);
+	if (errp != NULL)
+		*errp = err;
+	else
+		free(err);
+	buf_free(&scratch);
+	return CX_ERR;
+}
+
+/* A branch's own 备案报告: the cover addressed to the 机关党委, the
+ * contents, its row of the 总表 and its roll-ups, its 书记's signature,
+ * then its annex sheets; pages numbered straight through. */
+static int
+rollup_branch_package(struct ledger *lg, const struct period *p,
+    const char *branch, const struct report_opts *opts, bool width_given,
+    struct sheet_doc **out, char **errp)
+{
+	struct report_opts o, m;
+	struct report *r;
+	struct ru u;
+	struct ru_filing fl;
+	size_t pages[RU_NPKG] = { 0 }, k, j, total, before;
+	char *title;
+
+	*out = NULL;
+	if (opts != NULL)
+		o = *opts;
+	else
+		report_opts_init(&o);
+	if (ru_open(&u, lg, p, branch, errp) != CX_OK)
+		return CX_ERR;
+	if (u.nbr != 1) {
+		ru_free(&u);
+		return err_set(errp, "编号 %s 不是党支部或直属党小组，无法生成"
+		    "备案报告。", branch);
+	}
+	/* The branch reports on itself, not on what reached the 机关党委:
+	 * its report reads the same in both directories. */
+	u.arrivals = false;
+	memset(&fl, 0, sizeof fl);
+	ru_filing_who(&u, &u.br[0], &fl);
+	if (ru_filing_annexes(&u, &fl, &o, width_given, errp) != CX_OK) {
+		ru_filing_free(&fl);
+		ru_free(&u);
+		return CX_ERR;
+	}
+	/* Lay the front part out once (contents lines are as long with or
+	 * without page numbers) to learn where its sections start and how
+	 * long it is; the annexes follow it. */
+	m = o;
+	m.encoding = REPORT_UTF8;
+	m.bom = false;
+	m.eol = REPORT_EOL_LF;
+	m.formfeed = true;
+	r = ru_pkg_make(&u, &fl, &m, width_given, pages);
+	if (ru_pkg_pages(r, pages, m.width, errp) != CX_OK) {
+		report_free(r);
+		ru_filing_free(&fl);
+		ru_free(&u);
+		return CX_ERR;
+	}
+	total = report_page_count(r);
+	report_free(r);
+	for (k = 0; k < fl.nannex; k++)
+		if (fl.annex[k].doc != NULL) {
+			fl.annex[k].first = total + 1;
+			total += fl.annex[k].pages;
+		}
+	r = ru_pkg_make(&u, &fl, &o, width_given, pages);
+	report_number_pages(r, 0, total);
+	title = xasprintf("%s创先争优活动半年备案报告", fl.b->name);
+	*out = sheet_doc_new(title, &o);
+	free(title);
+	sheet_doc_add(*out, r);
+	for (k = 0; k < fl.nannex; k++) {
+		struct sheet_doc *d = fl.annex[k].doc;
+
+		if (d == NULL)
+			continue;
+		before = fl.annex[k].first - 1;
+		for (j = 0; j < d->n; j++) {
+			report_number_pages(d->reports[j], before, total);
+			before += report_page_count(d->reports[j]);
+			sheet_doc_add(*out, d->reports[j]);
+		}
+		d->n = 0;
+	}
+	ru_filing_free(&fl);
+	ru_free(&u);
+	return CX_OK;
+}
+
+int
+rollup_filing_branch(struct ledger *lg, const char *branch, char **id,
+    char **errp)
+{
+	uint64_t own;
+	char buf[24];
+
+	*id = NULL;
+	if (!exchange_is_branch(lg->st)) {
+		*id = branch != NULL ? xstrdup(branch) : NULL;
+		return CX_OK;
+	}
+	if (exchange_branch_org(lg->st, lg->fs, &own, errp) != CX_OK)
+		return CX_ERR;
+	snprintf(buf, sizeof buf, "%llu", (unsigned long long)own);
+	if (branch != NULL && strcmp(branch, buf) != 0) {
+		const struct form *f = formset_find(lg->fs, "org");
+		struct record *r = NULL;
+
+		if (f != NULL)
+			(void)store_get(lg->st, f, own, &r, NULL);
+		err_set(errp, "这是%s的数据目录，只能打印本支部的备案报告；"
+		    "请去掉 --branch。", r != NULL && record_filled(r, "name") ?
+		    record_get(r, "name") : "本支部");
+		record_free(r);
+		return CX_ERR;
+	}
+	*id = xstrdup(buf);
 	return CX_OK;
 }
 
@@ -1435,9 +1773,11 @@ printout_list(const struct formset *fs, struct printouts *out)
 		po->branch = true;
 	}
 	po_add(out, &cap, PRINT_PACKAGE, "备案报告", "创先争优活动半年备案报告",
-	    "报机关党委备案：封面、目录、备案情况总表和以上四份统计表",
+	    "报机关党委备案：封面、目录、备案情况总表和以上四份统计表；"
+	    "按党支部打印时再附该支部的附件表",
 	    "filing");
 	out->v[out->n - 1].period = true;
+	out->v[out->n - 1].branch = true;
 	for (i = 0; i < fs->n; i++) {
 		const struct form *f = fs->forms[i];
 		char *t;
@@ -1536,11 +1876,19 @@ printout_build(struct ledger *lg, const struct printout *po,
 	case PRINT_ROLLUP:
 		return rollup_build(lg, po->which, p, branch, opts, width_given,
 		    out, errp);
-	case PRINT_PACKAGE:
-		if (branch != NULL)
-			return err_set(errp, "备案报告包括全部党支部，不能按党支部"
-			    "分开打印。");
-		return rollup_package(lg, p, opts, width_given, out, errp);
+	case PRINT_PACKAGE: {
+		char *id = NULL;
+		int rc;
+
+		/* A branch directory files for its own branch only. */
+		if (rollup_filing_branch(lg, branch, &id, errp) != CX_OK)
+			return CX_ERR;
+		rc = id != NULL ? rollup_branch_package(lg, p, id, opts,
+		    width_given, out, errp) : rollup_package(lg, p, opts,
+		    width_given, out, errp);
+		free(id);
+		return rc;
+	}
 	case PRINT_ROSTER:
 		if (roster_build(lg->st, lg->fs, po->f, branch, opts,
 		    width_given, &r, errp) != CX_OK)

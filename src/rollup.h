@@ -15,7 +15,12 @@
  *                 attendance, 党课 without 讲义, unsigned records
  *   备案报告      the semi-annual filing package: a cover page, the
  *                 contents, an overview of every annex per branch, then
- *                 the four roll-ups above, each from a new page
+ *                 the four roll-ups above, each from a new page.  For
+ *                 one branch (--branch, or always in a branch
+ *                 directory) it is the branch's own: addressed to the
+ *                 机关党委, signed by its 书记 (组长 of a 直属党小组),
+ *                 its roll-ups, then its annex sheets, the pages
+ *                 numbered straight through
  *
  * printout_list() names everything `cxzy report` and the 报表 screen
  * can print; printout_build() makes one of them.
@@ -97,5 +102,12 @@ int rollup_build(struct ledger *lg, enum rollup_which which,
 int rollup_package(struct ledger *lg, const struct period *p,
     const struct report_opts *opts, bool width_given,
     struct sheet_doc **out, char **errp);
+
+/* The branch a 备案报告 is for.  In a 机关党委 directory: branch itself
+ * (a stored org id, or NULL: the whole unit's report); in a branch
+ * directory: the directory's own branch (exchange_branch_org), and a
+ * branch other than that is refused.  *id is allocated (or NULL). */
+int rollup_filing_branch(struct ledger *lg, const char *branch, char **id,
+    char **errp);
 
 #endif

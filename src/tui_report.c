@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exchange.h"
 #include "model.h"
 #include "report.h"
 #include "rollup.h"
@@ -65,6 +66,7 @@ struct rmenu {
 	struct period		 period;
 	char			*branch;	/* stored org id, or NULL: all */
 	char			*branch_name;
+	bool			 branch_fixed;	/* a branch directory: its own */
 };
 
 static const struct tui_screen_ops preview_ops;
@@ -809,7 +811,11 @@ rmenu_key(struct tui *t, void *self, enum tui_action a, wchar_t wc)
 		rmenu_period(t, m);
 		break;
 	case TA_FILTER:
-		rmenu_branch(t, m);
+		if (m->branch_fixed)
+			tui_info(t, "这是%s的数据目录，报表只包括本支部。",
+			    m->branch_name);
+		else
+			rmenu_branch(t, m);
 		break;
 	case TA_BACK:
 		return TR_POP;
@@ -855,6 +861,32 @@ static const struct tui_screen_ops rmenu_ops = {
 	    "F5 打印。",
 };
 
+/* In a branch directory everything is about its own branch: F6 stays
+ * on it, and the 备案报告 is the branch's own. */
+static void
+rmenu_own_branch(struct tui *t, struct rmenu *m)
+{
+	const struct form *forg = formset_find(t->fs, "org");
+	struct record *r = NULL;
+	uint64_t id;
+	char *err = NULL;
+
+	if (!exchange_is_branch(t->st) || forg == NULL)
+		return;
+	if (exchange_branch_org(t->st, t->fs, &id, &err) != CX_OK) {
+		free(err);
+		return;
+	}
+	m->branch = xasprintf("%llu", (unsigned long long)id);
+	if (store_get(t->st, forg, id, &r, NULL) == CX_OK &&
+	    record_filled(r, "name"))
+		m->branch_name = xstrdup(record_get(r, "name"));
+	else
+		m->branch_name = xstrdup(m->branch);
+	record_free(r);
+	m->branch_fixed = true;
+}
+
 void
 tui_report_open(struct tui *t)
 {
@@ -862,5 +894,6 @@ tui_report_open(struct tui *t)
 
 	printout_list(t->fs, &m->pl);
 	m->period = t->period;
+	rmenu_own_branch(t, m);
 	tui_push(t, &rmenu_ops, m);
 }

@@ -166,6 +166,18 @@ wb_build(struct tui *t, struct wbscreen *s)
 
 /* ------------------------------------------------------------- drawing */
 
+/* What arrived of a branch's packages (机关党委 directory), or NULL. */
+static const struct ledger_arrival *
+wb_arrival(const struct wbscreen *s, uint64_t branch_id)
+{
+	size_t i;
+
+	for (i = 0; i < s->wb.nbranches; i++)
+		if (s->wb.branches[i].id == branch_id)
+			return &s->wb.branches[i].arrival;
+	return NULL;
+}
+
 static char *
 wb_heading(struct tui *t, void *self)
 {
@@ -245,6 +257,13 @@ wb_draw(struct tui *t, void *self, int y, int h, int w)
 		tui_put_pad(t, y + h / 2 - 1, 0, msg, w, TEXT_CENTER, A_BOLD);
 		tui_put_pad(t, y + h / 2, 0, "按 F9 查看其他周期，按 Esc 进入主菜单。",
 		    w, TEXT_CENTER, tui_attr_dim(t));
+		if (s->wb.nbranches > 0) {
+			line = xasprintf("本期报送包收到 %zu/%zu 个",
+			    s->wb.nfiled, s->wb.nbranches);
+			tui_put_pad(t, y + h / 2 + 1, 0, line, w, TEXT_CENTER,
+			    tui_attr_dim(t));
+			free(line);
+		}
 		return;
 	}
 	{
@@ -253,8 +272,13 @@ wb_draw(struct tui *t, void *self, int y, int h, int w)
 		for (k = 0; k < s->nlines; k++)
 			if (s->lines[k].heading)
 				branches++;
-		line = xasprintf("%zu 个党组织共有 %zu 项待办。选中一项按回车去补；"
-		    "补好保存后这里自动更新。", branches, s->wb.n);
+		if (s->wb.nbranches > 0)
+			line = xasprintf("%zu 个党组织共有 %zu 项待办，本期报送包"
+			    "收到 %zu/%zu 个。选中一项按回车去补。", branches,
+			    s->wb.n, s->wb.nfiled, s->wb.nbranches);
+		else
+			line = xasprintf("%zu 个党组织共有 %zu 项待办。选中一项按回车"
+			    "去补；补好保存后这里自动更新。", branches, s->wb.n);
 		tui_put(t, y + 1, 2, line, w - 4, tui_attr_dim(t));
 		free(line);
 	}
@@ -270,9 +294,16 @@ wb_draw(struct tui *t, void *self, int y, int h, int w)
 			int used = tui_put(t, ry, 1, it->branch ? it->branch :
 			    "（不属于党支部）", w - 2, A_BOLD);
 
+			const struct ledger_arrival *a = wb_arrival(s,
+			    it->branch_id);
+
 			line = xasprintf("（%zu 项）", l->count);
-			tui_put(t, ry, 1 + used, line, w - 2 - used, A_BOLD);
+			used += tui_put(t, ry, 1 + used, line, w - 2 - used,
+			    A_BOLD);
 			free(line);
+			if (a != NULL && w - 2 - used > 2)
+				tui_put(t, ry, 3 + used, a->line, w - 4 - used,
+				    a->filed ? (int)A_NORMAL : tui_attr_dim(t));
 		} else if (s->top + (size_t)i == s->sel) {
 			tui_fill(t, ry, 0, w, tui_attr_select(t));
 			tui_put(t, ry, 4, it->text, w - 5, tui_attr_select(t));

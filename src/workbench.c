@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exchange.h"
 #include "text.h"
 #include "workbench.h"
 
@@ -442,6 +443,22 @@ workbench_build(struct ledger *lg, const struct period *p,
 	for (i = 0; i < norgs; i++)
 		if (wb_branch(&w, orgs[i], errp) != CX_OK)
 			goto out;
+	if (!exchange_is_branch(lg->st)) {
+		out->branches = xcalloc(norgs ? norgs : 1,
+		    sizeof *out->branches);
+		for (i = 0; i < norgs; i++) {
+			struct wb_branch *b = &out->branches[i];
+
+			b->id = orgs[i]->id;
+			b->name = xstrdup(wb_name(orgs[i]));
+			out->nbranches++;
+			if (ledger_arrival(lg, b->id, &out->period, &b->arrival,
+			    errp) != CX_OK)
+				goto out;
+			if (b->arrival.filed)
+				out->nfiled++;
+		}
+	}
 	rc = CX_OK;
 out:
 	free(orgs);
@@ -476,4 +493,11 @@ workbench_free(struct workbench *wb)
 	free(wb->items);
 	wb->items = NULL;
 	wb->n = 0;
+	for (i = 0; i < wb->nbranches; i++) {
+		free(wb->branches[i].name);
+		ledger_arrival_free(&wb->branches[i].arrival);
+	}
+	free(wb->branches);
+	wb->branches = NULL;
+	wb->nbranches = wb->nfiled = 0;
 }

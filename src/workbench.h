@@ -16,6 +16,10 @@
  *   WB_NOTICE_RECHECK     a 整改通知书 awaiting 复验
  *   WB_MEETINGS_SHORT     fewer meetings of a type than required so far
  *   WB_LECTURE_NO_NOTES   a 党课 without 讲义
+ *
+ * In a 机关党委 directory it also lists every branch with what arrived
+ * of its packages (ledger_arrival()): whether the package of the period
+ * came in, and when.
  */
 #ifndef CXZY_WORKBENCH_H
 #define CXZY_WORKBENCH_H
@@ -51,12 +55,23 @@ struct wb_item {
 	struct record	*prefill;	/* new record: fields filled in */
 };
 
+/* A branch and its package (机关党委 directory only). */
+struct wb_branch {
+	uint64_t		 id;
+	char			*name;
+	struct ledger_arrival	 arrival;
+};
+
 struct workbench {
 	struct period	 period;
 	struct date	 due;		/* filing deadline */
 	long		 days_left;	/* from today; negative when late */
 	struct wb_item	*items;		/* by branch (org order), then what */
 	size_t		 n;
+	struct wb_branch *branches;	/* org order; none in a branch
+					 * directory */
+	size_t		 nbranches;
+	size_t		 nfiled;	/* branches whose package arrived */
 };
 
 int workbench_build(struct ledger *lg, const struct period *p,

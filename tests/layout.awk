@@ -10,7 +10,10 @@
 #   - the numbers run 1..M within each printout and printouts follow one
 #     another (a new one starts at 1 only after page M of M);
 #   - every page after the first of a printout starts with the same page
-#     header (the lines before the first empty line) as the one before;
+#     header (the lines before the first empty line) as the one before
+#     (with -v through=1, for a document whose parts are numbered
+#     straight through, such as a branch's 备案报告, a part may start
+#     with a header of its own);
 #   - a numbered table that goes on from one page to the next repeats its
 #     header there (the rows above its first row equal the last table
 #     header of the page before);
@@ -131,7 +134,7 @@ function first_cell(s,    a, n) {
 	# The page header: the lines before the first empty one.
 	head = ""
 	for (h = 1; h <= n && L[h] != ""; h++) head = head L[h] "\n"
-	if (pn > 1 && head != prevhead)
+	if (pn > 1 && head != prevhead && !through)
 		problem("page header not repeated:\n" head "--- page before:\n" prevhead)
 	# The first table on this page, when it continues a numbered one.
 	for (i = h; i <= n && !is_rule(L[i]); i++)

@@ -30,6 +30,7 @@ sheet() {
 		fail "$name: GB18030 decodes to the UTF-8 golden"
 	fi
 	if out=$(LC_ALL=C awk -v width="$width" -v lines="$lines" \
+	    -v through="${through:-0}" \
 	    -f "$CXZY_TESTDATA/layout.awk" "$GOLDEN/$name.out"); then
 		pass "$name: layout rules hold"
 	else
@@ -65,6 +66,11 @@ sheet rollup-rectify 136 66 整改情况
 sheet rollup-meetings 136 66 三会一课统计
 sheet rollup-overview 136 66 备案情况总表
 sheet package 136 66 备案报告
+# A branch's own 备案报告 (a 直属党小组: its 组长 signs); its annex sheets
+# follow the roll-ups, the pages numbered straight through.
+through=1
+sheet package-branch 136 66 备案报告 --branch 离退休干部直属党小组
+through=0
 
 # Figures the roll-ups must get right (from the demo data).
 g="$GOLDEN/rollup-pledges.out"
@@ -93,6 +99,40 @@ grep -q '一、备案情况总表 \.*  *3$' "$GOLDEN/package.out" &&
 awk 'BEGIN { RS = "\f" } /\n *四、整改落实情况\n/ { print NR }' "$GOLDEN/package.out" |
     grep -qx 6 && pass "备案报告: 四、整改落实情况 is on page 6" ||
     fail "备案报告: 四、整改落实情况 is on page 6"
+
+# The branch's 备案报告: addressed to the 机关党委, signed by the 组长,
+# nothing of another branch, and each part on the page the contents say
+# (where a new page header starts).
+g="$GOLDEN/package-branch.out"
+grep -q '^ *报送单位：离退休干部直属党小组$' "$g" &&
+    grep -q '^ *报送对象：演示市人防办机关党委$' "$g" &&
+    grep -q '^ *组　　长：徐涛明$' "$g" &&
+    pass "branch 备案报告: the cover" || fail "branch 备案报告: the cover"
+grep -q '^离退休干部直属党小组（盖章） *组长 徐涛明（签名）：____________$' "$g" &&
+    pass "branch 备案报告: the 组长 signs" || fail "branch 备案报告: the 组长 signs"
+! grep -q '办公室党支部\|财务审计处党支部\|机关党委（盖章）' "$g" &&
+    pass "branch 备案报告: only the branch" || fail "branch 备案报告: only the branch"
+grep -q '十三、整改通知书 \.*    无$' "$g" &&
+    pass "branch 备案报告: an annex with no record says 无" ||
+    fail "branch 备案报告: an annex with no record says 无"
+contents_ok() {
+	LC_ALL=C awk 'BEGIN { RS = "\f" }
+	    NR == 2 { n = split($0, L, "\n")
+		for (i = 1; i <= n; i++)
+		    if (L[i] ~ /^ *(六|七|八|九|十).* \.+ +[0-9]+$/) {
+			k = split(L[i], W, " "); want[W[k] + 0] = 1; nw++ } }
+	    { split($0, L, "\n"); if (NR > 1 && L[1] != prev) starts[NR] = 1
+	      prev = L[1] }
+	    END { for (p in want) if (!(p in starts)) bad++
+		for (p in starts) if (!(p in want)) bad++
+		exit bad > 0 || nw < 5 }' "$1"
+}
+sed 's/^\( *十一、群众评议统计表.* \)\([0-9]\)/\1 1\2/' "$g" >"$T/bad.txt"
+if contents_ok "$g" && ! contents_ok "$T/bad.txt"; then
+	pass "branch 备案报告: the contents give each annex's first page"
+else
+	fail "branch 备案报告: the contents give each annex's first page"
+fi
 
 # The checker itself catches what it is there to catch.
 bad() {
@@ -138,8 +178,11 @@ fi
 # Options and errors.
 expect "--period of a period with nothing" 1 "2030年上半年没有办公室党支部的党支部公开承诺书（附件一）" \
     "$CXZY" --data "$D" report 附件一 --branch 办公室党支部 --period 2030H1
-expect "the 备案报告 spans all branches" 2 "不能按党支部分开打印" \
+expect "a branch's 备案报告 is signed by its 书记" 0 \
+    "办公室党支部（盖章）              书记 司马振华（签名）：____________" \
     "$CXZY" --data "$D" report 备案报告 --branch 办公室党支部
+expect "--branch must name a 党支部 or 直属党小组" 1 "找不到党组织“办公室第一党小组”" \
+    "$CXZY" --data "$D" report 备案报告 --branch 办公室第一党小组
 expect "a bad period" 1 "不是有效的周期" "$CXZY" --data "$D" report 承诺践诺统计 --period 2026H3
 expect "unknown report" 1 "没有“党费”这种报表" "$CXZY" --data "$D" report 党费
 expect "-o saves the printout" 0 "已把党支部公开承诺书（附件一）（6 页）保存到" \

@@ -35,9 +35,9 @@ for loc in utf8 gb18030; do
 	# One golden per locale: quotation marks in the items (“”) are wide
 	# in zh_CN.GB18030, so the lines are cut at different places.
 	screen_is "$loc: the 工作台 screen" "workbench-$loc-80x24"
-	line 6 | grep -q '^ 办公室党支部（[0-9][0-9]* 项） *$' &&
-	    pass "$loc: a branch heading with its count" ||
-	    fail "$loc: a branch heading with its count: $(line 6)"
+	line 6 | grep -q '^ 办公室党支部（[0-9][0-9]* 项）  未报送 *$' &&
+	    pass "$loc: a branch heading with its count and its package" ||
+	    fail "$loc: a branch heading with its count and its package: $(line 6)"
 	send F1
 	wait_for "$loc: help says what the 工作台 is for" "工作台列出当前周期"
 	wait_for "$loc: help lists F9 from the key table" "选择当前工作的周期"
