@@ -454,6 +454,14 @@ archive_export_package(struct store *st, const struct formset *fs,
 		archive_put_escaped(&w.b, unit, strlen(unit), false);
 	buf_addf(&w.b, "\ndata-format=%d\norigin=%s\n", STORE_FORMAT,
 	    store_origin(st));
+	if (pkg == NULL && exchange_is_branch(st)) {
+		char *b = NULL;
+
+		if (store_meta_get(st, "branch", &b, NULL) == CX_OK)
+			buf_addf(&w.b, "directory=branch\ndirectory-branch=%s\n",
+			    b);
+		free(b);
+	}
 	if (pkg != NULL) {
 		buf_addf(&w.b, "scope=%s\nbranch=%s\nbranch-name=", pkg->scope,
 		    pkg->branch_gid);
@@ -762,6 +770,10 @@ archive_header_line(struct archive_parser *p, const char *s, size_t len)
 		slot = &p->a->origin;
 	else if (kl == 5 && memcmp(s, "scope", 5) == 0)
 		slot = &p->a->scope;
+	else if (kl == 9 && memcmp(s, "directory", 9) == 0)
+		slot = &p->a->dir_scope;
+	else if (kl == 16 && memcmp(s, "directory-branch", 16) == 0)
+		slot = &p->a->dir_branch;
 	else if (kl == 6 && memcmp(s, "branch", 6) == 0)
 		slot = &p->a->branch;
 	else if (kl == 11 && memcmp(s, "branch-name", 11) == 0)
@@ -1203,6 +1215,11 @@ archive_vet(struct archive_parser *p)
 		p->line = 1;
 		return archive_fail(p, "文件头的“origin”写法不对。");
 	}
+	if (p->a->dir_scope != NULL && (strcmp(p->a->dir_scope, "branch") != 0 ||
+	    p->a->dir_branch == NULL || !archive_gid_ok(p->a->dir_branch))) {
+		p->line = 1;
+		return archive_fail(p, "文件头的“directory”写法不对。");
+	}
 	if (p->a->scope != NULL) {
 		struct period per;
 		const char *pe = p->a->period;
@@ -1594,6 +1611,8 @@ archive_free(struct archive *a)
 	free(a->origin);
 	free(a->scope);
 	free(a->branch);
+	free(a->dir_scope);
+	free(a->dir_branch);
 	free(a->branch_name);
 	free(a->period);
 	free(a);

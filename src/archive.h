@@ -86,6 +86,10 @@ struct archive {
 	 * branch's org record; period: "2026H2" or "all". */
 	char			*scope;
 	char			*branch;
+	/* An ordinary archive of a branch directory: "branch" and the
+	 * branch's global id (its meta "scope" and "branch"), else NULL. */
+	char			*dir_scope;
+	char			*dir_branch;
 	char			*branch_name;
 	char			*period;
 	unsigned		 version;	/* format version, 1 or 2 */

@@ -317,6 +317,31 @@ out:
 	return r;
 }
 
+static int
+exchange_count_one(void *arg, const struct form *f, const struct record *r)
+{
+	(void)f;
+	(void)r;
+	(*(size_t *)arg)++;
+	return 1;
+}
+
+/* Whether st holds no record at all (the recycle bin included). */
+static bool
+exchange_store_empty(struct store *st, const struct formset *fs)
+{
+	size_t i, n;
+
+	for (i = 0; i < fs->n; i++)
+		if (store_count(st, fs->forms[i], &n, NULL) != CX_OK || n > 0)
+			return false;
+	n = 0;
+	if (store_trash_foreach(st, exchange_count_one, &n, NULL) != CX_OK ||
+	    n > 0)
+		return false;
+	return true;
+}
+
 int
 exchange_import_file(struct store *st, const struct formset *fs,
     const char *file, bool dry_run, struct exchange_import *x, char **errp)
@@ -348,6 +373,19 @@ exchange_import_file_with(struct store *st, const struct formset *fs,
 	}
 	o.progress = progress;
 	o.progress_arg = progress_arg;
+	/* An ordinary archive into an empty directory moves the directory
+	 * (to another LMDB, another PC): it stays the same directory. */
+	if (!dry_run && !x->package && x->a->origin != NULL &&
+	    exchange_store_empty(st, fs)) {
+		const char *meta[] = { "scope", x->a->dir_scope, "branch",
+		    x->a->dir_branch, NULL };
+
+		if (store_adopt(st, x->a->origin, x->a->dir_scope != NULL ?
+		    meta : NULL, errp) != CX_OK) {
+			exchange_import_free(x);
+			return CX_ERR;
+		}
+	}
 	if (archive_import_with(st, fs, x->a, &o, &x->rep, errp) != CX_OK) {
 		exchange_import_free(x);
 		return CX_ERR;

@@ -626,6 +626,52 @@ store_meta_set(struct store *st, const char *key, const char *value,
 	return store_write(st, store_meta_set_cb, &a, errp);
 }
 
+/* store_adopt: the origin and meta values of the directory an archive
+ * came from, for an empty store. */
+struct store_adopt_arg {
+	const char	*origin;
+	const char	*const *meta;	/* key, value, ..., NULL */
+};
+
+static int
+store_adopt_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
+    char **errp)
+{
+	struct store_adopt_arg *a = arg;
+	MDB_stat ms;
+	size_t i;
+
+	for (i = 0; i < st->nkinds; i++)
+		if (st->kinds[i].open && mdb_stat(txn, st->kinds[i].dbi,
+		    &ms) == 0 && ms.ms_entries > 0)
+			return err_set(errp, "数据目录里已经有记录。");
+	if (mdb_stat(txn, st->trash, &ms) == 0 && ms.ms_entries > 0)
+		return err_set(errp, "数据目录的回收站里已经有记录。");
+	if (store_meta_write(st, txn, "origin", a->origin, mdbrc) != CX_OK)
+		return CX_ERR;
+	for (i = 0; a->meta != NULL && a->meta[i] != NULL; i += 2)
+		if (store_meta_write(st, txn, a->meta[i], a->meta[i + 1],
+		    mdbrc) != CX_OK)
+			return CX_ERR;
+	return CX_OK;
+}
+
+int
+store_adopt(struct store *st, const char *origin, const char *const *meta,
+    char **errp)
+{
+	struct store_adopt_arg a;
+
+	if (!util_is_token(origin))
+		return err_set(errp, "来源目录的标识“%s”写法不对。", origin);
+	a.origin = origin;
+	a.meta = meta;
+	if (store_write(st, store_adopt_cb, &a, errp) != CX_OK)
+		return CX_ERR;
+	memcpy(st->origin, origin, UTIL_TOKEN_LEN + 1);
+	return CX_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* The marker file                                                     */
 /* ------------------------------------------------------------------ */

@@ -102,6 +102,12 @@ int store_probe(const char *dir, char **errp);
 int store_copy(struct store *st, const char *dir, char **errp);
 
 bool store_readonly(const struct store *st);
+/* Makes an empty store the same directory as the one an archive came
+ * from (moving a directory through an export): takes its origin and the
+ * meta values in meta (key, value, ..., NULL).  Refused when the store
+ * holds any record. */
+int store_adopt(struct store *st, const char *origin,
+    const char *const *meta, char **errp);
 /* The directory's origin: 32 hex digits. */
 const char *store_origin(const struct store *st);
 /* The global id of rec, a record of this store: its _gid, or for a

@@ -215,4 +215,13 @@ expect "the joined branch continues from a 机关党委 package" 0 "已按报送
     "$CXZY" init xj --from "$T/xj.cxzy"
 expect "with its new member" 0 "新同志" "$CXZY" --data xj list member
 
+# --- Moving a branch directory through an export (another PC, another
+# LMDB) keeps it the same branch directory.
+"$CXZY" --data zb export "$T/zb.cxa" >/dev/null || exit 99
+"$CXZY" --data moved import "$T/zb.cxa" >/dev/null || fail "moved: import"
+expect "moved branch directory still files as the branch" 0 "请把它交给机关党委" \
+    "$CXZY" --data moved package -o "$T/moved.cxzy"
+"$CXZY" --data moved export "$T/moved.cxa" >/dev/null || exit 99
+same_bytes "moved: the same directory, byte for byte" "$T/moved.cxa" "$T/zb.cxa"
+
 finish
