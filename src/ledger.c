@@ -1222,12 +1222,15 @@ ledger_save(struct ledger *lg, const struct form *f, struct record *rec,
 		if (!util_same(record_get(rec, "_rev"),
 		    record_get(old, "_rev"))) {
 			const char *when = record_get(old, "_modified");
+			char *what = store_changed_since(f, old,
+			    record_get(rec, "_rev"));
 
 			err_set(errp, "这条%s记录（编号 %llu）在你读取之后已被修改"
-			    "（%s），为了不覆盖那次修改，这次没有保存。请重新打开"
+			    "（%s%s），为了不覆盖那次修改，这次没有保存。请重新打开"
 			    "这条记录，核对后再修改。", f->label,
 			    (unsigned long long)rec->id, when != NULL ? when :
-			    "修改时间不详");
+			    "修改时间不详", what);
+			free(what);
 			r = CX_CONFLICT;
 			goto out;
 		}

@@ -2023,6 +2023,50 @@ store_field_rev(const struct record *r, const char *field, char *out,
 	return false;
 }
 
+char *
+store_changed_since(const struct form *f, const struct record *now,
+    const char *since)
+{
+	char mark[STORE_FIELD_REV_MAX];
+	const char *cur = record_get(now, "_rev");
+	const char *anc = record_get(now, "_revs");
+	struct buf newer, b;
+	size_t i, n = 0;
+
+	/* The revisions now has that are newer than since: its own and its
+	 * ancestors up to since. */
+	buf_init(&newer);
+	buf_init(&b);
+	if (cur != NULL && !util_same(cur, since)) {
+		const char *p = anc;
+
+		buf_addstr(&newer, cur);
+		while (p != NULL && *p != '\0') {
+			const char *e = strchr(p, ' ');
+			size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
+
+			if (since != NULL && len == strlen(since) &&
+			    memcmp(p, since, len) == 0)
+				break;
+			buf_addc(&newer, ' ');
+			buf_add(&newer, p, len);
+			p = e != NULL ? e + 1 : NULL;
+		}
+	}
+	for (i = 0; newer.len > 0 && i < f->nfields && n < 8; i++) {
+		const struct form_field *ff = &f->fields[i];
+
+		if (!store_field_rev(now, ff->id, mark, sizeof mark) ||
+		    !store_rev_listed(mark, newer.s))
+			continue;
+		buf_addf(&b, "%s“%s”", n++ == 0 ? "，改了" : "", ff->label);
+	}
+	buf_free(&newer);
+	if (b.s == NULL)
+		buf_addstr(&b, "");
+	return buf_take(&b);
+}
+
 static int
 store_cmp_str(const void *a, const void *b)
 {
@@ -2383,12 +2427,14 @@ store_put_one(struct store *st, MDB_txn *txn, struct store_batch *b,
 
 		if (!util_same(expect, cur)) {
 			const char *when = record_get(old, "_modified");
+			char *what = store_changed_since(k->f, old, expect);
 
 			err_set(errp, "这条%s记录（编号 %llu）在读取之后已被修改"
-			    "（%s），为了不覆盖那次修改，这次没有保存。请重新打开"
+			    "（%s%s），为了不覆盖那次修改，这次没有保存。请重新打开"
 			    "这条记录，核对后再修改。", k->f->label,
 			    (unsigned long long)id, when != NULL ? when :
-			    "修改时间不详");
+			    "修改时间不详", what);
+			free(what);
 			record_free(old);
 			return CX_CONFLICT;
 		}

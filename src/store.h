@@ -127,6 +127,10 @@ const char *store_dir(const struct store *st);
 #define STORE_FIELD_REV_MAX	48
 bool store_field_rev(const struct record *r, const char *field, char *out,
     size_t outsz);
+/* "，改了“职务/岗位”“备注”": the fields of now (as stored) changed
+ * after revision since, for a message; "" when none can be told. */
+char *store_changed_since(const struct form *f, const struct record *now,
+    const char *since);
 /* Sets r's "_frevs" from n "FIELD=REV" strings (sorted in place). */
 void store_set_field_revs(struct record *r, char **pairs, size_t n);
 /* Gives merged, the merge of two concurrent copies local and incoming

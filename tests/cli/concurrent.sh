@@ -17,6 +17,7 @@ rounds=40
 case ${REAL_CXZY:-} in ?*) rounds=4 ;; esac
 lost=0
 refused=0
+unnamed=0
 bad=0
 i=1
 while [ "$i" -le "$rounds" ]; do
@@ -34,8 +35,13 @@ while [ "$i" -le "$rounds" ]; do
 			grep -q "$want" "$T/show" || lost=$((lost + 1)) ;;
 		1)
 			refused=$((refused + 1))
-			grep -q "在你读取之后已被修改\|在读取之后已被修改" "$T/$w.err" ||
-			    { bad=$((bad + 1)); cat "$T/$w.err"; } ;;
+			# The message names what the other writer changed.
+			if [ $w = a ]; then other="改了“备注”"; else other="改了“职务/岗位”"; fi
+			if grep -q "在你读取之后已被修改\|在读取之后已被修改" "$T/$w.err"; then
+				grep -q "$other" "$T/$w.err" || unnamed=$((unnamed + 1))
+			else
+				bad=$((bad + 1)); cat "$T/$w.err"
+			fi ;;
 		*)
 			bad=$((bad + 1)); cat "$T/$w.err" ;;
 		esac
@@ -45,6 +51,7 @@ done
 echo "# $rounds rounds, $refused refused with a message, $lost acknowledged changes lost"
 if [ "$lost" -eq 0 ]; then pass "concurrent set: no acknowledged change lost"; else fail "concurrent set: $lost acknowledged changes lost"; fi
 if [ "$bad" -eq 0 ]; then pass "concurrent set: every refusal says why"; else fail "concurrent set: $bad unclear failures"; fi
+if [ "$unnamed" -eq 0 ]; then pass "concurrent set: every refusal names the field the other changed"; else fail "concurrent set: $unnamed refusals did not name the other change"; fi
 expect "concurrent set: data still checks clean" 0 "未发现问题" "$CXZY" --data d check
 
 finish
