@@ -2287,6 +2287,41 @@ store_gid_key(struct buf *b, const char *kind, const char *gid)
 	buf_addstr(b, gid);
 }
 
+/* Drops every global id of kind k that names record id: a damaged
+ * record overwritten by a good copy leaves no stale entry behind. */
+static int
+store_gid_purge(struct store *st, MDB_txn *txn, struct store_kind *k,
+    uint64_t id, int *mdbrc)
+{
+	size_t kl = strlen(k->f->kind) + 1;
+	MDB_cursor *cur;
+	MDB_val key, val;
+	int rc;
+
+	if (!st->gid_open)
+		return CX_OK;
+	if ((rc = mdb_cursor_open(txn, st->gid, &cur)) != 0) {
+		*mdbrc = rc;
+		return CX_ERR;
+	}
+	key.mv_data = (void *)k->f->kind;
+	key.mv_size = kl;
+	rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+	while (rc == 0 && key.mv_size >= kl &&
+	    memcmp(key.mv_data, k->f->kind, kl) == 0) {
+		if (store_unseal_id(&val) == id &&
+		    (rc = mdb_cursor_del(cur, 0)) != 0)
+			break;
+		rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		*mdbrc = rc;
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
 /* Maps the global id of rec (when it has one written out) to id.  A
  * global id another record of the kind holds is refused. */
 static int
@@ -2450,6 +2485,8 @@ store_put_one(struct store *st, MDB_txn *txn, struct store_batch *b,
 	}
 	if (!b->load)
 		store_stamp(st, k, rec, damaged ? NULL : old, id, &b->enc);
+	if (damaged && store_gid_purge(st, txn, k, id, mdbrc) != CX_OK)
+		goto fail;
 	if ((old == NULL || damaged || !util_same(record_get(old, "_gid"),
 	    record_get(rec, "_gid"))) && store_gid_put(st, txn, b, k, rec, id,
 	    mdbrc, errp) != CX_OK)
@@ -4026,6 +4063,73 @@ store_check_hist(struct store *st, MDB_txn *txn, struct strlist *damage)
 	mdb_cursor_close(cur);
 }
 
+/* Every global id names a record of its kind, live or in the bin, that
+ * carries that global id. */
+static void
+store_check_gid(struct store *st, MDB_txn *txn, struct strlist *damage)
+{
+	MDB_cursor *cur;
+	MDB_val key, val, rv;
+	struct buf tk;
+	int rc, op = MDB_FIRST;
+
+	if ((rc = mdb_cursor_open(txn, st->gid, &cur)) != 0) {
+		store_check_walk_err(damage, "全局编号", rc);
+		return;
+	}
+	buf_init(&tk);
+	while ((rc = mdb_cursor_get(cur, &key, &val, op)) == 0) {
+		const char *kb = key.mv_data;
+		const char *nul = memchr(kb, '\0', key.mv_size);
+		struct store_kind *k = NULL;
+		struct record *rec = NULL;
+		const char *g;
+		uint64_t id;
+		size_t klen;
+		char *gid;
+		int gr, mrc = 0;
+
+		op = MDB_NEXT;
+		klen = nul != NULL ? (size_t)(nul - kb) : 0;
+		if (nul == NULL || klen == 0 || key.mv_size == klen + 1) {
+			strlist_addf(damage, "全局编号：有一个键格式不对的条目");
+			continue;
+		}
+		if (store_form_of_kind(st, kb, klen, &k) == NULL || !k->open)
+			continue;	/* a kind no longer in the forms */
+		gid = store_show(kb + klen + 1, key.mv_size - klen - 1);
+		if ((id = store_unseal_id(&val)) == 0) {
+			strlist_addf(damage, "全局编号：%s“%s”的记录编号已损坏",
+			    k->f->label, gid);
+			free(gid);
+			continue;
+		}
+		gr = store_get_raw(txn, k->dbi, id, &rv, &mrc);
+		if (gr == CX_NOTFOUND && st->trash_open) {
+			buf_reset(&tk);
+			store_trash_key(&tk, k->f->kind, id);
+			key.mv_data = tk.s;
+			key.mv_size = tk.len;
+			gr = mdb_get(txn, st->trash, &key, &rv) == 0 ? CX_OK :
+			    CX_NOTFOUND;
+		}
+		if (gr != CX_OK)
+			strlist_addf(damage, "全局编号：%s“%s”指向的编号 %llu 没有"
+			    "记录", k->f->label, gid, (unsigned long long)id);
+		else if (codec_decode(rv.mv_data, rv.mv_size, &rec,
+		    NULL) == CX_OK && ((g = record_get(rec, "_gid")) == NULL ||
+		    strcmp(g, gid) != 0))
+			strlist_addf(damage, "全局编号：%s“%s”指向的编号 %llu 是"
+			    "另一条记录", k->f->label, gid, (unsigned long long)id);
+		record_free(rec);
+		free(gid);
+	}
+	if (rc != MDB_NOTFOUND)
+		store_check_walk_err(damage, "全局编号", rc);
+	mdb_cursor_close(cur);
+	buf_free(&tk);
+}
+
 static void
 store_check_meta(struct store *st, MDB_txn *txn, struct store_maxid *mx,
     struct strlist *damage)
@@ -4109,6 +4213,8 @@ store_check(struct store *st, struct strlist *damage, char **errp)
 		store_check_trash(st, txn, mx, damage);
 	if (st->hist_open)
 		store_check_hist(st, txn, damage);
+	if (st->gid_open)
+		store_check_gid(st, txn, damage);
 	if (st->meta_open)
 		store_check_meta(st, txn, mx, damage);
 	else

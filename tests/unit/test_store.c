@@ -2377,6 +2377,14 @@ test_index_damage(void)
 		ok(0, "reopen: %s", err);
 		goto out;
 	}
+	{
+		char *t = check_text(st);
+
+		ok(strstr(t, "全局编号：党员") != NULL && strstr(t,
+		    "指向的编号 3 没有记录") != NULL,
+		    "check: the global id of the removed record is reported");
+		free(t);
+	}
 	/* Key order: 丙 (U+4E19) < 乙 (U+4E59) < 甲 (U+7532). */
 	iwalk_init(&w, "name");
 	is_int(store_index_scan(st, &member_form, "name", NULL, 0, 0, 1, 0,
