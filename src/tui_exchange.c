@@ -90,8 +90,14 @@ xc_default_dir(struct tui *t)
 static void
 xc_remember(struct tui *t, const char *dir)
 {
-	if (!store_readonly(t->st) && dir != NULL && *dir != '\0')
-		(void)store_meta_set(t->st, XC_META_DIR, dir, NULL);
+	char *real;
+
+	if (store_readonly(t->st) || dir == NULL || *dir == '\0')
+		return;
+	real = realpath(dir, NULL);
+	(void)store_meta_set(t->st, XC_META_DIR, real != NULL ? real : dir,
+	    NULL);
+	free(real);
 }
 
 /* The directory part of path ("." for a bare name). */
@@ -273,6 +279,31 @@ xview_wrap(struct xview *v, int w)
 	v->wrap_w = w;
 }
 
+/* "新增 2 条、更新 1 条" from the outcomes that change records; "" when
+ * none does. */
+static void
+xview_counts(struct buf *b, const size_t *c)
+{
+	static const struct {
+		int		 outcome;
+		const char	*label;
+	} parts[] = {
+		{ ARCHIVE_ADDED, "新增" },
+		{ ARCHIVE_UPDATED, "更新" },
+		{ ARCHIVE_MERGED, "合并" },
+	};
+	size_t i;
+	bool first = true;
+
+	for (i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		if (c[parts[i].outcome] == 0)
+			continue;
+		buf_addf(b, "%s%s %zu 条", first ? "" : "、", parts[i].label,
+		    c[parts[i].outcome]);
+		first = false;
+	}
+}
+
 /* Takes the results of exchange_import_file (dry run or not). */
 static void
 xview_set(struct tui *t, struct xview *v, const struct exchange_import *x,
@@ -297,11 +328,11 @@ xview_set(struct tui *t, struct xview *v, const struct exchange_import *x,
 			if (changes == 0)
 				buf_addstr(&b, "预览：接收这个报送包不会改动任何记录，"
 				    "本机已经有其中的全部内容。");
-			else
-				buf_addf(&b, "预览：接收后将新增 %zu 条、更新 %zu 条、"
-				    "合并 %zu 条记录（下面逐条列出）。",
-				    c[ARCHIVE_ADDED], c[ARCHIVE_UPDATED],
-				    c[ARCHIVE_MERGED]);
+			else {
+				buf_addstr(&b, "预览：接收后将");
+				xview_counts(&b, c);
+				buf_addstr(&b, "记录（下面逐条列出）。");
+			}
 			if (left > 0)
 				buf_addf(&b, "另有 %zu 条不会导入（冲突、拒绝或跳过，"
 				    "见下面），这些记录在本机保持原样。", left);
@@ -319,8 +350,13 @@ xview_set(struct tui *t, struct xview *v, const struct exchange_import *x,
 		buf_addstr(&b, "先在「数据维护」里解除锁定，再回到「报送/接收」选"
 		    "「重新接收暂存的报送包」。");
 	} else {
-		buf_addf(&b, "已接收：新增 %zu 条、更新 %zu 条、合并 %zu 条记录。",
-		    c[ARCHIVE_ADDED], c[ARCHIVE_UPDATED], c[ARCHIVE_MERGED]);
+		if (changes == 0)
+			buf_addstr(&b, "已接收，没有记录需要改动。");
+		else {
+			buf_addstr(&b, "已接收：");
+			xview_counts(&b, c);
+			buf_addstr(&b, "记录。");
+		}
 		if (left > 0)
 			buf_addf(&b, "有 %zu 条没有导入（冲突、拒绝或跳过，见下面），"
 			    "这些记录在本机保持原样。", left);
@@ -412,7 +448,9 @@ xview_apply(struct tui *t, struct xview *v)
 		else
 			extra = xasprintf("无法从暂存中移除“%s”：%s。",
 			    v->file, strerror(errno));
-	} else if (!v->pending) {
+	} else if (!v->pending && !x.rep.held) {
+		/* Only a package taken changes anything, the directory
+		 * remembered for next time included. */
 		char *dir = xc_dirname(v->file);
 
 		xc_remember(t, dir);
@@ -872,13 +910,13 @@ xmake_draw(struct tui *t, void *self, int y, int h, int w)
 		}
 	}
 	row = y + 1 + 2 * XM_NFIELDS;
-	xc_draw_wrapped(t, row, 2, w - 4, h - (row - y), m->branch ?
+	row += 1 + xc_draw_wrapped(t, row, 2, w - 4, h - (row - y), m->branch ?
 	    "报送包里是本支部的台账（选一个半年时只有那个半年的记录），"
 	    "交给机关党委备案。" :
 	    "报送包里是这个党支部要用的全部内容（单位设置、本支部的组织和"
 	    "党员、各项记录；选一个半年时只有那个半年的记录），交给党支部。",
 	    tui_attr_dim(t));
-	xc_draw_wrapped(t, row + 3, 2, w - 4, h - (row + 3 - y),
+	xc_draw_wrapped(t, row, 2, w - 4, h - (row - y),
 	    "「保存到」写一个目录（例如 U 盘 /media/用户名/U盘名）时，文件名由"
 	    "程序按党支部、周期和时间取好；也可以写完整的文件名。按 F2 制作。",
 	    tui_attr_dim(t));
@@ -1273,7 +1311,7 @@ xhub_draw(struct tui *t, void *self, int y, int h, int w)
 	intro = hb->branch ? xasprintf("这是党支部“%s”的台账：把本支部的材料"
 	    "做成报送包交给机关党委，机关党委发来的报送包在这里接收。",
 	    hb->branch_name) : xstrdup("这是机关党委的台账：为各党支部制作"
-	    "报送包（下发），接收党支部交来的报送包（报送）。");
+	    "报送包，接收党支部交来的报送包。");
 	row = y + 1 + xc_draw_wrapped(t, y + 1, 2, w - 4, 3, intro, A_NORMAL);
 	free(intro);
 	row++;
