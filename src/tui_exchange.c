@@ -1060,6 +1060,7 @@ xmake_run(struct tui *t, struct xmake *m)
 	struct exchange_package_out po;
 	struct stat sb;
 	char *out, *err = NULL, *msg, *dir, label[32];
+	bool force = false;
 
 	if (!m->branch && m->org == 0) {
 		m->focus = XM_BRANCH;
@@ -1073,11 +1074,25 @@ xmake_run(struct tui *t, struct xmake *m)
 		free(out);
 		return;
 	}
+	/* A file named by the user may be replaced, after asking; in a
+	 * directory the core names the file and never replaces one. */
+	if (lstat(out, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+		static const char *const buttons[] = { "覆盖", "取消" };
+
+		msg = xasprintf("文件“%s”已经存在。用新的报送包覆盖它吗？", out);
+		force = tui_choose(t, "文件已经存在", msg, buttons, 2, 1) == 0;
+		free(msg);
+		if (!force) {
+			tui_info(t, "没有制作报送包。");
+			free(out);
+			return;
+		}
+	}
 	tui_put_pad(t, t->rows - 2, 0, "正在制作报送包，请稍候。", t->cols,
 	    TEXT_LEFT, A_BOLD);
 	refresh();
 	if (exchange_package(t->st, t->fs, m->branch ? 0 : m->org,
-	    m->all ? NULL : &m->period, out, false, xc_progress, t, &po,
+	    m->all ? NULL : &m->period, out, force, xc_progress, t, &po,
 	    &err) != CX_OK) {
 		tui_message_take(t, "没有制作报送包", err);
 		free(out);

@@ -66,6 +66,13 @@ for loc in utf8 gb18030; do
 	send F2
 	wait_for "$loc: an existing file is not overwritten" "已经存在，没有覆盖"
 	send Enter
+	# A file named by hand may be replaced, after asking.
+	send C-u
+	typ "$PKG_DOWN"
+	send F2
+	wait_for "$loc: replacing a named file asks" "用新的报送包覆盖它吗"
+	send 2
+	wait_for "$loc: and may be declined" "没有制作报送包。"
 	# A place that cannot be written: explained, nothing made.
 	echo junk >"$T/stick/junk.txt"
 	send C-u
