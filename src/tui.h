@@ -189,6 +189,10 @@ void tui_trash_open(struct tui *t);
  * store still shows the old data). */
 void tui_backup_now(struct tui *t);
 void tui_backup_restore_open(struct tui *t);
+/* 数据维护 → 报送/接收: makes a package for the 机关党委 or a branch,
+ * takes one after a preview, and takes held ones again (tui_exchange.c,
+ * over exchange.h). */
+void tui_exchange_open(struct tui *t);
 /* 报表: chooses a 名册 and an encoding, previews, saves and prints it. */
 void tui_report_open(struct tui *t);
 /* 工作台: what is missing or late in the current period, per branch;

@@ -48,6 +48,8 @@ enum tui_action {
 	TA_OPEN,		/* open the record behind a table row or a link */
 	TA_HISTORY,		/* old versions of a signed record */
 	TA_PERIOD,		/* choose the period to work in */
+	TA_PACKAGE,		/* make a package (报送/接收) */
+	TA_APPLY,		/* take a previewed package (报送/接收) */
 	TA_COUNT
 };
 

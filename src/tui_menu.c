@@ -25,6 +25,7 @@ enum menu_kind {
 	MI_RECOVER,
 	MI_NEWCYCLE,	/* 开始新周期 */
 	MI_LOCK,	/* 备案锁定 / 解除锁定 of the current period */
+	MI_EXCHANGE,	/* 报送/接收 */
 	MI_HELP,
 	MI_QUIT,
 	MI_BACK
@@ -130,6 +131,7 @@ menu_activate(struct tui *t, struct menu *m)
 		menu_add(sub, MI_RECOVER, "从备份恢复", NULL, NULL);
 		menu_add(sub, MI_NEWCYCLE, "开始新周期", NULL, NULL);
 		menu_add(sub, MI_LOCK, "备案锁定", NULL, NULL);
+		menu_add(sub, MI_EXCHANGE, "报送/接收", NULL, NULL);
 		menu_add(sub, MI_BACK, "返回主菜单", NULL, NULL);
 		tui_push(t, &tui_menu_ops, sub);
 		break;
@@ -178,6 +180,9 @@ menu_activate(struct tui *t, struct menu *m)
 		break;
 	case MI_LOCK:
 		tui_cycle_lock(t);
+		break;
+	case MI_EXCHANGE:
+		tui_exchange_open(t);
 		break;
 	case MI_HELP:
 		tui_help_open(t, menu_actions, NULL);
@@ -248,7 +253,7 @@ menu_help_line(struct tui *t, void *self)
 	case MI_REPORTS:
 		return "预览、保存和打印各种名册。";
 	case MI_MAINT:
-		return "回收站、数据检查、备份与恢复、新周期和备案锁定。";
+		return "回收站、数据检查、备份与恢复、新周期、备案锁定和报送/接收。";
 	case MI_TRASH:
 		return "查看删除的记录，选中后按 F5 恢复。";
 	case MI_CHECK:
@@ -261,6 +266,8 @@ menu_help_line(struct tui *t, void *self)
 		return "进入下一个半年，没完成的承诺和整改事项转入新周期（先确认）。";
 	case MI_LOCK:
 		return "备案后锁定当前周期，锁定后只能补充批注（先确认）。";
+	case MI_EXCHANGE:
+		return "制作报送包交给机关党委或党支部，预览后接收报送包。";
 	case MI_HELP:
 		return "按键说明。";
 	case MI_QUIT:
