@@ -501,7 +501,7 @@ exchange_import_text(const struct exchange_import *x, const char *file,
 	}
 	free(f);
 	if (!x->rep.applied && !x->rep.held)
-		buf_addstr(&b, "试运行（--dry-run）：只列出会有的变化，不修改数据。\n");
+		buf_addstr(&b, "试运行：只列出会有的变化，不修改数据。\n");
 	text = verbose ? archive_report_text(&x->rep) :
 	    archive_report_summary(&x->rep);
 	buf_addstr(&b, text);
