@@ -2311,7 +2311,7 @@ archive_decide(struct archive_ctx *c, size_t k, char **errp)
 	}
 	if (res->outcome == ARCHIVE_ADDED || res->outcome == ARCHIVE_UPDATED ||
 	    res->outcome == ARCHIVE_MERGED) {
-		size_t i, j;
+		size_t i, j, had = res->problems.n;
 
 		/* A unique value (a name ...) that another record here holds:
 		 * the same thing entered on both sides, for a person to
@@ -2335,7 +2335,7 @@ archive_decide(struct archive_ctx *c, size_t k, char **errp)
 				}
 			free(ids);
 		}
-		if (res->problems.n > 0) {
+		if (res->problems.n > had) {
 			res->outcome = ARCHIVE_CONFLICT;
 			res->duplicate = true;
 		}

@@ -896,6 +896,231 @@ rm_rf(const char *path)
 	free(cmd);
 }
 
+/* ---- Field-by-field merging and ownership (packages) ------------- */
+
+static const char owned_form[] =
+    "form item\nlabel 事项\ntitle name\norder 10\nowner branch\n"
+    "field name\n  label 名称\n  type text 20\n  required\n"
+    "field a\n  label 甲\n  type text 20\n"
+    "field b\n  label 乙\n  owner committee\n  type text 20\n"
+    "field c\n  label 丙\n  owner both\n  type text 20\n";
+
+static struct formset *
+load_owned_forms(void)
+{
+	struct formset *fs = NULL;
+	char *dir = xasprintf("%s/forms3", tmproot), *path, *err = NULL;
+	FILE *fp;
+
+	mkdir(dir, 0700);
+	path = xasprintf("%s/item.form", dir);
+	fp = fopen(path, "w");
+	fputs(owned_form, fp);
+	fclose(fp);
+	if (formset_load_dir(dir, &fs, &err) != CX_OK)
+		printf("# forms: %s\n", err);
+	free(err);
+	free(path);
+	free(dir);
+	return fs;
+}
+
+static void
+set_item(struct store *st, const struct form *f, uint64_t id,
+    const char *field, const char *value)
+{
+	struct record *r = NULL;
+	char *err = NULL;
+
+	if (store_get(st, f, id, &r, &err) != CX_OK ||
+	    (record_set(r, field, value), store_put(st, f, r, &err)) != CX_OK)
+		printf("# set %s: %s\n", field, err);
+	free(err);
+	record_free(r);
+}
+
+static const char *
+item_value(struct store *st, const struct form *f, uint64_t id,
+    const char *field, char buf[64])
+{
+	struct record *r = NULL;
+	const char *v;
+
+	buf[0] = '\0';
+	if (store_get(st, f, id, &r, NULL) == CX_OK &&
+	    (v = record_get(r, field)) != NULL)
+		snprintf(buf, 64, "%s", v);
+	record_free(r);
+	return buf;
+}
+
+static void
+test_merge_ownership(void)
+{
+	struct formset *fs = load_owned_forms();
+	const struct form *f = fs != NULL ? formset_find(fs, "item") : NULL;
+	struct store *branch, *committee;
+	struct archive_opts o;
+	struct archive_report rep;
+	struct archive *a;
+	struct record *r;
+	char *err = NULL, *before, *after, v[64];
+
+	if (f == NULL) {
+		ok(false, "merge: forms");
+		return;
+	}
+	setenv("CXZY_NOW", NOW1, 1);
+	branch = new_store(fs);
+	committee = new_store(fs);
+	r = record_new();
+	record_set(r, "name", "一");
+	record_set(r, "a", "甲0");
+	record_set(r, "b", "乙0");
+	record_set(r, "c", "丙0");
+	put_kind(branch, fs, "item", r);
+	a = parse_export(branch, fs);
+	ok(archive_import(committee, fs, a, false, &rep, &err) == CX_OK,
+	    "merge: the same record on both sides");
+	archive_report_free(&rep);
+	archive_free(a);
+
+	/* The branch changes its field and the 机关党委's; the 机关党委
+	 * changes a shared one. */
+	setenv("CXZY_NOW", NOW2, 1);
+	set_item(branch, f, 1, "a", "甲1");
+	set_item(branch, f, 1, "b", "乙1");
+	set_item(committee, f, 1, "c", "丙1");
+	memset(&o, 0, sizeof o);
+	o.ownership = true;
+	o.sender = FORM_OWNER_BRANCH;
+	a = parse_export(branch, fs);
+	ok(archive_import_with(committee, fs, a, &o, &rep, &err) == CX_OK,
+	    "merge: import");
+	is_int(rep.count[ARCHIVE_MERGED], 1, "merge: merged");
+	if (rep.count[ARCHIVE_MERGED] != 1) {
+		char *t = archive_report_text(&rep);
+
+		printf("# %s\n", t);
+		free(t);
+	}
+	is_int(rep.n > 0 ? (int)rep.v[0].problems.n : -1, 1,
+	    "merge: one change not taken");
+	ok(rep.n > 0 && rep.v[0].problems.n > 0 && strstr(rep.v[0].problems.v[0],
+	    "“乙”：对方改为“乙1”，这一项由机关党委填写，未采用。") != NULL,
+	    "merge: the change not taken is named");
+	archive_report_free(&rep);
+	is_str(item_value(committee, f, 1, "a", v), "甲1",
+	    "merge: the branch's field taken");
+	is_str(item_value(committee, f, 1, "b", v), "乙0",
+	    "merge: the 机关党委's field kept");
+	is_str(item_value(committee, f, 1, "c", v), "丙1",
+	    "merge: the local change kept");
+	archive_free(a);
+
+	/* The merge descends from both: the same package again is older. */
+	a = parse_export(branch, fs);
+	ok(archive_import_with(committee, fs, a, &o, &rep, &err) == CX_OK,
+	    "merge: again");
+	is_int(rep.count[ARCHIVE_OLDER], 1, "merge: the package is older now");
+	archive_report_free(&rep);
+	archive_free(a);
+
+	/* The way back: the branch takes the 机关党委's merge, its own "乙"
+	 * goes back to the 机关党委's value, and the shared change arrives. */
+	memset(&o, 0, sizeof o);
+	o.ownership = true;
+	o.sender = FORM_OWNER_COMMITTEE;
+	a = parse_export(committee, fs);
+	ok(archive_import_with(branch, fs, a, &o, &rep, &err) == CX_OK,
+	    "merge: back to the branch");
+	is_int(rep.count[ARCHIVE_UPDATED], 1, "merge: the branch is updated");
+	archive_report_free(&rep);
+	archive_free(a);
+	is_str(item_value(branch, f, 1, "b", v), "乙0",
+	    "merge: the owner's value wins back");
+	is_str(item_value(branch, f, 1, "c", v), "丙1",
+	    "merge: the shared change arrives");
+
+	/* Both change the same field: a conflict, listed, nothing written. */
+	setenv("CXZY_NOW", NOW3, 1);
+	set_item(branch, f, 1, "c", "丙-支部");
+	set_item(committee, f, 1, "c", "丙-机关");
+	memset(&o, 0, sizeof o);
+	o.ownership = true;
+	o.sender = FORM_OWNER_BRANCH;
+	a = parse_export(branch, fs);
+	before = fingerprint(committee, fs);
+	ok(archive_import_with(committee, fs, a, &o, &rep, &err) == CX_OK,
+	    "conflict: import");
+	after = fingerprint(committee, fs);
+	is_int(rep.count[ARCHIVE_CONFLICT], 1, "conflict: one");
+	ok(rep.n > 0 && rep.v[0].problems.n == 1 && strstr(rep.v[0].problems.v[0],
+	    "“丙”：本机为“丙-机关”，对方为“丙-支部”，两边都改过。") != NULL,
+	    "conflict: both values named");
+	is_str(after, before, "conflict: nothing written");
+	free(before);
+	free(after);
+	archive_report_free(&rep);
+	archive_free(a);
+
+	/* A record of a kind the sender does not own is not taken. */
+	memset(&o, 0, sizeof o);
+	o.ownership = true;
+	o.sender = FORM_OWNER_COMMITTEE;
+	r = record_new();
+	record_set(r, "name", "机关新建");
+	put_kind(committee, fs, "item", r);
+	a = parse_export(committee, fs);
+	ok(archive_import_with(branch, fs, a, &o, &rep, &err) == CX_OK,
+	    "ownership: import");
+	is_int(rep.count[ARCHIVE_IGNORED], 1, "ownership: a new record not "
+	    "owned by the sender is not taken");
+	is_int(rep.count[ARCHIVE_ADDED], 0, "ownership: nothing added");
+	archive_report_free(&rep);
+	archive_free(a);
+
+	free(err);
+	store_close(branch);
+	store_close(committee);
+	formset_free(fs);
+}
+
+/* A package's header is checked like the rest. */
+static void
+test_package_header(void)
+{
+	static const char *const heads[] = {
+		"scope=bogus\nbranch=0123456789abcdef0123456789abcdef\n"
+		"branch-name=x\nperiod=all\n",
+		"scope=branch\nbranch-name=x\nperiod=all\n",
+		"scope=branch\nbranch=0123456789abcdef0123456789abcdef\n"
+		"branch-name=x\nperiod=2026H9\n",
+		"directory=branch\n",
+	};
+	static const char *const want[] = {
+		"文件头的“scope”应是 branch 或 committee。",
+		"报送包的文件头不完整",
+		"报送包的文件头不完整",
+		"文件头的“directory”写法不对。",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+		struct buf b;
+		char *s;
+
+		buf_init(&b);
+		buf_addf(&b, "cxzy-archive 2\nprogram=t\n"
+		    "origin=00112233445566778899aabbccddeeff\n%s\n", heads[i]);
+		buf_addf(&b, "@end 0 %08lx\n", (unsigned long)codec_crc32(0,
+		    b.s, b.len));
+		s = buf_take(&b);
+		bad(s, want[i], "package header refused");
+		free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -914,6 +1139,8 @@ main(void)
 	test_errors();
 	test_import_rules(fs);
 	test_import_stored_rows();
+	test_merge_ownership();
+	test_package_header();
 	formset_free(fs);
 	rm_rf(tmproot);
 	return tap_done();
