@@ -732,6 +732,50 @@ for s in $SIDES; do
 	done
 done
 
+# --- The 工作台 agrees too, but for the arrivals (above) and the record
+# ids it points to, which are each directory's own.
+ids_out() {
+	sed 's/（见 \([a-z_]*\) [0-9]*）/（见 \1 …）/; s/（编号 [0-9]*）/（编号 …）/
+	    s/^\(cxzy show [a-z_]*\) [0-9]*/\1 …/; s/\(cxzy show [a-z_]*\) [0-9]* /\1 … /' "$1" |
+	    awk '/^报送情况（/ { skip = 1; next } skip && /^$/ { skip = 0 } !skip'
+}
+for p in 2026H1 2026H2; do
+	"$CXZY" --data one todo --period $p >"$T/t1" || fail "one: todo $p"
+	"$CXZY" --data many/jg todo --period $p >"$T/t2" || fail "many: todo $p"
+	ids_out "$T/t1" >"$T/one.txt"
+	ids_out "$T/t2" >"$T/jg.txt"
+	same_bytes "$p 工作台: jg = single desk" "$T/jg.txt" "$T/one.txt"
+done
+
+# --- Signed records keep the same old versions everywhere.  Known to
+# fail (reported) for the meeting: it was signed and then changed in the
+# branch before the branch filed, and packages carry no old versions, so
+# the 机关党委 never sees the version that was signed.
+for spec in A:@branch_pledge:preamble=办公室党支部2026年上半年承诺 \
+    B:@branch_pledge:preamble=工程处党支部2026年上半年承诺 \
+    A:@meeting:title=学习贯彻全会精神; do
+	s=${spec%%:*} spec=${spec#*:}
+	kind=${spec#@}
+	kind=${kind%%:*}
+	for d in one many/jg many/$s; do
+		if id=$(lookup $d "$spec") &&
+		    "$CXZY" --data $d history $kind "$id" >"$T/h"; then
+			ids_out "$T/h" >"$T/h.${d##*/}"
+		else
+			fail "history of $spec in $d"
+		fi
+	done
+	grep -q "共 [1-9][0-9]* 个旧版本" "$T/h.one" && pass "$spec has old versions" ||
+	    fail "$spec has old versions"
+	same_bytes "$spec history: jg = single desk" "$T/h.jg" "$T/h.one"
+	same_bytes "$spec history: branch $s = single desk" "$T/h.$s" "$T/h.one"
+done
+
+# --- And every directory passes cxzy check.
+for d in one many/jg many/A many/B many/C many/D; do
+	run 0 "$CXZY" --data $d check && pass "$d: check" || fail "$d: check"
+done
+
 # --- The return packages reached the branches: the 复验 and the 附件四.
 expect "工程处党支部 has the 复验" 0 "复验结果：    通过" \
     "$CXZY" --data many/B show rectification_notice \
