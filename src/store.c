@@ -4395,14 +4395,29 @@ store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 			goto out;
 	}
 	for (i = 0; i < st->nkinds; i++) {
-		uint64_t seq;
+		char *key, *v = NULL;
+		uint64_t seq = 0;
+		bool known;
 
 		if (a->maxid[i] == 0)
 			continue;
-		if (store_seq_read(st, txn, &st->kinds[i], &seq, mdbrc) != CX_OK)
+		/* A kind with no counter yet gets one: store_seq_read's
+		 * stand-in (the largest id in use) already sees the records
+		 * just put, and the import's own id planning reads the
+		 * counter alone (archive_localize). */
+		key = xasprintf("seq:%s", st->kinds[i].f->kind);
+		known = store_meta_read(st, txn, key, &v, NULL) == CX_OK &&
+		    store_parse_u64(v, &seq);
+		free(key);
+		free(v);
+		if (!known && store_seq_read(st, txn, &st->kinds[i], &seq,
+		    mdbrc) != CX_OK)
 			goto out;
-		if (a->maxid[i] > seq && store_seq_write(st, txn, &st->kinds[i],
-		    a->maxid[i], mdbrc) != CX_OK)
+		if (a->maxid[i] > seq)
+			seq = a->maxid[i];
+		else if (known)
+			continue;
+		if (store_seq_write(st, txn, &st->kinds[i], seq, mdbrc) != CX_OK)
 			goto out;
 	}
 	r = CX_OK;
