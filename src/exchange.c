@@ -92,7 +92,13 @@ exchange_arrival_get(struct store *st, const struct formset *fs,
 	}
 	out->when = xstrndup(v, (size_t)(t1 - v));
 	out->period = xstrndup(t1 + 1, (size_t)(t2 - t1 - 1));
-	out->file = xstrdup(t2 + 1);
+	if ((t1 = strchr(t2 + 1, '\t')) != NULL) {
+		out->file = xstrndup(t2 + 1, (size_t)(t1 - t2 - 1));
+		out->created = xstrdup(t1 + 1);
+	} else {
+		out->file = xstrdup(t2 + 1);
+		out->created = xstrdup("");
+	}
 	free(v);
 	return CX_OK;
 }
@@ -106,7 +112,8 @@ exchange_arrival_set(struct store *st, const struct formset *fs,
 
 	if ((rc = exchange_arrival_key(st, fs, org_id, &key, errp)) != CX_OK)
 		return rc;
-	v = xasprintf("%s\t%s\t%s", a->when, a->period, a->file);
+	v = xasprintf("%s\t%s\t%s\t%s", a->when, a->period, a->file,
+	    a->created != NULL ? a->created : "");
 	rc = store_meta_set(st, key, v, errp);
 	free(v);
 	free(key);
@@ -119,6 +126,7 @@ exchange_arrival_free(struct exchange_arrival *a)
 	free(a->when);
 	free(a->period);
 	free(a->file);
+	free(a->created);
 	memset(a, 0, sizeof *a);
 }
 
@@ -326,6 +334,35 @@ exchange_count_one(void *arg, const struct form *f, const struct record *r)
 	return 1;
 }
 
+/* Records that a branch's package arrived, unless the one recorded is
+ * as new or newer (an old or repeated package changes nothing). */
+static void
+exchange_arrived(struct store *st, const struct formset *fs, uint64_t org,
+    struct exchange_import *x, const char *period, const char *file)
+{
+	struct exchange_arrival arr, last;
+	char now[20], *err = NULL;
+	bool newer = true;
+
+	if (exchange_arrival_get(st, fs, org, &last, NULL) == CX_OK) {
+		newer = *last.created == '\0' ||
+		    strcmp(x->a->created, last.created) > 0;
+		exchange_arrival_free(&last);
+	}
+	if (!newer)
+		return;
+	model_now_string(now);
+	arr.when = now;
+	arr.period = (char *)period;
+	arr.file = (char *)exchange_basename(file);
+	arr.created = x->a->created;
+	if (exchange_arrival_set(st, fs, org, &arr, &err) != CX_OK) {
+		free(x->hold_error);
+		x->hold_error = xasprintf("记录报送时间时出错：%s", err);
+		free(err);
+	}
+}
+
 /* Whether st holds no record at all (the recycle bin included). */
 static bool
 exchange_store_empty(struct store *st, const struct formset *fs)
@@ -393,20 +430,8 @@ exchange_import_file_with(struct store *st, const struct formset *fs,
 	if (x->rep.held && !dry_run &&
 	    exchange_hold(st, file, &x->held_at, &err) != CX_OK)
 		x->hold_error = err;
-	if (x->rep.applied && o.branch_org != 0) {
-		struct exchange_arrival arr;
-		char now[20];
-
-		model_now_string(now);
-		arr.when = now;
-		arr.period = x->a->period;
-		arr.file = (char *)exchange_basename(file);
-		if (exchange_arrival_set(st, fs, o.branch_org, &arr,
-		    &err) != CX_OK) {
-			x->hold_error = xasprintf("记录报送时间时出错：%s", err);
-			free(err);
-		}
-	}
+	if (x->rep.applied && o.branch_org != 0)
+		exchange_arrived(st, fs, o.branch_org, x, x->a->period, file);
 	return CX_OK;
 }
 
@@ -449,19 +474,8 @@ exchange_join_file(struct store *st, const struct formset *fs,
 	if (x->rep.held && !dry_run &&
 	    exchange_hold(st, file, &x->held_at, &err) != CX_OK)
 		x->hold_error = err;
-	if (x->rep.applied) {
-		struct exchange_arrival arr;
-		char now[20];
-
-		model_now_string(now);
-		arr.when = now;
-		arr.period = "all";
-		arr.file = (char *)exchange_basename(file);
-		if (exchange_arrival_set(st, fs, org, &arr, &err) != CX_OK) {
-			x->hold_error = xasprintf("记录报送时间时出错：%s", err);
-			free(err);
-		}
-	}
+	if (x->rep.applied)
+		exchange_arrived(st, fs, org, x, "all", file);
 	return CX_OK;
 }
 

@@ -11,9 +11,11 @@
  *                    branch's org record
  *   arrival:GID      in a 机关党委 directory: the latest package received
  *                    from the branch whose org record has global id GID,
- *                    "YYYY-MM-DD HH:MM:SS<TAB>PERIOD<TAB>FILE" (PERIOD a
- *                    code such as 2026H2, or "all"; FILE the package's
- *                    file name, without directories)
+ *                    "YYYY-MM-DD HH:MM:SS<TAB>PERIOD<TAB>FILE<TAB>MADE"
+ *                    (PERIOD a code such as 2026H2, or "all"; FILE the
+ *                    package's file name, without directories; MADE when
+ *                    the package was made).  A package no newer than the
+ *                    one recorded (an old or repeated one) leaves it.
  *
  * See docs/exchange.md for the yearly calendar and who owns what.
  */
@@ -44,6 +46,7 @@ struct exchange_arrival {
 	char	*when;		/* "YYYY-MM-DD HH:MM:SS" */
 	char	*period;	/* "2026H2" or "all" */
 	char	*file;
+	char	*created;	/* when the package was made ("" if unknown) */
 };
 int exchange_arrival_get(struct store *st, const struct formset *fs,
     uint64_t org_id, struct exchange_arrival *out, char **errp);
