@@ -232,6 +232,8 @@ struct archive_writer {
 	bool		 failed;
 	const struct archive_package *pkg;	/* or NULL: everything */
 	size_t		 done;			/* records looked at */
+	const struct form *f;			/* of the "@old" blocks */
+	uint64_t	 id;
 };
 
 static void
@@ -310,6 +312,21 @@ archive_package_wants(const struct archive_package *pkg,
 	return archive_branch_of(f, r) == pkg->branch_org;
 }
 
+/* One "@old" block: version version of the record being written. */
+static int
+archive_export_old(void *arg, unsigned version, const struct record *old)
+{
+	struct archive_writer *w = arg;
+	size_t start = w->b.len;
+
+	buf_addf(&w->b, "@old %s %llu %u\n", w->f->kind,
+	    (unsigned long long)w->id, version);
+	archive_put_values(&w->b, old, w->f->fields, w->f->nfields, true, 0);
+	buf_addf(&w->b, "@crc %08lx\n", (unsigned long)codec_crc32(0,
+	    w->b.s + start, w->b.len - start));
+	return 0;
+}
+
 static int
 archive_export_one(struct archive_writer *w, const struct form *f,
     const struct record *r, bool trash)
@@ -332,8 +349,16 @@ archive_export_one(struct archive_writer *w, const struct form *f,
 	}
 	buf_addc(&w->b, '\n');
 	archive_put_block(&w->b, f, r, trash);
-	record_free(copy);
 	w->n++;
+	/* A signed record's old versions travel with it. */
+	if (f->sign_field != NULL) {
+		w->f = f;
+		w->id = r->id;
+		if (store_history(w->st, f, r->id, archive_export_old, w,
+		    NULL) == CX_ERR)
+			w->failed = true;
+	}
+	record_free(copy);
 	archive_emit(w);
 	return w->failed;
 }
@@ -793,6 +818,45 @@ archive_header_line(struct archive_parser *p, const char *s, size_t len)
 	return CX_OK;
 }
 
+/* "@old KIND ID VERSION": an old version of the record just read. */
+static int
+archive_begin_old(struct archive_parser *p, struct archive_block *bl,
+    const char *s, size_t len)
+{
+	const char *w, *r, *w2, *r2, *w3, *r3;
+	size_t wl, rl, wl2, rl2, wl3, rl3;
+	struct archive_item *it;
+	struct record *rec;
+	uint64_t id, v;
+
+	archive_split(s, len, &w, &wl, &r, &rl);
+	archive_split(r, rl, &w2, &wl2, &r2, &rl2);
+	archive_split(r2, rl2, &w3, &wl3, &r3, &rl3);
+	(void)rl3;
+	if (wl == 0 || wl2 == 0 || wl3 == 0 || r3 != w3 + wl3 ||
+	    !archive_parse_u64(w2, wl2, &id) ||
+	    !archive_parse_u64(w3, wl3, &v) || v == 0)
+		return archive_fail(p, "应写成“@old 种类 编号 版本号”。");
+	it = p->a->n > 0 ? &p->a->items[p->a->n - 1] : NULL;
+	if (it == NULL || it->rec->id != id || strlen(it->kind) != wl ||
+	    memcmp(it->kind, w, wl) != 0)
+		return archive_fail(p, "旧版本应紧跟在它所属的记录后面。");
+	if (v != it->nhist + 1 || v > 10000)
+		return archive_fail(p, "旧版本的版本号应从 1 起依次排列。");
+	rec = record_new();
+	rec->id = id;
+	rec->form_version = it->rec->form_version;
+	it->hist = xgrow(it->hist, &it->histcap, it->nhist + 1,
+	    sizeof *it->hist);
+	it->hist[it->nhist++] = rec;
+	memset(bl->lv, 0, sizeof bl->lv);
+	bl->depth = 0;
+	bl->lv[0].rec = rec;
+	bl->last = NULL;
+	bl->last_rec = NULL;
+	return CX_OK;
+}
+
 static int
 archive_begin_block(struct archive_parser *p, struct archive_block *bl,
     const char *s, size_t len, bool trash)
@@ -824,6 +888,7 @@ archive_begin_block(struct archive_parser *p, struct archive_block *bl,
 	p->a->items = xgrow(p->a->items, &p->a->cap, p->a->n + 1,
 	    sizeof *p->a->items);
 	it = &p->a->items[p->a->n++];
+	memset(it, 0, sizeof *it);
 	it->kind = xstrndup(w, wl);
 	it->trash = trash;
 	it->rec = record_new();
@@ -1210,6 +1275,14 @@ archive_vet(struct archive_parser *p)
 			    "（_gid）。", it->kind, (unsigned long long)it->rec->id);
 		if (archive_vet_values(p, it->rec, t, 0) != CX_OK)
 			return CX_ERR;
+		{
+			size_t h;
+
+			for (h = 0; h < it->nhist; h++)
+				if (archive_vet_values(p, it->hist[h], t, 0) !=
+				    CX_OK)
+					return CX_ERR;
+		}
 	}
 	if (p->a->origin != NULL && !util_is_token(p->a->origin)) {
 		p->line = 1;
@@ -1398,6 +1471,11 @@ archive_parse(const char *name, const char *data, size_t len,
 			} else if (wl == 6 && memcmp(w, "@trash", 6) == 0) {
 				if (archive_begin_block(&p, &bl, rest, rl, true) !=
 				    CX_OK)
+					goto out;
+				bl.crc = 0;
+				state = BLOCK;
+			} else if (wl == 4 && memcmp(w, "@old", 4) == 0) {
+				if (archive_begin_old(&p, &bl, rest, rl) != CX_OK)
 					goto out;
 				bl.crc = 0;
 				state = BLOCK;
@@ -1595,8 +1673,13 @@ archive_free(struct archive *a)
 	if (a == NULL)
 		return;
 	for (i = 0; i < a->n; i++) {
+		size_t h;
+
 		free(a->items[i].kind);
 		record_free(a->items[i].rec);
+		for (h = 0; h < a->items[i].nhist; h++)
+			record_free(a->items[i].hist[h]);
+		free(a->items[i].hist);
 	}
 	free(a->items);
 	for (i = 0; i < a->nforms; i++) {
@@ -2782,6 +2865,11 @@ archive_localize(struct archive_ctx *c, struct archive *a, char **errp)
 		archive_map_refs(it->rec, f->fields, f->nfields, m, nm);
 		if (hit != NULL && hit->to != 0)
 			it->rec->id = hit->to;
+		for (j = 0; j < it->nhist; j++) {
+			archive_map_refs(it->hist[j], f->fields, f->nfields, m,
+			    nm);
+			it->hist[j]->id = it->rec->id;
+		}
 	}
 	r = CX_OK;
 out:
@@ -2789,6 +2877,52 @@ out:
 	free(m);
 	free(next);
 	return r;
+}
+
+static int
+archive_hist_rev(void *arg, unsigned version, const struct record *rec)
+{
+	const char *r = record_get(rec, "_rev");
+
+	(void)version;
+	if (r != NULL)
+		strlist_add(arg, r);
+	return 0;
+}
+
+/* The archive's old versions of item k that the record here does not
+ * keep yet (by revision), to be kept with it. */
+static int
+archive_old_versions(struct archive_ctx *c, size_t k,
+    struct store_load_item *li, char **errp)
+{
+	const struct archive_item *it = &c->a->items[k];
+	const struct record **more;
+	struct strlist have;
+	size_t h, j, n = 0;
+
+	strlist_init(&have);
+	if (c->rep->v[k].outcome != ARCHIVE_ADDED && store_history(c->st, li->f,
+	    it->rec->id, archive_hist_rev, &have, errp) == CX_ERR) {
+		strlist_free(&have);
+		return CX_ERR;
+	}
+	if (c->locals[k] != NULL && record_get(c->locals[k], "_rev") != NULL)
+		strlist_add(&have, record_get(c->locals[k], "_rev"));
+	more = xcalloc(it->nhist, sizeof *more);
+	for (h = 0; h < it->nhist; h++) {
+		const char *r = record_get(it->hist[h], "_rev");
+		bool dup = false;
+
+		for (j = 0; r != NULL && j < have.n && !dup; j++)
+			dup = strcmp(have.v[j], r) == 0;
+		if (!dup)
+			more[n++] = it->hist[h];
+	}
+	li->more_history = more;
+	li->nmore_history = n;
+	strlist_free(&have);
+	return CX_OK;
 }
 
 int
@@ -2871,6 +3005,9 @@ archive_import_with(struct store *st, const struct formset *fs,
 		    rep->v[i].outcome == ARCHIVE_ADDED;
 		items[n].expect = c.expect[i];
 		items[n].history = c.locals[i];
+		if (a->items[i].nhist > 0 && archive_old_versions(&c, i,
+		    &items[n], errp) != CX_OK)
+			goto out;
 		n++;
 	}
 	if (rep->count[ARCHIVE_HELD] > 0) {
@@ -2893,6 +3030,8 @@ out:
 		record_free(c.bin[i].rec);
 	for (i = 0; c.expect != NULL && i < a->n; i++)
 		free(c.expect[i]);
+	for (i = 0; items != NULL && i < n; i++)
+		free((void *)items[i].more_history);
 	for (i = 0; c.locals != NULL && i < a->n; i++)
 		record_free(c.locals[i]);
 	free(c.locals);

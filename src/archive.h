@@ -63,6 +63,10 @@ struct archive_item {
 	bool		 trash;		/* from the recycle bin */
 	struct record	*rec;		/* rec->id and rec->form_version set */
 	unsigned long	 line;		/* line of its @record / @trash */
+	/* The old versions a signed record keeps (store_history), oldest
+	 * first, from the "@old" blocks after it. */
+	struct record	**hist;
+	size_t		  nhist, histcap;
 };
 
 /* A form file an archive carries ("@form NAME" blocks, format 2): the

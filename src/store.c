@@ -4361,6 +4361,14 @@ store_load_cb(struct store *st, MDB_txn *txn, void *arg, int *mdbrc,
 		if (it->history != NULL && store_hist_one(st, txn, &b, k,
 		    it->history, mdbrc, errp) != CX_OK)
 			goto out;
+		{
+			size_t h;
+
+			for (h = 0; h < it->nmore_history; h++)
+				if (store_hist_one(st, txn, &b, k,
+				    it->more_history[h], mdbrc, errp) != CX_OK)
+					goto out;
+		}
 		rc = mdb_del(txn, st->trash, &key, NULL);
 		if (rc != 0 && rc != MDB_NOTFOUND) {
 			*mdbrc = rc;

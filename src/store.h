@@ -357,6 +357,9 @@ struct store_load_item {
 	/* Not NULL: kept as the next old version of the record (its id
 	 * set) before it is replaced, as a signed record's is. */
 	const struct record	*history;
+	/* Old versions to keep as well, after history (ids set). */
+	const struct record	*const *more_history;
+	size_t			 nmore_history;
 };
 
 /* Stores records as they are, in one write transaction: the import of an

@@ -223,5 +223,13 @@ expect "moved branch directory still files as the branch" 0 "请把它交给机�
     "$CXZY" --data moved package -o "$T/moved.cxzy"
 "$CXZY" --data moved export "$T/moved.cxa" >/dev/null || exit 99
 same_bytes "moved: the same directory, byte for byte" "$T/moved.cxa" "$T/zb.cxa"
+"$CXZY" --data zb history meeting 175 >"$T/h.zb" 2>&1
+"$CXZY" --data moved history meeting 175 >"$T/h.moved" 2>&1
+if grep -q "第 1 版" "$T/h.zb"; then
+	same_bytes "moved: a signed record's old versions come along" \
+	    "$T/h.moved" "$T/h.zb"
+else
+	fail "moved: the branch kept an old version to compare"
+fi
 
 finish
