@@ -116,6 +116,10 @@ for n in $ns; do
 	rm -rf "$base"
 	cp -a "$work/demo" "$base"
 	"$gen" "$base" "$n" base >/dev/null 2>&1
+	# cp and gen_exchange leave the new directory's pages dirty in the
+	# page cache; without this the first import's fdatasync would write
+	# them all.
+	sync
 	if [ $have_sqlite = 1 ]; then
 		rm -f "$work/base.db"
 		"$cxzy" --data "$base" export "$work/base.txt" --force >/dev/null

@@ -23,7 +23,8 @@
  * function of (unit, kind, template id), so a base directory and a full
  * one made from copies of the same demo directory name the same records
  * the same way: packages made from branch directories of the full one
- * merge into the base one as a filing does.
+ * merge into the base one as a filing does.  The names of the new
+ * branches go to standard output, one a line, in order.
  *
  * "meetings" works in a branch directory (cxzy init --from): it adds K
  * 三会一课 records through ledger_save, as the entry screen saves them,
