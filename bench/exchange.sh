@@ -27,6 +27,7 @@ export CXZY_NOW CXZY_FORMS
 
 for p in "$cxzy" "$gen" /usr/bin/time; do
 	if [ ! -x "$p" ]; then
+		# shellcheck disable=SC1111  # Chinese quotation marks
 		echo "找不到“$p”。请先运行 make src/cxzy bench/gen_exchange。" >&2
 		exit 1
 	fi
