@@ -494,6 +494,14 @@ archive_export_package(struct store *st, const struct formset *fs,
 		    strlen(pkg->branch_name), false);
 		buf_addf(&w.b, "\nperiod=%s\n", pkg->period != NULL ?
 		    pkg->period : "all");
+		if (strcmp(pkg->scope, "committee") == 0) {
+			char *cp = NULL;
+
+			if (store_meta_get(st, "period", &cp, NULL) == CX_OK &&
+			    *cp != '\0')
+				buf_addf(&w.b, "current-period=%s\n", cp);
+			free(cp);
+		}
 	}
 	archive_emit(&w);
 	if (archive_put_forms(&w, fs, errp) != CX_OK)
@@ -805,6 +813,8 @@ archive_header_line(struct archive_parser *p, const char *s, size_t len)
 		slot = &p->a->branch_name;
 	else if (kl == 6 && memcmp(s, "period", 6) == 0)
 		slot = &p->a->period;
+	else if (kl == 14 && memcmp(s, "current-period", 14) == 0)
+		slot = &p->a->current_period;
 	else
 		return CX_OK;	/* added by a later version: ignored */
 	if (*slot != NULL)
@@ -1293,6 +1303,14 @@ archive_vet(struct archive_parser *p)
 		p->line = 1;
 		return archive_fail(p, "文件头的“directory”写法不对。");
 	}
+	if (p->a->current_period != NULL) {
+		struct period cp;
+
+		if (model_period_parse(p->a->current_period, &cp, NULL) != CX_OK) {
+			p->line = 1;
+			return archive_fail(p, "文件头的“current-period”写法不对。");
+		}
+	}
 	if (p->a->scope != NULL) {
 		struct period per;
 		const char *pe = p->a->period;
@@ -1694,6 +1712,7 @@ archive_free(struct archive *a)
 	free(a->origin);
 	free(a->scope);
 	free(a->branch);
+	free(a->current_period);
 	free(a->dir_scope);
 	free(a->dir_branch);
 	free(a->branch_name);

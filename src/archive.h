@@ -96,6 +96,8 @@ struct archive {
 	char			*dir_branch;
 	char			*branch_name;
 	char			*period;
+	/* A 机关党委 package: the 机关党委's current period, or NULL. */
+	char			*current_period;
 	unsigned		 version;	/* format version, 1 or 2 */
 	struct archive_item	*items;
 	size_t			 n;

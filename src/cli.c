@@ -1424,6 +1424,8 @@ cli_init_from(struct cli *c, const char *dir, const char *file)
 	    store_meta_set(c->st, "branch", a->branch, &err) != CX_OK ||
 	    (*a->unit != '\0' && store_meta_set(c->st, "unit", a->unit,
 	    &err) != CX_OK) ||
+	    (a->current_period != NULL && store_meta_set(c->st, "period",
+	    a->current_period, &err) != CX_OK) ||
 	    archive_import(c->st, c->fs, a, false, &rep, &err) != CX_OK) {
 		cli_error("没有建成党支部的数据目录：%s", err);
 		free(err);

@@ -232,4 +232,11 @@ else
 	fail "moved: the branch kept an old version to compare"
 fi
 
+# --- A branch directory starts in the 机关党委's current period.
+"$CXZY" --data jg period 2026H1 >/dev/null || exit 99
+"$CXZY" --data jg package --branch 办公室党支部 -o "$T/cp.cxzy" >/dev/null || exit 99
+"$CXZY" init cp --from "$T/cp.cxzy" >/dev/null || exit 99
+expect "init --from takes the current period" 0 "当前周期：2026年上半年（2026H1）" \
+    "$CXZY" --data cp period
+
 finish
