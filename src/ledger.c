@@ -1753,7 +1753,16 @@ ledger_arrival(struct ledger *lg, uint64_t org_id, const struct period *p,
 	}
 	model_period_code(p, code);
 	if (strcmp(a.period, "all") == 0) {
-		out->filed = true;
+		struct date first, last;
+		char end[11];
+		const char *made = *a.created != '\0' ? a.created : a.when;
+
+		/* A package of every period files a period only once that
+		 * period is over. */
+		model_period_range(p, &first, &last);
+		snprintf(end, sizeof end, "%04d-%02d-%02d", last.y,
+		    last.m, last.d);
+		out->filed = strncmp(made, end, 10) > 0;
 		out->period = xstrdup("全部周期");
 	} else if (model_period_parse(a.period, &ap, NULL) == CX_OK) {
 		model_period_label(&ap, label);
@@ -1764,6 +1773,7 @@ ledger_arrival(struct ledger *lg, uint64_t org_id, const struct period *p,
 	out->when = a.when;
 	out->file = a.file;
 	free(a.period);
+	free(a.created);
 	out->status = xstrdup(out->filed ? "已报送" : "未报送");
 	/* The day is enough on a screen line; the 总表 has the time. */
 	out->line = out->filed ?
