@@ -1572,14 +1572,85 @@ cli_forms_list(struct cli *c)
 /* cxzy forms upgrade [--dry-run] [--from DIR]: replaces the directory's
  * forms after showing exactly what changes; refuses forms that do not
  * load and forms that would drop a form or field holding data. */
+/* Removes a directory made by cli_forms_unpack (two levels of files). */
+static void
+cli_rm_unpacked(const char *dir)
+{
+	static const char *const subs[] = { "forms", "forms.new", "forms.old",
+	    "" };
+	size_t i;
+
+	for (i = 0; i < sizeof subs / sizeof subs[0]; i++) {
+		char *d = *subs[i] != '\0' ? xasprintf("%s/%s", dir, subs[i]) :
+		    xstrdup(dir);
+		DIR *dp = opendir(d);
+		struct dirent *de;
+
+		while (dp != NULL && (de = readdir(dp)) != NULL) {
+			char *f;
+
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			f = xasprintf("%s/%s", d, de->d_name);
+			unlink(f);
+			free(f);
+		}
+		if (dp != NULL)
+			closedir(dp);
+		rmdir(d);
+		free(d);
+	}
+}
+
+/* Writes the forms an archive carries into a new temporary directory
+ * (its forms/ subdirectory), for forms upgrade --from FILE. */
+static int
+cli_forms_unpack(const char *file, char **dir)
+{
+	struct archive *a = NULL;
+	const char *tmp = getenv("TMPDIR");
+	char *err = NULL;
+	int r;
+
+	if (archive_read_file(file, &a, &err) != CX_OK) {
+		cli_error("没有升级，表单没有任何改动：%s", err);
+		free(err);
+		return CX_ERR;
+	}
+	*dir = xasprintf("%s/cxzy-forms.XXXXXX", tmp != NULL && *tmp != '\0' ?
+	    tmp : "/tmp");
+	if (mkdtemp(*dir) == NULL) {
+		cli_error("没有升级：无法建立临时目录：%s。", strerror(errno));
+		free(*dir);
+		*dir = NULL;
+		archive_free(a);
+		return CX_ERR;
+	}
+	r = formcopy_from_archive(*dir, a, &err);
+	archive_free(a);
+	if (r != CX_OK) {
+		if (r == CX_NOTFOUND)
+			cli_error("没有升级：“%s”里没有表单。", file);
+		else
+			cli_error("没有升级，表单没有任何改动：%s", err);
+		free(err);
+		cli_rm_unpacked(*dir);
+		free(*dir);
+		*dir = NULL;
+		return CX_ERR;
+	}
+	return CX_OK;
+}
+
 static int
 cli_forms_upgrade(struct cli *c, int argc, char **argv)
 {
 	struct formcopy_files mine, next;
 	struct strlist changes, problems;
 	struct formset *nfs = NULL;
-	const char *from = c->program_forms;
-	char *err = NULL;
+	const char *from = c->program_forms, *shown = NULL;
+	char *err = NULL, *unpacked = NULL, *unpacked_forms = NULL;
 	bool dry = false;
 	size_t i, nprob;
 	int k, rc = EXIT_FAIL;
@@ -1598,6 +1669,17 @@ cli_forms_upgrade(struct cli *c, int argc, char **argv)
 	if (!dry && store_readonly(c->st)) {
 		cli_error("没有升级：%s", STORE_MSG_READONLY);
 		return EXIT_FAIL;
+	}
+	/* A package (or an export) brings the forms it was made under. */
+	{
+		struct stat sb;
+
+		if (stat(from, &sb) == 0 && S_ISREG(sb.st_mode)) {
+			if (cli_forms_unpack(from, &unpacked) != CX_OK)
+				return EXIT_FAIL;
+			shown = from;
+			from = unpacked_forms = xasprintf("%s/forms", unpacked);
+		}
 	}
 	if (cli_forms_load(from, &nfs, &err) != CX_OK) {
 		cli_error("没有升级，表单没有任何改动：新的表单（%s）无法使用：%s", from,
@@ -1621,7 +1703,7 @@ cli_forms_upgrade(struct cli *c, int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
-	cli_print("从“%s”升级表单%s\n", from, dry ?
+	cli_print("从“%s”升级表单%s\n", shown != NULL ? shown : from, dry ?
 	    "（试运行 --dry-run：只列出会有的变化，不修改表单）" : "");
 	if (formcopy_diff(c->fs, nfs, &changes) == 0)
 		cli_print("只有注释或排版不同，不影响数据。\n");
@@ -1646,7 +1728,8 @@ cli_forms_upgrade(struct cli *c, int argc, char **argv)
 	if (dry) {
 		cli_print("试运行：表单没有改动。确认无误后运行“cxzy forms upgrade%s%s”"
 		    "（不加 --dry-run）。\n", from != c->program_forms ?
-		    " --from " : "", from != c->program_forms ? from : "");
+		    " --from " : "", from != c->program_forms ? (shown != NULL ?
+		    shown : from) : "");
 		rc = EXIT_OK;
 		goto out;
 	}
@@ -1663,6 +1746,10 @@ out:
 	formcopy_files_free(&mine);
 	formcopy_files_free(&next);
 	formset_free(nfs);
+	if (unpacked != NULL)
+		cli_rm_unpacked(unpacked);
+	free(unpacked);
+	free(unpacked_forms);
 	return rc;
 }
 
@@ -1755,6 +1842,29 @@ cli_progress_end(void)
 	}
 }
 
+/* Whether the forms an archive carries differ from the directory's. */
+static bool
+cli_forms_differ(struct cli *c, const struct archive *a)
+{
+	struct formcopy_files mine;
+	size_t i, j;
+	bool differ = false;
+
+	if (a->nforms == 0 || formcopy_read(c->forms_dir, &mine, NULL) != CX_OK)
+		return false;
+	if (mine.n != a->nforms)
+		differ = true;
+	for (i = 0; i < a->nforms && !differ; i++) {
+		for (j = 0; j < mine.n; j++)
+			if (strcmp(mine.v[j].name, a->forms[i].name) == 0)
+				break;
+		differ = j == mine.n || mine.v[j].len != a->forms[i].len ||
+		    memcmp(mine.v[j].text, a->forms[i].text, a->forms[i].len) != 0;
+	}
+	formcopy_files_free(&mine);
+	return differ;
+}
+
 /* Imports one file: an archive or a package.  Returns the exit status;
  * *held tells whether the package was held. */
 static int
@@ -1777,6 +1887,9 @@ cli_import_one(struct cli *c, const char *file, bool dry, bool verbose,
 	text = exchange_import_text(&x, file, verbose);
 	cli_print("%s", text);
 	free(text);
+	if (x.package && cli_forms_differ(c, x.a))
+		cli_print("这个报送包使用的表单和本机的不同。要换用它的表单，先运行"
+		    "“cxzy forms upgrade --dry-run --from %s”查看改动。\n", file);
 	if (x.hold_error != NULL)
 		cli_error("%s", x.hold_error);
 	*held = x.rep.held;

@@ -218,6 +218,7 @@ expect "with its new member" 0 "新同志" "$CXZY" --data xj list member
 # --- Moving a branch directory through an export (another PC, another
 # LMDB) keeps it the same branch directory.
 "$CXZY" --data zb export "$T/zb.cxa" >/dev/null || exit 99
+mkdir moved || exit 99	# an existing empty directory (a new stick)
 "$CXZY" --data moved import "$T/zb.cxa" >/dev/null || fail "moved: import"
 expect "moved branch directory still files as the branch" 0 "请把它交给机关党委" \
     "$CXZY" --data moved package -o "$T/moved.cxzy"
@@ -238,5 +239,23 @@ fi
 "$CXZY" init cp --from "$T/cp.cxzy" >/dev/null || exit 99
 expect "init --from takes the current period" 0 "当前周期：2026年上半年（2026H1）" \
     "$CXZY" --data cp period
+
+# --- A field the 机关党委 adds reaches the branch with its package, by an
+# explicit, previewed upgrade.
+cp -r jg/forms newforms || exit 99
+printf '\nfield phone\n  label 联系电话\n  owner committee\n  type text 20\n' >>newforms/member.form
+"$CXZY" --data jg forms upgrade --from newforms >/dev/null || exit 99
+"$CXZY" --data jg set member 2 phone=12345 >/dev/null || exit 99
+"$CXZY" --data jg package --branch 办公室党支部 -o "$T/nf.cxzy" >/dev/null || exit 99
+expect "a package under other forms: told to upgrade" 4 "这个报送包使用的表单和本机的不同" \
+    "$CXZY" --data zb import "$T/nf.cxzy"
+expect "the record is not lost: listed, nothing stored" 4 "“phone”不是表单“党员”里的字段" \
+    "$CXZY" --data zb import "$T/nf.cxzy" --dry-run
+expect "forms upgrade --from a package: preview" 0 "党员（member）：字段新增：联系电话（phone）" \
+    "$CXZY" --data zb forms upgrade --dry-run --from "$T/nf.cxzy"
+expect "forms upgrade --from a package" 0 "已换用新的表单" \
+    "$CXZY" --data zb forms upgrade --from "$T/nf.cxzy"
+expect "then the package is taken" 0 "更新 1 条" "$CXZY" --data zb import "$T/nf.cxzy"
+expect "with the new field" 0 "12345" "$CXZY" --data zb show member 2
 
 finish

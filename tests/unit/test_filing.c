@@ -273,8 +273,10 @@ static void
 test_arrivals(void)
 {
 	struct exchange_arrival a = {
-		"2026-07-10 09:30:00", "2026H2", "一支部-2026H2.cxp"
-	}, b = { "2026-01-12 16:05:00", "2026H1", "二支部-2026H1.cxp" };
+		"2026-07-10 09:30:00", "2026H2", "一支部-2026H2.cxp",
+		"2026-07-10 09:00:00"
+	}, b = { "2026-01-12 16:05:00", "2026H1", "二支部-2026H1.cxp",
+		"2026-01-12 16:00:00" };
 	struct workbench wb;
 	struct period p;
 	char *err = NULL, *s;
