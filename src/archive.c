@@ -524,7 +524,7 @@ archive_export_package(struct store *st, const struct formset *fs,
 			w.failed = true;
 	}
 	if (w.failed) {
-		err_set(errp, "无法写入导出文件：%s。", strerror(errno));
+		err_set(errp, "无法写入导出文件：%s。", util_strerror(errno));
 		goto out;
 	}
 	if (nrecords != NULL)
@@ -577,28 +577,28 @@ archive_export_package_file(struct store *st, const struct formset *fs,
 		    "或加上 --force 覆盖它。", path);
 	tmp = xasprintf("%s.tmpXXXXXX", path);
 	if ((fd = mkstemp(tmp)) < 0) {
-		err_set(errp, "无法创建导出文件“%s”：%s。", path, strerror(errno));
+		err_set(errp, "无法创建导出文件“%s”：%s。", path, util_strerror(errno));
 		free(tmp);
 		return CX_ERR;
 	}
 	if ((fp = fdopen(fd, "w")) == NULL) {
-		err_set(errp, "无法创建导出文件“%s”：%s。", path, strerror(errno));
+		err_set(errp, "无法创建导出文件“%s”：%s。", path, util_strerror(errno));
 		close(fd);
 		goto fail;
 	}
 	r = archive_export_package(st, fs, pkg, fp, nrecords, errp);
 	if (r == CX_OK && (fflush(fp) != 0 || fsync(fd) != 0)) {
-		err_set(errp, "无法写入导出文件“%s”：%s。", path, strerror(errno));
+		err_set(errp, "无法写入导出文件“%s”：%s。", path, util_strerror(errno));
 		r = CX_ERR;
 	}
 	if (fclose(fp) != 0 && r == CX_OK) {
-		err_set(errp, "无法写入导出文件“%s”：%s。", path, strerror(errno));
+		err_set(errp, "无法写入导出文件“%s”：%s。", path, util_strerror(errno));
 		r = CX_ERR;
 	}
 	if (r != CX_OK)
 		goto fail;
 	if (rename(tmp, path) != 0) {
-		err_set(errp, "无法写入导出文件“%s”：%s。", path, strerror(errno));
+		err_set(errp, "无法写入导出文件“%s”：%s。", path, util_strerror(errno));
 		goto fail;
 	}
 	archive_sync_dir(path);
@@ -1669,7 +1669,7 @@ archive_read_file(const char *path, struct archive **out, char **errp)
 		}
 		if (ferror(stdin)) {
 			buf_free(&b);
-			return err_set(errp, "无法读取标准输入：%s。", strerror(errno));
+			return err_set(errp, "无法读取标准输入：%s。", util_strerror(errno));
 		}
 		len = b.len;
 		data = buf_take(&b);

@@ -686,7 +686,7 @@ backup_list(const char *root, struct backup_list *out, char **errp)
 		if (errno == ENOENT)
 			return CX_OK;
 		return err_set(errp, "无法读取备份目录“%s”：%s。请检查目录权限。",
-		    root, strerror(errno));
+		    root, util_strerror(errno));
 	}
 	while ((de = readdir(d)) != NULL) {
 		char *p;
@@ -807,7 +807,7 @@ backup_rotate_sparing(const char *unitdir, size_t keep, const char *spare,
 	d = opendir(unitdir);
 	if (d == NULL)
 		return err_set(errp, "无法读取备份目录“%s”：%s。", unitdir,
-		    strerror(errno));
+		    util_strerror(errno));
 	strlist_init(&names);
 	while ((de = readdir(d)) != NULL) {
 		char *p;
@@ -1018,7 +1018,7 @@ backup_place(const char *tmp, const char *unitdir, const char *stamp,
 		}
 		if (errno != EEXIST && errno != ENOTEMPTY) {
 			err_set(errp, "无法在“%s”保存备份：%s。请检查磁盘空间和目录"
-			    "权限。", unitdir, strerror(errno));
+			    "权限。", unitdir, util_strerror(errno));
 			free(p);
 			return CX_ERR;
 		}
@@ -1049,18 +1049,18 @@ backup_create(struct store *st, const struct formset *fs, const char *root,
 	if (backup_mkdirs(unitdir, &created) != 0) {
 		err_set(errp, "无法建立备份目录“%s”：%s。请检查磁盘空间和目录权限，"
 		    "或用环境变量 CXZY_BACKUP_DIR 指定别的备份目录。", unitdir,
-		    strerror(errno));
+		    util_strerror(errno));
 		goto out;
 	}
 	if (backup_write_unit(unitdir, unit) != 0) {
 		err_set(errp, "无法在备份目录“%s”写入 %s：%s。请检查磁盘空间和目录"
-		    "权限。", unitdir, BACKUP_UNIT, strerror(errno));
+		    "权限。", unitdir, BACKUP_UNIT, util_strerror(errno));
 		goto out;
 	}
 	tmp = xasprintf("%s/%sXXXXXX", unitdir, BACKUP_TMP_PREFIX);
 	if (mkdtemp(tmp) == NULL) {
 		err_set(errp, "无法在备份目录“%s”建立临时目录：%s。请检查磁盘空间"
-		    "和目录权限。", unitdir, strerror(errno));
+		    "和目录权限。", unitdir, util_strerror(errno));
 		free(tmp);
 		tmp = NULL;
 		goto out;
@@ -1111,7 +1111,7 @@ backup_create(struct store *st, const struct formset *fs, const char *root,
 	    src, nsrc);
 	if (backup_write_file(tmp, BACKUP_INFO, info) != 0) {
 		err_set(errp, "无法在“%s”写入 %s：%s。请检查磁盘空间。", tmp,
-		    BACKUP_INFO, strerror(errno));
+		    BACKUP_INFO, util_strerror(errno));
 		goto out;
 	}
 	backup_next_name(unitdir, stamp, &suffix, &behind);
@@ -1248,7 +1248,7 @@ backup_check_target(const char *datadir, char **errp)
 		if (errno != ENOENT || mkdir(datadir, 0777) != 0)
 			return err_set(errp, "无法建立数据目录“%s”：%s。请检查 U 盘"
 			    "是否已插好、上级目录是否存在。", datadir,
-			    strerror(errno));
+			    util_strerror(errno));
 		return CX_OK;
 	}
 	if (!S_ISDIR(sb.st_mode))
@@ -1262,7 +1262,7 @@ backup_check_target(const char *datadir, char **errp)
 	d = opendir(datadir);
 	if (d == NULL)
 		return err_set(errp, "无法读取数据目录“%s”：%s。请检查目录权限。",
-		    datadir, strerror(errno));
+		    datadir, util_strerror(errno));
 	while ((de = readdir(d)) != NULL)
 		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
 			other = true;
@@ -1308,7 +1308,7 @@ backup_restore(const char *path, const struct formset *fs,
 		else
 			err_set(errp, "无法把备份复制到数据目录“%s”：%s。没有恢复，现有"
 			    "数据没有改动。请检查 U 盘后再试。", datadir,
-			    strerror(errno));
+			    util_strerror(errno));
 		goto out;
 	}
 
@@ -1330,14 +1330,14 @@ backup_restore(const char *path, const struct formset *fs,
 		if (link(data, before) == 0) {
 			if (rename(tmp, data) != 0) {
 				err_set(errp, "无法替换数据文件：%s。没有恢复，现有数据"
-				    "没有改动。", strerror(errno));
+				    "没有改动。", util_strerror(errno));
 				(void)unlink(before);
 				goto out;
 			}
 		} else {
 			if (rename(data, before) != 0) {
 				err_set(errp, "无法保留现有的数据文件：%s。没有恢复，现有"
-				    "数据没有改动。", strerror(errno));
+				    "数据没有改动。", util_strerror(errno));
 				goto out;
 			}
 			if (rename(tmp, data) != 0) {
@@ -1345,13 +1345,13 @@ backup_restore(const char *path, const struct formset *fs,
 
 				(void)rename(before, data);
 				err_set(errp, "无法替换数据文件：%s。没有恢复，现有数据"
-				    "没有改动。", strerror(e));
+				    "没有改动。", util_strerror(e));
 				goto out;
 			}
 		}
 	} else if (rename(tmp, data) != 0) {
 		err_set(errp, "无法在“%s”放入恢复的数据文件：%s。", datadir,
-		    strerror(errno));
+		    util_strerror(errno));
 		goto out;
 	}
 	free(tmp);

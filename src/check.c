@@ -616,7 +616,7 @@ check_start(const char *dir, const struct formset *fs, int timeout_ms,
 	*out = NULL;
 	if (pipe(p) != 0) {
 		return err_set(errp, "无法开始检查数据：%s。请关闭其他程序后再试。",
-		    strerror(errno));
+		    util_strerror(errno));
 	}
 	fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	fcntl(p[1], F_SETFD, FD_CLOEXEC);
@@ -625,7 +625,7 @@ check_start(const char *dir, const struct formset *fs, int timeout_ms,
 		close(p[0]);
 		close(p[1]);
 		return err_set(errp, "无法开始检查数据：%s。请关闭其他程序后再试。",
-		    strerror(errno));
+		    util_strerror(errno));
 	}
 	if (pid == 0) {
 		close(p[0]);

@@ -291,7 +291,8 @@ cli_data_exists(struct cli *c)
 
 	if (stat(c->datadir, &sb) != 0) {
 		cli_error("数据目录“%s”不存在。请用 --data 指定数据目录，或设置环境变量"
-		    " CXZY_DATA；想先试用，可以运行“cxzy demo 目录名”创建演示数据。",
+		    " CXZY_DATA；新建用“cxzy init 目录 单位名称”，想先试用，可以运行"
+		    "“cxzy demo 目录名”创建演示数据。",
 		    c->datadir);
 		return CX_ERR;
 	}
@@ -1621,7 +1622,7 @@ cli_forms_unpack(const char *file, char **dir)
 	*dir = xasprintf("%s/cxzy-forms.XXXXXX", tmp != NULL && *tmp != '\0' ?
 	    tmp : "/tmp");
 	if (mkdtemp(*dir) == NULL) {
-		cli_error("没有升级：无法建立临时目录：%s。", strerror(errno));
+		cli_error("没有升级：无法建立临时目录：%s。", util_strerror(errno));
 		free(*dir);
 		*dir = NULL;
 		archive_free(a);
@@ -2374,7 +2375,7 @@ cli_report_write(const char *path, const struct buf *b)
 	tmp = xasprintf("%s.tmp", path);
 	fp = fopen(tmp, "wb");
 	if (fp == NULL) {
-		cli_error("无法写入“%s”：%s", tmp, strerror(errno));
+		cli_error("无法写入“%s”：%s", tmp, util_strerror(errno));
 		free(tmp);
 		return CX_ERR;
 	}
@@ -2383,7 +2384,7 @@ cli_report_write(const char *path, const struct buf *b)
 	ok = fclose(fp) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0) {
 		cli_error("无法写入“%s”：%s。报表没有保存。", path,
-		    strerror(errno));
+		    util_strerror(errno));
 		unlink(tmp);
 		free(tmp);
 		return CX_ERR;

@@ -48,7 +48,7 @@ conv_convert(const char *to, const char *from, const char *in, size_t len,
 	cd = iconv_open(to, from);
 	if (cd == (iconv_t)-1)
 		return err_set(errp, "本机不支持从 %s 到 %s 的编码转换（%s）。",
-		    from, to, strerror(errno));
+		    from, to, util_strerror(errno));
 	for (;;) {
 		char *op = chunk;
 		size_t ol = sizeof chunk;

@@ -274,13 +274,13 @@ exchange_hold(struct store *st, const char *file, char **where, char **errp)
 	int fd = -1, r = CX_ERR;
 
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-		err_set(errp, "无法建立目录“%s”：%s。", dir, strerror(errno));
+		err_set(errp, "无法建立目录“%s”：%s。", dir, util_strerror(errno));
 		goto out;
 	}
 	tmp = xasprintf("%s.tmpXXXXXX", dst);
 	if ((in = fopen(file, "rb")) == NULL || (fd = mkstemp(tmp)) < 0 ||
 	    (out = fdopen(fd, "wb")) == NULL) {
-		err_set(errp, "无法暂存报送包“%s”：%s。", file, strerror(errno));
+		err_set(errp, "无法暂存报送包“%s”：%s。", file, util_strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(tmp);
@@ -291,7 +291,7 @@ exchange_hold(struct store *st, const char *file, char **where, char **errp)
 		if (fwrite(buf, 1, n, out) != n)
 			break;
 	if (ferror(in) || fflush(out) != 0 || fsync(fd) != 0) {
-		err_set(errp, "无法暂存报送包“%s”：%s。", file, strerror(errno));
+		err_set(errp, "无法暂存报送包“%s”：%s。", file, util_strerror(errno));
 		fclose(out);
 		out = NULL;
 		unlink(tmp);
@@ -299,13 +299,13 @@ exchange_hold(struct store *st, const char *file, char **where, char **errp)
 	}
 	if (fclose(out) != 0) {
 		out = NULL;
-		err_set(errp, "无法暂存报送包“%s”：%s。", file, strerror(errno));
+		err_set(errp, "无法暂存报送包“%s”：%s。", file, util_strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
 	out = NULL;
 	if (strcmp(file, dst) != 0 && rename(tmp, dst) != 0) {
-		err_set(errp, "无法暂存报送包“%s”：%s。", file, strerror(errno));
+		err_set(errp, "无法暂存报送包“%s”：%s。", file, util_strerror(errno));
 		unlink(tmp);
 		goto out;
 	}

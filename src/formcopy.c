@@ -125,7 +125,7 @@ formcopy_read(const char *dir, struct formcopy_files *out, char **errp)
 	memset(out, 0, sizeof *out);
 	if ((d = opendir(dir)) == NULL)
 		return err_set(errp, "无法读取表单目录“%s”：%s。", dir,
-		    strerror(errno));
+		    util_strerror(errno));
 	while (r == CX_OK && (de = readdir(d)) != NULL) {
 		size_t n = strlen(de->d_name);
 		char *path, *text = NULL;
@@ -254,13 +254,13 @@ formcopy_repair_locked(const char *datadir, char **errp)
 			 * is complete. */
 			if (rename(nw, cur) != 0)
 				r = err_set(errp, "无法完成表单的更换（%s）：%s。", cur,
-				    strerror(errno));
+				    util_strerror(errno));
 			else
 				formcopy_sync_dir(datadir);
 		} else if (formcopy_is_dir(datadir, FORMCOPY_OLD)) {
 			if (rename(old, cur) != 0)
 				r = err_set(errp, "无法恢复表单副本（%s）：%s。", cur,
-				    strerror(errno));
+				    util_strerror(errno));
 			else
 				formcopy_sync_dir(datadir);
 		}
@@ -296,7 +296,7 @@ formcopy_put_files(const char *dir, const struct formcopy_files *files,
 
 	if (mkdir(dir, 0777) != 0)
 		return err_set(errp, "无法建立表单目录“%s”：%s。", dir,
-		    strerror(errno));
+		    util_strerror(errno));
 	for (i = 0; i < files->n; i++) {
 		char *p;
 		int fd;
@@ -309,7 +309,7 @@ formcopy_put_files(const char *dir, const struct formcopy_files *files,
 		if (fd < 0 || formcopy_write_all(fd, files->v[i].text,
 		    files->v[i].len) != 0 || fsync(fd) != 0) {
 			err_set(errp, "无法写入表单文件“%s”：%s。", p,
-			    strerror(errno));
+			    util_strerror(errno));
 			if (fd >= 0)
 				close(fd);
 			free(p);
@@ -317,7 +317,7 @@ formcopy_put_files(const char *dir, const struct formcopy_files *files,
 		}
 		if (close(fd) != 0) {
 			err_set(errp, "无法写入表单文件“%s”：%s。", p,
-			    strerror(errno));
+			    util_strerror(errno));
 			free(p);
 			return CX_ERR;
 		}
@@ -365,12 +365,12 @@ formcopy_write(const char *datadir, const struct formcopy_files *files,
 	}
 	had = formcopy_is_dir(datadir, FORMCOPY_DIR);
 	if (had && rename(cur, old) != 0) {
-		err_set(errp, "无法更换表单副本（%s）：%s。", cur, strerror(errno));
+		err_set(errp, "无法更换表单副本（%s）：%s。", cur, util_strerror(errno));
 		(void)formcopy_remove_dir(nw);
 		goto out;
 	}
 	if (rename(nw, cur) != 0) {
-		err_set(errp, "无法更换表单副本（%s）：%s。", cur, strerror(errno));
+		err_set(errp, "无法更换表单副本（%s）：%s。", cur, util_strerror(errno));
 		if (had)
 			(void)rename(old, cur);
 		(void)formcopy_remove_dir(nw);

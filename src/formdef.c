@@ -2841,7 +2841,7 @@ formset_list_dir(const char *dir, struct strlist *names, char **errp)
 	d = opendir(dir);
 	if (d == NULL)
 		return err_set(errp, "无法读取表单目录“%s”：%s", dir,
-		    strerror(errno));
+		    util_strerror(errno));
 	while ((de = readdir(d)) != NULL) {
 		n = strlen(de->d_name);
 		if (de->d_name[0] == '.' || n <= 5 ||

@@ -738,7 +738,7 @@ enc_open(struct encoder *e, enum report_encoding encoding, char **errp)
 	e->cd = iconv_open(e->name, "UTF-8");
 	if (e->cd == (iconv_t)-1)
 		return err_set(errp, "本机不支持从 UTF-8 到 %s 的编码转换（%s）。",
-		    e->name, strerror(errno));
+		    e->name, util_strerror(errno));
 	e->bytes = xcalloc(0x10000, sizeof *e->bytes);
 	e->len = xcalloc(0x10000, 1);
 	e->good = xcalloc(0x10000 / 64, sizeof *e->good);
@@ -2242,7 +2242,7 @@ report_file_sink(void *arg, const char *p, size_t n, char **errp)
 	FILE *fp = arg;
 
 	if (fwrite(p, 1, n, fp) != n)
-		return err_set(errp, "写入报表失败（%s）。", strerror(errno));
+		return err_set(errp, "写入报表失败（%s）。", util_strerror(errno));
 	return CX_OK;
 }
 

@@ -753,7 +753,7 @@ fail:
 		    "请删除不需要的文件后再试。", dir);
 	} else {
 		err_set(errp, "无法在“%s”写入 %s：%s。请检查 U 盘是否写保护、"
-		    "目录是否可写。", dir, STORE_MARKER, strerror(errno));
+		    "目录是否可写。", dir, STORE_MARKER, util_strerror(errno));
 	}
 out:
 	free(text);
@@ -792,7 +792,7 @@ store_marker_check(const char *dir, const char *path, char **errp)
 			close(fd);
 		return err_set(errp, "无法读取数据目录“%s”中的 %s：%s。"
 		    "请检查文件权限，或把数据复制到本机后再打开。", dir,
-		    STORE_MARKER, strerror(e));
+		    STORE_MARKER, util_strerror(e));
 	}
 	close(fd);
 	if (strlen(text) != len) {
@@ -927,7 +927,7 @@ store_prepare_dir(const char *dir, int flags, bool *readonly, bool *nolock,
 	if (stat(dir, &sb) != 0) {
 		if (errno != ENOENT) {
 			return err_set(errp, "无法访问数据目录“%s”：%s。请检查 U 盘"
-			    "是否已插好、目录权限是否正确。", dir, strerror(errno));
+			    "是否已插好、目录权限是否正确。", dir, util_strerror(errno));
 		}
 		if (!(flags & STORE_CREATE)) {
 			return err_set(errp, "数据目录“%s”不存在。请检查 U 盘是否已"
@@ -937,7 +937,7 @@ store_prepare_dir(const char *dir, int flags, bool *readonly, bool *nolock,
 			return err_set(errp, STORE_MSG_READONLY);
 		if (mkdir(dir, 0777) != 0) {
 			return err_set(errp, "无法建立数据目录“%s”：%s。请检查上级"
-			    "目录是否存在、是否可写。", dir, strerror(errno));
+			    "目录是否存在、是否可写。", dir, util_strerror(errno));
 		}
 	} else if (!S_ISDIR(sb.st_mode)) {
 		return err_set(errp, "“%s”不是目录。请用 --data 指定数据目录。",
@@ -968,7 +968,7 @@ store_prepare_dir(const char *dir, int flags, bool *readonly, bool *nolock,
 	empty = store_dir_empty(dir);
 	if (empty < 0) {
 		return err_set(errp, "无法读取数据目录“%s”：%s。请检查目录权限。",
-		    dir, strerror(errno));
+		    dir, util_strerror(errno));
 	}
 	if (!empty) {
 		return err_set(errp, "目录“%s”里已有别的文件，不是 cxzy 的数据目录"
@@ -1549,10 +1549,10 @@ store_copy_err(struct store *st, const char *dir, int rc, char **errp)
 	case EPERM:
 	case EROFS:
 		return err_set(errp, "无法在“%s”写入数据（%s）。请检查目录权限，"
-		    "或 U 盘是否打开了写保护。", dir, strerror(rc));
+		    "或 U 盘是否打开了写保护。", dir, util_strerror(rc));
 	case EIO:
 		return err_set(errp, "写入“%s”时出错（%s），U 盘或磁盘可能已被拔出"
-		    "或已损坏。请检查后再试。", dir, strerror(rc));
+		    "或已损坏。请检查后再试。", dir, util_strerror(rc));
 	default:
 		store_mdb_err(st, rc, errp);
 		err_prefix(errp, "无法把数据复制到“%s”：", dir);
@@ -1571,7 +1571,7 @@ store_copy(struct store *st, const char *dir, char **errp)
 	empty = store_dir_empty(dir);
 	if (empty < 0) {
 		return err_set(errp, "无法读取目录“%s”：%s。请检查它是否存在、"
-		    "是否可以读写。", dir, strerror(errno));
+		    "是否可以读写。", dir, util_strerror(errno));
 	}
 	if (!empty) {
 		return err_set(errp, "目录“%s”不是空的，不能把数据复制进去"

@@ -751,7 +751,9 @@ static void
 tui_init_colors(struct tui *t)
 {
 	t->color = false;
-	if (!has_colors() || getenv("NO_COLOR") != NULL)
+	/* NO_COLOR counts only when set to something (no-color.org). */
+	if (!has_colors() || (getenv("NO_COLOR") != NULL &&
+	    *getenv("NO_COLOR") != '\0'))
 		return;
 	if (start_color() != OK)
 		return;
@@ -865,7 +867,7 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 		t.trace = fopen(trace, "w");
 		if (t.trace == NULL) {
 			fprintf(stderr, "cxzy: 无法写入跟踪文件“%s”：%s\n", trace,
-			    strerror(errno));
+			    util_strerror(errno));
 			free(t.unit);
 			ledger_fini(&t.lg);
 			return 1;

@@ -447,7 +447,7 @@ xview_apply(struct tui *t, struct xview *v)
 			    exchange_basename(v->file));
 		else
 			extra = xasprintf("无法从暂存中移除“%s”：%s。",
-			    v->file, strerror(errno));
+			    v->file, util_strerror(errno));
 	} else if (!v->pending && !x.rep.held) {
 		/* Only a package taken changes anything, the directory
 		 * remembered for next time included. */

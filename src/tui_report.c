@@ -213,7 +213,7 @@ preview_write(const char *path, const struct buf *b, char **errp)
 	fp = fopen(tmp, "wb");
 	if (fp == NULL) {
 		*errp = xasprintf("无法写入“%s”：%s。报表没有保存。", tmp,
-		    strerror(errno));
+		    util_strerror(errno));
 		free(tmp);
 		return CX_ERR;
 	}
@@ -222,7 +222,7 @@ preview_write(const char *path, const struct buf *b, char **errp)
 	ok = fclose(fp) == 0 && ok;
 	if (!ok || rename(tmp, path) != 0) {
 		*errp = xasprintf("无法写入“%s”：%s。报表没有保存。", path,
-		    strerror(errno));
+		    util_strerror(errno));
 		unlink(tmp);
 		free(tmp);
 		return CX_ERR;
@@ -258,7 +258,7 @@ preview_save(struct tui *t, struct preview *pv)
 	dir = xasprintf("%s/reports", t->datadir);
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		err = xasprintf("无法建立文件夹“%s”：%s。报表没有保存。", dir,
-		    strerror(errno));
+		    util_strerror(errno));
 		tui_message_take(t, "无法保存", err);
 		free(dir);
 		buf_free(&out);
@@ -358,8 +358,7 @@ static void
 preview_print(struct tui *t, struct preview *pv)
 {
 	const char *env = getenv("CXZY_PRINT_COMMAND");
-	char *cmd, *path, *msg, *tok, *save = NULL, **argv = NULL;
-	size_t argc = 0, cap = 0;
+	char *cmd, *path, *msg, *script, *argv[6];
 	struct buf out;
 	int rc;
 
@@ -387,39 +386,42 @@ preview_print(struct tui *t, struct preview *pv)
 		free(path);
 		return;
 	}
-	for (tok = strtok_r(cmd, " \t", &save); tok != NULL;
-	    tok = strtok_r(NULL, " \t", &save)) {
-		argv = xgrow(argv, &cap, argc + 3, sizeof *argv);
-		argv[argc++] = tok;
-	}
-	if (argc == 0) {
+	if (cmd[strspn(cmd, " \t")] == '\0') {
 		tui_message(t, "无法打印", "环境变量 CXZY_PRINT_COMMAND 是空的。");
 		free(cmd);
 		free(path);
 		return;
 	}
-	argv[argc++] = path;
-	argv[argc] = NULL;
+	/* The command goes through the shell (so that "lp -d 打印机" and
+	 * "cat >文件" both work); the file is its last argument, passed
+	 * as "$1" so that no file name is ever read as shell text. */
+	script = xasprintf("%s \"$1\"", cmd);
+	argv[0] = "/bin/sh";
+	argv[1] = "-c";
+	argv[2] = script;
+	argv[3] = "cxzy-print";
+	argv[4] = path;
+	argv[5] = NULL;
 	buf_init(&out);
 	rc = preview_run(argv, &out);
 	buf_addc(&out, '\0');
 	if (rc == 0)
-		tui_info(t, "已把报表交给打印机（%s），文件保存在“%s”。", argv[0],
+		tui_info(t, "已把报表交给打印机（%s），文件保存在“%s”。", cmd,
 		    path);
 	else {
 		if (rc < 0)
 			msg = xasprintf("无法运行打印命令“%s”。报表已保存到“%s”。",
-			    argv[0], path);
+			    cmd, path);
 		else
 			msg = xasprintf("打印命令“%s”失败（退出码 %d）：%s\n"
-			    "报表已保存到“%s”。", argv[0], rc,
+			    "报表已保存到“%s”。", cmd, rc,
 			    text_utf8_valid(out.s, strlen(out.s)) ? out.s : "",
 			    path);
 		tui_message(t, "打印没有完成", msg);
 		free(msg);
 	}
 	buf_free(&out);
-	free(argv);
+	free(script);
 	free(cmd);
 	free(path);
 }

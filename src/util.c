@@ -297,7 +297,7 @@ util_read_file(const char *path, char **out, size_t *len, char **errp)
 
 	f = fopen(path, "rb");
 	if (f == NULL)
-		return err_set(errp, "无法打开文件“%s”：%s", path, strerror(errno));
+		return err_set(errp, "无法打开文件“%s”：%s", path, util_strerror(errno));
 	buf_init(&b);
 	buf_add(&b, "", 0);
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
@@ -306,7 +306,7 @@ util_read_file(const char *path, char **out, size_t *len, char **errp)
 		int e = errno;
 		fclose(f);
 		buf_free(&b);
-		return err_set(errp, "读取文件“%s”失败：%s", path, strerror(e));
+		return err_set(errp, "读取文件“%s”失败：%s", path, util_strerror(e));
 	}
 	fclose(f);
 	if (len != NULL)
@@ -478,4 +478,57 @@ util_is_token(const char *s)
 		    s[i] <= 'f')))
 			return false;
 	return s[i] == '\0';
+}
+
+const char *
+util_strerror(int e)
+{
+	switch (e) {
+	case ENOENT:
+		return "文件或目录不存在";
+	case EACCES:
+		return "没有权限";
+	case EPERM:
+		return "操作不允许";
+	case EROFS:
+		return "只读文件系统（U 盘可能打开了写保护）";
+	case ENOSPC:
+		return "磁盘空间不足";
+	case EDQUOT:
+		return "超出磁盘配额";
+	case EIO:
+		return "读写出错（设备可能已拔出或损坏）";
+	case EEXIST:
+		return "文件已存在";
+	case ENOTDIR:
+		return "不是目录";
+	case EISDIR:
+		return "是一个目录";
+	case ENOTEMPTY:
+		return "目录不是空的";
+	case EBUSY:
+		return "设备或文件正忙";
+	case ENOMEM:
+		return "内存不足";
+	case EMFILE:
+	case ENFILE:
+		return "打开的文件太多";
+	case ENAMETOOLONG:
+		return "文件名太长";
+	case EFBIG:
+		return "文件太大";
+	case ENODEV:
+	case ENXIO:
+		return "设备不存在（可能已拔出）";
+	case EINVAL:
+		return "参数无效";
+	case EXDEV:
+		return "不能跨文件系统移动";
+	case ELOOP:
+		return "符号链接太多";
+	case EAGAIN:
+		return "资源暂时不可用";
+	default:
+		return strerror(e);
+	}
 }

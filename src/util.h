@@ -42,6 +42,10 @@ char *xvasprintf(const char *fmt, va_list ap) CX_PRINTF(1, 0);
  * Does nothing when errp is NULL.  Always returns CX_ERR so that callers
  * can write `return err_set(errp, "...")`. */
 int err_set(char **errp, const char *fmt, ...) CX_PRINTF(2, 3);
+/* A system error in Chinese, whatever locale data is installed: the
+ * common errors a data directory on a USB stick meets have their own
+ * text; others fall back to strerror(). */
+const char *util_strerror(int e);
 /* Prefixes the message in *errp with a formatted prefix. */
 void err_prefix(char **errp, const char *fmt, ...) CX_PRINTF(2, 3);
 

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <errno.h>
+
 #include "conv.h"
+#include "util.h"
 #include "tap.h"
 
 int
@@ -75,5 +78,14 @@ main(void)
 		free(err);
 	} else
 		printf("# skip: zh_CN.UTF-8 locale not installed\n");
+	/* System errors in Chinese whatever locale data is installed. */
+	setlocale(LC_ALL, "C");
+	is_str(util_strerror(ENOSPC), "磁盘空间不足", "ENOSPC in Chinese");
+	is_str(util_strerror(EROFS), "只读文件系统（U 盘可能打开了写保护）",
+	    "EROFS in Chinese");
+	is_str(util_strerror(ENOENT), "文件或目录不存在", "ENOENT in Chinese");
+	is_str(util_strerror(EACCES), "没有权限", "EACCES in Chinese");
+	is_str(util_strerror(EIO), "读写出错（设备可能已拔出或损坏）",
+	    "EIO in Chinese");
 	return tap_done();
 }
