@@ -3018,8 +3018,11 @@ cli_main(int argc, char **argv)
 			goto done;
 		case 'V':
 			cli_print("cxzy（创先争优台账）%s\n"
-			    "数据格式 %d；LMDB %d.%d.%d\n", PACKAGE_VERSION,
-			    STORE_FORMAT, MDB_VERSION_MAJOR,
+			    "数据格式 %d；LMDB %d.%d.%d\n"
+			    "Copyright (C) 2026 cxzy 的作者们\n"
+			    "许可证：ISC（见 LICENSE）。这是自由软件，可以自由使用、"
+			    "修改和再发布；\n不提供任何担保，在法律允许的范围内。\n",
+			    PACKAGE_VERSION, STORE_FORMAT, MDB_VERSION_MAJOR,
 			    MDB_VERSION_MINOR, MDB_VERSION_PATCH);
 			goto done;
 		default:

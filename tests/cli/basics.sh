@@ -81,6 +81,7 @@ fi
 # Help and version, GNU style.
 expect "--help" 0 "用法：cxzy [选项] [命令 [参数...]]" "$CXZY" --help
 expect "--version" 0 "cxzy（创先争优台账）" "$CXZY" --version
+expect "--version: the licence" 0 "许可证：ISC" "$CXZY" --version
 expect "unknown option" 2 "不认识的选项“--bogus”" "$CXZY" --bogus
 expect "unknown command" 2 "不认识的命令“frobnicate”" "$CXZY" --data "$D" frobnicate
 expect "wrong number of arguments" 2 "命令 show 的参数不对" "$CXZY" --data "$D" show member
