@@ -96,22 +96,32 @@ struct cli_command {
  * quote stored text: control characters and bidi overrides in it are
  * escaped (text_safe) so that a record cannot drive the terminal.  Text
  * laid out in columns is escaped before it is measured (cli_safe). */
+static bool cli_warned_escape;
+
 static void CX_PRINTF(2, 3)
 cli_write(FILE *fp, const char *fmt, ...)
 {
 	va_list ap;
 	char *s, *safe, *t;
-	size_t n;
+	size_t n, nesc;
 
 	va_start(ap, fmt);
 	s = xvasprintf(fmt, ap);
 	va_end(ap);
 	safe = text_safe(s, true);
-	t = conv_to_locale(safe, &n);
+	t = conv_to_locale_n(safe, &n, &nesc);
 	fwrite(t, 1, n, fp);
 	free(t);
 	free(safe);
 	free(s);
+	if (nesc > 0 && !cli_warned_escape) {
+		/* Once: what the [U+…] in the output means. */
+		cli_warned_escape = true;
+		fflush(fp);
+		cli_write(stderr, "cxzy: 终端的编码（%s）显示不了有些字（例如生僻字），"
+		    "已写成 [U+编码] 的形式；改用 GB18030 或 UTF-8 的终端可以正常"
+		    "显示。\n", conv_locale_codeset());
+	}
 }
 
 /* Replaces the allocated *s by its escaped form, so that padding and

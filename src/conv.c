@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <langinfo.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -69,7 +70,16 @@ conv_convert(const char *to, const char *from, const char *in, size_t len,
 			uint32_t uc;
 			int n = text_utf8_decode(ip, &uc);
 
-			buf_addstr(out, repl);
+			if (repl == conv_escape) {
+				char esc[16];
+
+				snprintf(esc, sizeof esc, "[U+%04lX]",
+				    (unsigned long)uc);
+				/* The escape is ASCII in every target we
+				 * use. */
+				buf_addstr(out, esc);
+			} else
+				buf_addstr(out, repl);
 			ip += n;
 			il -= (size_t)n;
 			count++;
@@ -109,16 +119,26 @@ conv_from_locale(const char *in, char **out, char **errp)
 	return CX_OK;
 }
 
+const char conv_escape[] = "[U+]";
+
 char *
 conv_to_locale(const char *utf8, size_t *outlen)
+{
+	return conv_to_locale_n(utf8, outlen, NULL);
+}
+
+char *
+conv_to_locale_n(const char *utf8, size_t *outlen, size_t *nesc)
 {
 	const char *cs = conv_locale_codeset();
 	struct buf b;
 
 	buf_init(&b);
+	if (nesc != NULL)
+		*nesc = 0;
 	if (conv_codeset_is_utf8(cs) || strcmp(cs, "ANSI_X3.4-1968") == 0 ||
-	    conv_convert(cs, "UTF-8", utf8, strlen(utf8), "?", &b, NULL,
-	    NULL) != CX_OK) {
+	    conv_convert(cs, "UTF-8", utf8, strlen(utf8), conv_escape, &b,
+	    nesc, NULL) != CX_OK) {
 		buf_reset(&b);
 		buf_addstr(&b, utf8);
 	}

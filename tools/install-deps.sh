@@ -49,7 +49,7 @@ if ! dpkg-query -W -f='${Status}\n' libclang-rt-dev 2>/dev/null |
 	$SUDO apt-get install -y -q --no-install-recommends libclang-rt-dev
 fi
 
-# zh_CN.UTF-8 and zh_CN.GB18030, for the program and its tests.
+# zh_CN.UTF-8, zh_CN.GB18030 and zh_CN.GBK, for the program and its tests.
 have_locale() {
 	locale -a 2>/dev/null | tr 'A-Z' 'a-z' | tr -d '-' | grep -qx "$1"
 }
@@ -58,5 +58,9 @@ if ! have_locale zh_cn.utf8; then
 fi
 if ! have_locale zh_cn.gb18030; then
 	$SUDO localedef -i zh_CN -f GB18030 zh_CN.GB18030
+fi
+# zh_CN.GBK: older PCs' terminals, whose encoding lacks some characters.
+if ! have_locale zh_cn.gbk; then
+	$SUDO localedef -i zh_CN -f GBK zh_CN.GBK
 fi
 echo "install-deps: done"

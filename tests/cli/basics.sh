@@ -86,4 +86,21 @@ expect "unknown option" 2 "不认识的选项“--bogus”" "$CXZY" --bogus
 expect "unknown command" 2 "不认识的命令“frobnicate”" "$CXZY" --data "$D" frobnicate
 expect "wrong number of arguments" 2 "命令 show 的参数不对" "$CXZY" --data "$D" show member
 expect "no command shows the overview" 0 "党员：68 名" "$CXZY" --data "$D"
+# A GBK terminal cannot show 𠀾: it is written visibly escaped, and the
+# user is told once why; GB18030 shows it.
+"$CXZY" demo gbkdemo >/dev/null || exit 99
+LANG=zh_CN.GBK LC_ALL=zh_CN.GBK "$CXZY" --data gbkdemo list member >"$T/gbk.out" 2>"$T/gbk.err"
+if iconv -f GBK -t UTF-8 "$T/gbk.out" | grep -q "林\[U+2003E\]"; then
+	pass "GBK: an unencodable character is shown escaped"
+else
+	fail "GBK: an unencodable character is shown escaped"
+fi
+n=$(iconv -f GBK -t UTF-8 "$T/gbk.err" | grep -c "显示不了有些字")
+[ "$n" = 1 ] && pass "GBK: said once" || fail "GBK: said once (got $n)"
+LANG=zh_CN.GB18030 LC_ALL=zh_CN.GB18030 "$CXZY" --data gbkdemo list member >"$T/gb.out" 2>"$T/gb.err"
+if iconv -f GB18030 -t UTF-8 "$T/gb.out" | grep -q "林𠀾" && [ ! -s "$T/gb.err" ]; then
+	pass "GB18030 shows every character"
+else
+	fail "GB18030 shows every character"
+fi
 finish

@@ -78,6 +78,25 @@ main(void)
 		free(err);
 	} else
 		printf("# skip: zh_CN.UTF-8 locale not installed\n");
+	/* Characters GBK lacks are written visibly, counted. */
+	{
+		struct buf b, u;
+		size_t nrep = 0;
+		char *err = NULL;
+
+		buf_init(&b);
+		buf_init(&u);
+		ok(conv_convert("GBK", "UTF-8", "林𠀾", strlen("林𠀾"),
+		    conv_escape, &b, &nrep, &err) == CX_OK, "GBK: converts");
+		is_int((int)nrep, 1, "GBK: one character escaped");
+		ok(conv_convert("UTF-8", "GBK", b.s, b.len, NULL, &u, NULL,
+		    &err) == CX_OK, "GBK: back");
+		buf_addc(&u, '\0');
+		is_str(u.s, "林[U+2003E]", "GBK: written [U+2003E]");
+		buf_free(&b);
+		buf_free(&u);
+		free(err);
+	}
 	/* System errors in Chinese whatever locale data is installed. */
 	setlocale(LC_ALL, "C");
 	is_str(util_strerror(ENOSPC), "磁盘空间不足", "ENOSPC in Chinese");
