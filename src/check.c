@@ -311,8 +311,14 @@ check_child_walk(struct check_child *c)
 	    (rc = mdb_env_set_mapsize(env, map)) != 0 ||
 	    (rc = mdb_env_open(env, c->dir, MDB_RDONLY |
 	    (nolock ? MDB_NOLOCK : 0), 0666)) != 0) {
-		check_damage(c, "数据文件无法打开（%s）" CHECK_BROKEN,
-		    mdb_strerror(rc));
+		if (store_fs_refuses(rc)) {
+			char *m = store_fs_refusal(c->dir);
+
+			check_send(c, 'E', m);
+			free(m);
+		} else
+			check_damage(c, "数据文件无法打开（%s）" CHECK_BROKEN,
+			    mdb_strerror(rc));
 		goto done;
 	}
 	if (mdb_env_info(env, &info) == 0 && mdb_env_stat(env, &est) == 0) {

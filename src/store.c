@@ -1530,10 +1530,43 @@ store_open(const char *dir, const struct formset *fs, int flags,
 	return CX_OK;
 
 fail:
-	store_mdb_err(st, rc, errp);
-	err_prefix(errp, "无法打开数据目录“%s”：", dir);
+	if (store_fs_refuses(rc)) {
+		char *m = store_fs_refusal(dir);
+
+		err_set(errp, "%s", m);
+		free(m);
+	} else {
+		store_mdb_err(st, rc, errp);
+		err_prefix(errp, "无法打开数据目录“%s”：", dir);
+	}
 	store_close(st);
 	return CX_ERR;
+}
+
+bool
+store_fs_refuses(int rc)
+{
+	return rc == EPERM || rc == ENOSYS || rc == EOPNOTSUPP ||
+	    rc == ENODEV;
+}
+
+char *
+store_fs_refusal(const char *dir)
+{
+	struct statfs sf;
+	const char *kind = "";
+
+	if (statfs(dir, &sf) == 0) {
+		if ((unsigned long)sf.f_type == 0x65735546UL)
+			kind = "（FUSE 驱动）";
+		else if ((unsigned long)sf.f_type == 0x4d44UL)
+			kind = "（FAT）";
+	}
+	return xasprintf("数据目录“%s”所在的文件系统%s不支持本程序的数据库需要的"
+	    "操作（把文件映射到内存、给文件加锁），所以打不开。这不是数据损坏，"
+	    "数据没有改动。请把整个数据目录复制到本机硬盘上使用；或者让系统用"
+	    "自带的 FAT/exFAT 驱动挂载 U 盘（不要用 FUSE 驱动），再打开。",
+	    dir, kind);
 }
 
 /* Says why writing a copy to dir failed; the copy's side (a full or

@@ -87,6 +87,12 @@ struct store_options {
 int store_open(const char *dir, const struct formset *fs, int flags,
     const struct store_options *opts, struct store **out, char **errp);
 void store_close(struct store *st);
+/* Whether an error from opening the database (errno) means the file
+ * system cannot hold it (it cannot map or lock files: a FUSE FAT driver)
+ * rather than damaged data; then store_fs_refusal says so in Chinese
+ * and what to do.  Newly allocated. */
+bool store_fs_refuses(int rc);
+char *store_fs_refusal(const char *dir);
 /* Makes the checks store_open makes before LMDB touches dir (it exists
  * and carries a marker this build can read), changing nothing.  Tells a
  * wrong directory from a damaged data file. */

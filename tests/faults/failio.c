@@ -23,6 +23,8 @@
  *                  still opens existing files)
  *   FAILIO_LOG     append "N call [FAIL]" for each counted call, so that
  *                  a test can measure how many calls a save makes
+ *   FAILIO_MMAP    1: mmap of a file under FAILIO_DIR fails with EPERM,
+ *                  as on a file system that cannot map files
  *
  * Built by `make check-faults` with $(CC) -shared -fPIC; never linked
  * into the program.  Single-threaded use only, as cxzy is. */
@@ -401,4 +403,50 @@ msync(void *addr, size_t len, int flags)
 		return -1;
 	}
 	return r;
+}
+
+/* FAILIO_MMAP=1: a file system that cannot map files (a FUSE FAT
+ * driver): every mmap of a file under FAILIO_DIR fails with EPERM.  Not
+ * counted. */
+static bool
+failio_no_mmap(int fd)
+{
+	const char *s = getenv("FAILIO_MMAP");
+	char link[64], path[PATH_MAX];
+	ssize_t n;
+
+	if (s == NULL || strcmp(s, "1") != 0 || fd < 0)
+		return false;
+	failio_init();
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	if ((n = readlink(link, path, sizeof path - 1)) < 0)
+		return false;
+	path[n] = '\0';
+	return failio_under(AT_FDCWD, path);
+}
+
+void *
+mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	static void *(*real)(void *, size_t, int, int, int, off_t);
+
+	FAILIO_REAL(real, "mmap");
+	if (failio_no_mmap(fd)) {
+		errno = EPERM;
+		return MAP_FAILED;
+	}
+	return real(addr, len, prot, flags, fd, off);
+}
+
+void *
+mmap64(void *addr, size_t len, int prot, int flags, int fd, off64_t off)
+{
+	static void *(*real)(void *, size_t, int, int, int, off64_t);
+
+	FAILIO_REAL(real, "mmap64");
+	if (failio_no_mmap(fd)) {
+		errno = EPERM;
+		return MAP_FAILED;
+	}
+	return real(addr, len, prot, flags, fd, off);
 }
