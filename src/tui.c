@@ -849,6 +849,7 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 	struct tui t;
 	const struct form *forg = formset_find(fs, "org");
 	const char *trace = getenv("CXZY_TRACE");
+	SCREEN *scr;
 	double t0;
 
 	memset(&t, 0, sizeof t);
@@ -874,12 +875,22 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 		}
 	}
 	t0 = tui_now_ms();
-	if (initscr() == NULL) {
-		fprintf(stderr, "cxzy: 无法初始化终端。请检查 TERM 环境变量。\n");
+	/* newterm, not initscr: initscr prints ncurses' English message and
+	 * exits on a terminal type it does not know. */
+	if ((scr = newterm(NULL, stdout, stdin)) == NULL) {
+		const char *term = getenv("TERM");
+		char *m = xasprintf("cxzy: 不认识这个终端类型（TERM=%s），无法打开全屏"
+		    "界面。请在终端的设置里选 xterm 一类的类型，或先运行 "
+		    "export TERM=xterm-256color 再试；也可以使用命令行（cxzy --help）。"
+		    "\n", term != NULL && *term != '\0' ? term : "（未设置）");
+
+		tui_say(stderr, m);
+		free(m);
 		free(t.unit);
 		ledger_fini(&t.lg);
 		return 1;
 	}
+	set_term(scr);
 	tui_install_fatal();
 	raw();
 	noecho();
@@ -969,6 +980,7 @@ tui_main(const char *datadir, const struct formset *fs, struct store *st,
 		tui_trace(&t, ops->name, ev.name, t0);
 	}
 	endwin();
+	delscreen(scr);
 	check_cancel(tui_bgcheck);
 	tui_bgcheck = NULL;
 	if (tui_bgdone)

@@ -28,6 +28,28 @@ for term in xterm-256color tmux-256color linux; do
 done
 SCREEN_TERM=
 
+# A terminal type the system does not know: a Chinese message saying what
+# to do (not ncurses' English "Error opening terminal"), exit status 1.
+for loc in utf8 gb18030; do
+	: >"$T/stderr"
+	SCREEN_TERM=nosuchterm-cxzy
+	screen_start $loc 80 24 --data demo
+	wait_exit "unknown TERM $loc: exits 1" 1
+	if [ $loc = gb18030 ]; then
+		iconv -f GB18030 -t UTF-8 "$T/stderr" >"$T/stderr.u" || fail "iconv"
+	else
+		cp "$T/stderr" "$T/stderr.u"
+	fi
+	if grep -q "不认识这个终端类型（TERM=nosuchterm-cxzy）" "$T/stderr.u" &&
+	    ! grep -q "Error opening terminal" "$T/stderr.u"; then
+		pass "unknown TERM $loc: said in Chinese"
+	else
+		fail "unknown TERM $loc: said in Chinese"
+		sed 's/^/# /' "$T/stderr.u"
+	fi
+done
+SCREEN_TERM=
+
 # A data directory the user cannot write: viewing works, editing is
 # refused with an explanation.  root ignores file modes, so run as nobody.
 if [ "$(id -u)" -eq 0 ]; then
