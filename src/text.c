@@ -11,6 +11,7 @@
 #include <wchar.h>
 
 #include <unictype.h>
+#include <unistr.h>
 #include <unilbrk.h>
 
 #include "text.h"
@@ -25,38 +26,15 @@
 int
 text_utf8_seq(const char *s, size_t avail, uint32_t *ucp)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	uint32_t uc, min;
-	int n, k;
+	ucs4_t uc;
+	int n;
 
 	if (avail == 0)
 		return 0;
-	if (p[0] < 0x80) {
-		*ucp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		uc = p[0] & 0x1f;
-		min = 0x80;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		n = 3;
-		uc = p[0] & 0x0f;
-		min = 0x800;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		uc = p[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (avail < (size_t)n)
-		return 0;
-	for (k = 1; k < n; k++) {
-		if ((p[k] & 0xc0) != 0x80)
-			return 0;
-		uc = (uc << 6) | (p[k] & 0x3f);
-	}
-	if (uc < min || uc > 0x10ffff || (uc >= 0xd800 && uc <= 0xdfff))
+	/* libunistring follows the standard: no overlong forms, no
+	 * surrogates, nothing above U+10FFFF. */
+	n = u8_mbtoucr(&uc, (const uint8_t *)s, avail);
+	if (n <= 0)
 		return 0;
 	*ucp = uc;
 	return n;
@@ -65,22 +43,15 @@ text_utf8_seq(const char *s, size_t avail, uint32_t *ucp)
 size_t
 text_utf8_invalid(const char *s, size_t len)
 {
-	size_t i = 0;
-	uint32_t uc;
-	int n;
+	const uint8_t *bad = u8_check((const uint8_t *)s, len);
 
-	while (i < len) {
-		if ((n = text_utf8_seq(s + i, len - i, &uc)) == 0)
-			return i;
-		i += n;
-	}
-	return (size_t)-1;
+	return bad == NULL ? (size_t)-1 : (size_t)(bad - (const uint8_t *)s);
 }
 
 bool
 text_utf8_valid(const char *s, size_t len)
 {
-	return text_utf8_invalid(s, len) == (size_t)-1;
+	return u8_check((const uint8_t *)s, len) == NULL;
 }
 
 /* Callers promise valid UTF-8, but a bad byte must not make us read past
@@ -110,28 +81,12 @@ text_utf8_decode(const char *s, uint32_t *uc)
 int
 text_utf8_encode(uint32_t uc, char out[4])
 {
+	int n;
+
 	if (uc > 0x10ffff || (uc >= 0xd800 && uc <= 0xdfff))
 		uc = 0xfffd;
-	if (uc < 0x80) {
-		out[0] = (char)uc;
-		return 1;
-	}
-	if (uc < 0x800) {
-		out[0] = (char)(0xc0 | (uc >> 6));
-		out[1] = (char)(0x80 | (uc & 0x3f));
-		return 2;
-	}
-	if (uc < 0x10000) {
-		out[0] = (char)(0xe0 | (uc >> 12));
-		out[1] = (char)(0x80 | ((uc >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (uc & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (uc >> 18));
-	out[1] = (char)(0x80 | ((uc >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((uc >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (uc & 0x3f));
-	return 4;
+	n = u8_uctomb((uint8_t *)out, uc, 4);
+	return n > 0 ? n : 0;
 }
 
 size_t
