@@ -2565,7 +2565,7 @@ cli_cmd_report(struct cli *c, int argc, char **argv)
 		goto usage;
 	}
 	if (period != NULL && cli_period_arg(period, &per) != CX_OK)
-		goto out;
+		goto usage;
 	if (cli_open_store(c) != CX_OK)
 		goto out;
 	if (branch != NULL) {
@@ -2689,7 +2689,7 @@ cli_cmd_todo(struct cli *c, int argc, char **argv)
 	}
 	if (argc == 2) {
 		if (cli_period_arg(argv[1], &p) != CX_OK)
-			return EXIT_FAIL;
+			return EXIT_USAGE;
 	} else
 		ledger_current_period(lg, &p);
 	if (workbench_build(lg, &p, &wb, &err) != CX_OK)
@@ -2733,7 +2733,7 @@ cli_cmd_period(struct cli *c, int argc, char **argv)
 
 	if (argc == 1) {
 		if (cli_period_arg(argv[0], &p) != CX_OK)
-			return EXIT_FAIL;
+			return EXIT_USAGE;
 		if (ledger_set_current_period(lg, &p, &err) != CX_OK)
 			return cli_fail(err);
 		cli_period_name(&p, name);
@@ -2817,7 +2817,7 @@ cli_lock_cmd(struct cli *c, const char *arg, bool lock)
 	char *err = NULL, name[64];
 
 	if (cli_period_arg(arg, &p) != CX_OK)
-		return EXIT_FAIL;
+		return EXIT_USAGE;
 	if (ledger_lock(lg, &p, lock, &err) != CX_OK)
 		return cli_fail(err);
 	cli_period_name(&p, name);
@@ -2983,6 +2983,82 @@ cli_cleanup(struct cli *c)
 	free(c->forms_dir);
 }
 
+/* One command's usage. */
+static void
+cli_command_usage(FILE *fp, const struct cli_command *cmd)
+{
+	cli_write(fp, "用法：cxzy [-d 数据目录] %s %s\n  %s\n"
+	    "完整说明见 docs/cli.md（安装后在 /usr/share/doc/cxzy/）。\n",
+	    cmd->name, cmd->args, cmd->summary);
+}
+
+/* cxzy help [CMD]. */
+static int
+cli_help(const char *name)
+{
+	size_t k;
+
+	if (name == NULL) {
+		cli_usage(stdout);
+		return EXIT_OK;
+	}
+	for (k = 0; k < CLI_NCOMMANDS; k++)
+		if (strcmp(cli_commands[k].name, name) == 0) {
+			cli_command_usage(stdout, &cli_commands[k]);
+			return EXIT_OK;
+		}
+	cli_error("不认识的命令“%s”。请运行“cxzy help”查看全部命令。", name);
+	return EXIT_USAGE;
+}
+
+/* Whether a command's arguments ask for its help (before a "--"). */
+static bool
+cli_wants_help(int argc, char **argv)
+{
+	int k;
+
+	for (k = 0; k < argc; k++) {
+		if (strcmp(argv[k], "--") == 0)
+			return false;
+		if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Splits every "--name=value" from index from on into "--name" "value"
+ * (args is reallocated; argc grows). */
+static void
+cli_split_eq(char ***args, int *argc, int from)
+{
+	char **v = *args;
+	int i, n = *argc, extra = 0;
+
+	for (i = from; i < n; i++)
+		if (strncmp(v[i], "--", 2) == 0 && v[i][2] != '\0' &&
+		    strchr(v[i], '=') != NULL)
+			extra++;
+	if (extra == 0)
+		return;
+	v = xrealloc(v, ((size_t)n + (size_t)extra + 1) * sizeof *v);
+	for (i = from; i < n; i++) {
+		char *eq;
+
+		if (strncmp(v[i], "--", 2) != 0 || v[i][2] == '\0' ||
+		    (eq = strchr(v[i], '=')) == NULL)
+			continue;
+		memmove(&v[i + 2], &v[i + 1], ((size_t)n - (size_t)i - 1 + 1) *
+		    sizeof *v);
+		v[i + 1] = xstrdup(eq + 1);
+		*eq = '\0';
+		n++;
+		i++;
+	}
+	v[n] = NULL;
+	*args = v;
+	*argc = n;
+}
+
 int
 cli_main(int argc, char **argv)
 {
@@ -3051,10 +3127,24 @@ cli_main(int argc, char **argv)
 		datadir = "./cxzy-data";
 	c.datadir = datadir;
 	nargs = argc - optind;
+	/* "--name=value" after the command is "--name value", as
+	 * getopt_long takes it. */
+	if (nargs > 1)
+		cli_split_eq(&args, &argc, optind + 1);
+	nargs = argc - optind;
+	if (nargs > 0 && strcmp(args[optind], "help") == 0) {
+		rc = cli_help(nargs > 1 ? args[optind + 1] : NULL);
+		goto done;
+	}
 	if (nargs > 0) {
 		for (k = 0; k < CLI_NCOMMANDS; k++)
 			if (strcmp(cli_commands[k].name, args[optind]) == 0)
 				cmd = &cli_commands[k];
+		if (cmd != NULL && cli_wants_help(nargs - 1, args + optind + 1)) {
+			cli_command_usage(stdout, cmd);
+			rc = EXIT_OK;
+			goto done;
+		}
 		if (cmd == NULL) {
 			cli_error("不认识的命令“%s”。请运行“cxzy --help”查看用法。",
 			    args[optind]);

@@ -213,7 +213,7 @@ x set pledge_ledger 3 status=done completed_on=2026-08-30 >/dev/null &&
 golden annex-todo-fixed 0 x todo
 expect "todo of another period" 0 "工作台：2026年上半年（2026H1），备案截止 2026年7月15日，已超过 135 天" \
     x todo --period 2026H1
-expect "todo: a bad period" 1 "不是有效的周期" x todo --period 2026H3
+expect "todo: a bad period" 2 "不是有效的周期" x todo --period 2026H3
 expect "todo: usage" 2 "用法：cxzy todo [--period 2026H2]" x todo 2026H2
 
 # ------------------------------------------------------------ recycle bin
@@ -274,7 +274,7 @@ expect "carried items are listed in the new period" 0 "共 1 条（全部 3 条�
 expect "carried rectification items too, not the closed one" 0 "共 4 条（全部 5 条）" \
     x list rectification current_period=2027H1
 expect "period can be set back" 0 "当前周期已设为 2026年下半年（2026H2）" x period 2026H2
-expect "period: a bad value" 1 "不是有效的周期" x period 明年
+expect "period: a bad value" 2 "不是有效的周期" x period 明年
 
 # ------------------------------------------------------------ 直属党小组
 # A 直属党小组 holds its 党小组会 as itself: every member whose 所属党支部

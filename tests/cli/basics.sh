@@ -88,8 +88,8 @@ expect "wrong number of arguments" 2 "命令 show 的参数不对" "$CXZY" --dat
 expect "no command shows the overview" 0 "党员：68 名" "$CXZY" --data "$D"
 # A GBK terminal cannot show 𠀾: it is written visibly escaped, and the
 # user is told once why; GB18030 shows it.
-"$CXZY" demo gbkdemo >/dev/null || exit 99
-LANG=zh_CN.GBK LC_ALL=zh_CN.GBK "$CXZY" --data gbkdemo list member >"$T/gbk.out" 2>"$T/gbk.err"
+"$CXZY" demo "$T/gbkdemo" >/dev/null || exit 99
+LANG=zh_CN.GBK LC_ALL=zh_CN.GBK "$CXZY" --data "$T/gbkdemo" list member >"$T/gbk.out" 2>"$T/gbk.err"
 if iconv -f GBK -t UTF-8 "$T/gbk.out" | grep -q "林\[U+2003E\]"; then
 	pass "GBK: an unencodable character is shown escaped"
 else
@@ -97,10 +97,18 @@ else
 fi
 n=$(iconv -f GBK -t UTF-8 "$T/gbk.err" | grep -c "显示不了有些字")
 [ "$n" = 1 ] && pass "GBK: said once" || fail "GBK: said once (got $n)"
-LANG=zh_CN.GB18030 LC_ALL=zh_CN.GB18030 "$CXZY" --data gbkdemo list member >"$T/gb.out" 2>"$T/gb.err"
+LANG=zh_CN.GB18030 LC_ALL=zh_CN.GB18030 "$CXZY" --data "$T/gbkdemo" list member >"$T/gb.out" 2>"$T/gb.err"
 if iconv -f GB18030 -t UTF-8 "$T/gb.out" | grep -q "林𠀾" && [ ! -s "$T/gb.err" ]; then
 	pass "GB18030 shows every character"
 else
 	fail "GB18030 shows every character"
 fi
+# help: for all, for one command, before any data directory is needed.
+expect "help" 0 "用法：cxzy [选项]" "$CXZY" help
+expect "help CMD" 0 "用法：cxzy [-d 数据目录] list 种类" "$CXZY" help list
+expect "CMD --help needs no data" 0 "列出某种记录" "$CXZY" --data "$T/none" list --help
+expect "help: an unknown command" 2 "不认识的命令“nosuch”" "$CXZY" help nosuch
+# --name=value is --name value.
+expect "--period=2026H2" 0 "工作台：2026年下半年" "$CXZY" --data "$D" todo --period=2026H2
+expect "a bad period is a usage error" 2 "不是有效的周期" "$CXZY" --data "$D" todo --period=2026H3
 finish

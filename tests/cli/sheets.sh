@@ -183,7 +183,7 @@ expect "a branch's 备案报告 is signed by its 书记" 0 \
     "$CXZY" --data "$D" report 备案报告 --branch 办公室党支部
 expect "--branch must name a 党支部 or 直属党小组" 1 "找不到党组织“办公室第一党小组”" \
     "$CXZY" --data "$D" report 备案报告 --branch 办公室第一党小组
-expect "a bad period" 1 "不是有效的周期" "$CXZY" --data "$D" report 承诺践诺统计 --period 2026H3
+expect "a bad period" 2 "不是有效的周期" "$CXZY" --data "$D" report 承诺践诺统计 --period 2026H3
 expect "unknown report" 1 "没有“党费”这种报表" "$CXZY" --data "$D" report 党费
 expect "-o saves the printout" 0 "已把党支部公开承诺书（附件一）（6 页）保存到" \
     "$CXZY" --data "$D" report 附件一 -o "$T/bp.txt"
