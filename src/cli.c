@@ -2058,11 +2058,6 @@ cli_cmd_import(struct cli *c, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if ((file == NULL) == !pending) {
-		cli_error("请写出要导入的文件名（写“-”表示标准输入），"
-		    "或用 --pending 重新接收暂存的报送包。");
-		return EXIT_USAGE;
-	}
 	if (csv != NULL || ignore_unknown) {
 		if (csv == NULL || file == NULL || pending || join != NULL) {
 			cli_error("从表格导入写成“cxzy import --csv 种类 文件”"
@@ -2074,6 +2069,11 @@ cli_cmd_import(struct cli *c, int argc, char **argv)
 			return EXIT_FAIL;
 		return cli_import_csv(c, csv, file, dry, verbose,
 		    ignore_unknown);
+	}
+	if ((file == NULL) == !pending) {
+		cli_error("请写出要导入的文件名（写“-”表示标准输入），"
+		    "或用 --pending 重新接收暂存的报送包。");
+		return EXIT_USAGE;
 	}
 	/* Importing into a directory that does not exist yet, or an empty
 	 * one, makes a new one: the way to move data to another LMDB
