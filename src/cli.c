@@ -2949,7 +2949,7 @@ static const struct cli_command cli_commands[] = {
 	    cli_cmd_check },
 	{ "export", "文件 [--force]", "把全部记录（含回收站）导出为文本文件", 1, 2,
 	    NEEDS_STORE, cli_cmd_export },
-	{ "import", "文件 [选项]", "导入导出文件或报送包（--dry-run 只预览，--verbose 逐条列出，--pending 重收暂存的包）；--csv 种类 从表格导入",
+	{ "import", "文件 [选项]", "导入导出文件或报送包（--dry-run 只预览，--verbose 逐条列出，--pending 重收暂存的包），或从表格导入（--csv 种类）",
 	    0, 6, NEEDS_FORMS, cli_cmd_import },
 	{ "package", "-o 文件或目录 [选项]", "制作报送包（--branch 党支部 --period 2026H2）：党支部报送机关党委，或机关党委发给党支部",
 	    2, 7, NEEDS_STORE, cli_cmd_package },
