@@ -11,7 +11,14 @@
  *
  * The reader works on text already decoded to UTF-8 (csv_decode does
  * that): it never looks inside multi-byte characters, since commas,
- * quotes, CR and LF are single bytes in UTF-8. */
+ * quotes, CR and LF are single bytes in UTF-8.
+ *
+ * Why not Debian's libcsv: the whole reader is one small state machine,
+ * while the library would be one more run-time package that an offline
+ * install has to carry along (not checked: whether Kylin/UOS bases ship
+ * it), and it reports neither
+ * the line a record starts on nor a quote that never closes in the words
+ * this program needs for 文件:行号：问题. */
 #ifndef CXZY_CSV_H
 #define CXZY_CSV_H
 
