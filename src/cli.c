@@ -26,6 +26,7 @@
 #include "archive.h"
 #include "cli.h"
 #include "conv.h"
+#include "csvimport.h"
 #include "date.h"
 #include "demo.h"
 #include "exchange.h"
@@ -1968,11 +1969,80 @@ cli_import_pending(struct cli *c, bool dry, bool verbose)
 	return rc;
 }
 
+/* The input function of a spreadsheet import: a cell is typed input. */
+static int
+cli_csv_input(void *arg, const struct form_field *ff, const char *value,
+    char **out, char **errp)
+{
+	return cli_input(arg, ff, value, out, errp);
+}
+
+/* import --csv KIND FILE: the rows of a spreadsheet as new records, all
+ * or none (csvimport.h). */
+static int
+cli_import_csv(struct cli *c, const char *kind, const char *file, bool dry,
+    bool verbose, bool ignore_unknown)
+{
+	const struct form *f = cli_kind(c, kind);
+	struct csvimport ci;
+	char *bytes = NULL, *err = NULL;
+	size_t len = 0, i;
+	int rc;
+
+	if (f == NULL)
+		return EXIT_FAIL;
+	if (util_read_file(strcmp(file, "-") == 0 ? "/dev/stdin" : file,
+	    &bytes, &len, &err) != CX_OK)
+		return cli_fail(err);
+	memset(&ci, 0, sizeof ci);
+	ci.name = file;
+	ci.dry_run = dry;
+	ci.ignore_unknown = ignore_unknown;
+	ci.input = cli_csv_input;
+	ci.input_arg = c;
+	rc = csvimport_run(cli_ledger(c), f, bytes, len, &ci, &err);
+	free(bytes);
+	for (i = 0; i < ci.notes.n; i++)
+		cli_print("注意：%s\n", ci.notes.v[i]);
+	if (rc != CX_OK) {
+		for (i = 0; i < ci.problems.n; i++)
+			cli_write(stderr, "%s\n", ci.problems.v[i]);
+		csvimport_free(&ci);
+		return cli_fail(err);
+	}
+	for (i = 0; (dry || verbose) && i < ci.nrecs; i++) {
+		char *title = cli_title(c, f, ci.recs[i]);
+
+		if (dry)
+			cli_print("新增  第 %d 行：%s“%s”\n", ci.lines[i], f->label,
+			    title);
+		else
+			cli_print("新增  第 %d 行：%s“%s”（编号 %llu）\n",
+			    ci.lines[i], f->label, title,
+			    (unsigned long long)ci.recs[i]->id);
+		free(title);
+	}
+	if (dry)
+		cli_print("试运行，数据没有改动：将导入 %zu 条%s记录（文件编码 %s）。\n",
+		    ci.nrecs, f->label, ci.encoding);
+	else if (ci.nrecs > 1)
+		cli_print("已导入 %zu 条%s记录（编号 %llu–%llu，文件编码 %s）。\n",
+		    ci.nrecs, f->label, (unsigned long long)ci.recs[0]->id,
+		    (unsigned long long)ci.recs[ci.nrecs - 1]->id, ci.encoding);
+	else
+		cli_print("已导入 %zu 条%s记录（编号 %llu，文件编码 %s）。\n",
+		    ci.nrecs, f->label, (unsigned long long)ci.recs[0]->id,
+		    ci.encoding);
+	csvimport_free(&ci);
+	return cli_lookup_status(c, EXIT_OK);
+}
+
 static int
 cli_cmd_import(struct cli *c, int argc, char **argv)
 {
-	const char *file = NULL, *join = NULL;
+	const char *file = NULL, *join = NULL, *csv = NULL;
 	bool dry = false, verbose = false, pending = false, held;
+	bool ignore_unknown = false;
 	char *err = NULL;
 	int k;
 
@@ -1986,6 +2056,10 @@ cli_cmd_import(struct cli *c, int argc, char **argv)
 			pending = true;
 		else if (strcmp(argv[k], "--join") == 0 && k + 1 < argc)
 			join = argv[++k];
+		else if (strcmp(argv[k], "--csv") == 0 && k + 1 < argc)
+			csv = argv[++k];
+		else if (strcmp(argv[k], "--ignore-unknown") == 0)
+			ignore_unknown = true;
 		else if (file == NULL && (argv[k][0] != '-' ||
 		    strcmp(argv[k], "-") == 0))
 			file = argv[k];
@@ -1994,6 +2068,18 @@ cli_cmd_import(struct cli *c, int argc, char **argv)
 			    argv[k]);
 			return EXIT_USAGE;
 		}
+	}
+	if (csv != NULL || ignore_unknown) {
+		if (csv == NULL || file == NULL || pending || join != NULL) {
+			cli_error("从表格导入写成“cxzy import --csv 种类 文件”"
+			    "（可加 --dry-run、--ignore-unknown），不能和 --pending、"
+			    "--join 一起用。");
+			return EXIT_USAGE;
+		}
+		if (cli_open_store(c) != CX_OK)
+			return EXIT_FAIL;
+		return cli_import_csv(c, csv, file, dry, verbose,
+		    ignore_unknown);
 	}
 	if ((file == NULL) == !pending) {
 		cli_error("请写出要导入的文件名（写“-”表示标准输入），"
@@ -2874,8 +2960,8 @@ static const struct cli_command cli_commands[] = {
 	    cli_cmd_check },
 	{ "export", "文件 [--force]", "把全部记录（含回收站）导出为文本文件", 1, 2,
 	    NEEDS_STORE, cli_cmd_export },
-	{ "import", "文件 [选项]", "导入导出文件或报送包（--dry-run 只预览，--verbose 逐条列出，--pending 重收暂存的包）",
-	    0, 5, NEEDS_FORMS, cli_cmd_import },
+	{ "import", "文件 [选项]", "导入导出文件或报送包（--dry-run 只预览，--verbose 逐条列出，--pending 重收暂存的包），或从表格导入（--csv 种类）",
+	    0, 6, NEEDS_FORMS, cli_cmd_import },
 	{ "package", "-o 文件或目录 [选项]", "制作报送包（--branch 党支部 --period 2026H2）：党支部报送机关党委，或机关党委发给党支部",
 	    2, 7, NEEDS_STORE, cli_cmd_package },
 	{ "report", "报表 [选项]", "打印报表：附件、统计表、备案报告、名册（--list 列出全部，选项见 docs/cli.md）",

@@ -619,6 +619,9 @@ formcopy_diff_field(const struct form_field *a, const struct form_field *b,
 		buf_addf(&other, "%s索引", other.len ? "、" : "");
 	if (a->annotation != b->annotation)
 		buf_addf(&other, "%s批注", other.len ? "、" : "");
+	if (!formcopy_strv_equal(a->aliases, a->naliases, b->aliases,
+	    b->naliases))
+		buf_addf(&other, "%s别名", other.len ? "、" : "");
 	if (!util_same(a->store_kind, b->store_kind) ||
 	    !util_same(a->store_field, b->store_field) ||
 	    !formcopy_strv_equal(a->columns, a->ncolumns, b->columns,

@@ -159,6 +159,7 @@ form_field_clear(struct form_field *f)
 	strv_free(f->columns, f->ncolumns);
 	free(f->req_if_field);
 	strv_free(f->req_if_values, f->nreq_if);
+	strv_free(f->aliases, f->naliases);
 	free(f->auto_fn);
 	strv_free(f->auto_args, f->nauto_args);
 	free(f->compute);
@@ -783,7 +784,7 @@ enum form_kw {
 	KW_TYPE, KW_REQUIRED, KW_INDEX, KW_UNIQUE, KW_DEFAULT, KW_HELP,
 	KW_LIST, KW_PRINT, KW_OPTION, KW_WHERE,
 	KW_STORE, KW_COLUMNS, KW_REQUIRED_IF, KW_ANNOTATION, KW_AUTO,
-	KW_COMPUTE, KW_FORMAT,
+	KW_COMPUTE, KW_FORMAT, KW_ALIAS,
 	/* form level in the header, field level after "field" */
 	KW_OWNER,
 	/* form level, allowed anywhere (check: per row inside rows) */
@@ -797,7 +798,7 @@ static const char *const kw_names[KW_COUNT] = {
 	"type", "required", "index", "unique", "default", "help",
 	"list", "print", "option", "where",
 	"store", "columns", "required_if", "annotation", "auto",
-	"compute", "format",
+	"compute", "format", "alias",
 	"owner",
 	"check", "message", "sign", "closed"
 };
@@ -1402,6 +1403,31 @@ parse_owner(struct parser *p)
 	return CX_OK;
 }
 
+/* "alias NAME...": other headings a spreadsheet column of this field may
+ * carry (csvimport.h).  Names have no blanks; clashes with other fields'
+ * names are checked once the whole form is read (parse_check_aliases). */
+static int
+parse_alias_kw(struct parser *p, struct form_field *fl)
+{
+	size_t i, j;
+
+	if (p->nargs == 0)
+		return parse_here(p, "“alias”后面要写至少一个别名，例如"
+		    "“alias 名字”。");
+	for (i = 0; i < p->nargs; i++) {
+		if (strcmp(p->args[i], fl->id) == 0 ||
+		    (fl->label != NULL && strcmp(p->args[i], fl->label) == 0))
+			return parse_here(p, "别名“%s”就是这个字段自己的名称，"
+			    "不用再写。", p->args[i]);
+		for (j = 0; j < i; j++)
+			if (strcmp(p->args[i], p->args[j]) == 0)
+				return parse_here(p, "别名“%s”重复。",
+				    p->args[i]);
+	}
+	fl->aliases = parse_copy_args(p, 0, &fl->naliases);
+	return CX_OK;
+}
+
 static int
 parse_field_kw(struct parser *p, enum form_kw kw)
 {
@@ -1482,6 +1508,8 @@ parse_field_kw(struct parser *p, enum form_kw kw)
 		return parse_compute_kw(p, fl);
 	case KW_FORMAT:
 		return parse_format_kw(p, fl);
+	case KW_ALIAS:
+		return parse_alias_kw(p, fl);
 	default:
 		break;
 	}
@@ -2338,6 +2366,41 @@ parse_finish_form(struct parser *p)
 	return CX_OK;
 }
 
+/* An alias must name one field only: no other field may have it as its
+ * id, label or alias, or a spreadsheet heading would be ambiguous. */
+static int
+parse_check_aliases(struct parser *p)
+{
+	const struct form *f = p->form;
+	size_t i, j, k, m;
+
+	for (i = 0; i < f->nfields; i++) {
+		const struct form_field *a = &f->fields[i];
+
+		for (k = 0; k < a->naliases; k++) {
+			for (j = 0; j < f->nfields; j++) {
+				const struct form_field *b = &f->fields[j];
+
+				if (j == i)
+					continue;
+				if (strcmp(a->aliases[k], b->id) == 0 ||
+				    strcmp(a->aliases[k], b->label) == 0)
+					return parse_error(p, a->line, "字段“%s”"
+					    "的别名“%s”是字段“%s”的名称。", a->id,
+					    a->aliases[k], b->id);
+				for (m = 0; m < b->naliases; m++)
+					if (strcmp(a->aliases[k],
+					    b->aliases[m]) == 0)
+						return parse_error(p, a->line,
+						    "别名“%s”同时写在字段“%s”"
+						    "和“%s”里。", a->aliases[k],
+						    a->id, b->id);
+			}
+		}
+	}
+	return CX_OK;
+}
+
 /* Checks the end of the file and moves the fields into the form. */
 static int
 parse_finish(struct parser *p)
@@ -2373,6 +2436,8 @@ parse_finish(struct parser *p)
 	p->form->fields = p->top.v;
 	p->form->nfields = p->top.n;
 	memset(&p->top, 0, sizeof p->top);
+	if (parse_check_aliases(p) != CX_OK)
+		return CX_ERR;
 	if (p->form->title != NULL) {
 		t = form_field_find(p->form, p->form->title);
 		if (t == NULL)
@@ -2608,6 +2673,7 @@ form_field_copy(struct form_field *dst, const struct form_field *src)
 	dst->req_if_field = form_strdup0(src->req_if_field);
 	dst->req_if_values = form_strv_copy(src->req_if_values,
 	    src->nreq_if);
+	dst->aliases = form_strv_copy(src->aliases, src->naliases);
 	dst->auto_fn = form_strdup0(src->auto_fn);
 	dst->auto_args = form_strv_copy(src->auto_args, src->nauto_args);
 	dst->compute = form_strdup0(src->compute);

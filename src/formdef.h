@@ -50,6 +50,8 @@
  *   compute EXPR           derived, never stored: shown and printed
  *   format FMT [TEXT]      how a computed value reads: int | percent |
  *                          decimal | flag TEXT (TEXT when true, else empty)
+ *   alias NAME...          other column headings a spreadsheet may use
+ *                          for the field (cxzy import --csv)
  *   check EXPR             (form level, or inside a rows block for each row)
  *   message 中文           the message when the preceding check is false
  *   closed FIELD CODE...   form level: records whose FIELD holds one of
@@ -176,6 +178,10 @@ struct form_field {
 	struct expr		*compute_expr;
 	enum field_format	 format;
 	char			*flag_text;
+	/* alias NAME...: other headings for the field's spreadsheet column
+	 * (cxzy import --csv); the id and the label are always accepted */
+	char		       **aliases;
+	size_t			 naliases;
 	/* checks inside a rows block, for each row */
 	struct form_check	*checks;
 	size_t			 nchecks;

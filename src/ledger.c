@@ -1365,6 +1365,77 @@ out:
 	return r;
 }
 
+/* Many new records at once (a spreadsheet import): each is derived,
+ * checked against the lock and validated as ledger_save does, and only
+ * when none has a problem are all written, by one store_apply. */
+int
+ledger_add_many(struct ledger *lg, const struct form *f,
+    struct record **recs, size_t n, bool write, struct strlist *problems,
+    char **errp)
+{
+	static const char *const kept[] = { "_created", "_modified", "_gid",
+	    "_rev", "_revs" };
+	struct record **own = xcalloc(n + 1, sizeof *own);
+	struct store_op *ops = NULL;
+	size_t i, j, nbad = 0;
+	int r = CX_ERR;
+
+	model_today(&lg->ctx.today);
+	for (i = 0; i < n; i++) {
+		size_t before = problems[i].n;
+		char *lerr = NULL;
+
+		recs[i]->id = 0;
+		ledger_derive_fields(lg, f, recs[i], NULL);
+		own[i] = record_copy(recs[i]);
+		own[i]->id = 0;
+		for (j = 0; j < f->nfields; j++)
+			if (ledger_store_form(lg, &f->fields[j]) != NULL)
+				record_remove(own[i], f->fields[j].id);
+		ledger_strip_computed(f, own[i]);
+		if (ledger_lock_check(lg, f, NULL, own[i], "", &lerr) != CX_OK)
+			strlist_take(&problems[i], lerr != NULL ? lerr :
+			    xstrdup("所在周期已锁定。"));
+		else
+			ledger_validate(lg, f, recs[i], &problems[i]);
+		if (problems[i].n > before)
+			nbad++;
+	}
+	if (nbad > 0) {
+		err_set(errp, "有 %zu 条记录需要修改。", nbad);
+		goto out;
+	}
+	if (!write || n == 0) {
+		r = CX_OK;
+		goto out;
+	}
+	ops = xcalloc(n, sizeof *ops);
+	for (i = 0; i < n; i++) {
+		ops[i].op = STORE_OP_PUT;
+		ops[i].f = f;
+		ops[i].rec = own[i];
+	}
+	if ((r = store_apply(lg->st, ops, n, errp)) != CX_OK) {
+		if (r != CX_CONFLICT)
+			r = CX_ERR;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		recs[i]->id = own[i]->id;
+		recs[i]->form_version = own[i]->form_version;
+		for (j = 0; j < sizeof kept / sizeof kept[0]; j++)
+			record_set(recs[i], kept[j], record_get(own[i],
+			    kept[j]));
+	}
+	r = CX_OK;
+out:
+	for (i = 0; i < n; i++)
+		record_free(own[i]);
+	free(own);
+	free(ops);
+	return r;
+}
+
 int
 ledger_delete(struct ledger *lg, const struct form *f, uint64_t id,
     char **errp)

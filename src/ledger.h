@@ -75,6 +75,19 @@ void ledger_derive(struct ledger *lg, const struct form *f,
 int ledger_save(struct ledger *lg, const struct form *f, struct record *rec,
     struct strlist *problems, char **errp);
 
+/* Adds n new records of f (a spreadsheet import) all or nothing: each is
+ * derived, checked against the period lock and validated as ledger_save
+ * does, its problems appended to problems[i] (an array of n lists).
+ * When any record has a problem nothing is written and CX_ERR is
+ * returned with *errp "有 N 条记录需要修改。".  Otherwise, when write is
+ * true, all are stored in one transaction (a unique value taken fails the
+ * whole with the store's message) and each recs[i]->id is set; when write
+ * is false nothing is written (a dry run).  Stored rows ("store KIND
+ * FIELD") are not written: such a form's rows stay empty. */
+int ledger_add_many(struct ledger *lg, const struct form *f,
+    struct record **recs, size_t n, bool write, struct strlist *problems,
+    char **errp);
+
 /* Moves a record to the recycle bin with its stored rows. */
 int ledger_delete(struct ledger *lg, const struct form *f, uint64_t id,
     char **errp);

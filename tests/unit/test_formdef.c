@@ -235,6 +235,25 @@ test_parse_errors(void)
 
 	check_parse_err(HDR "field a\n  label A\n  type text 5\n  foo bar\n",
 	    "t.form:6: 未知的属性“foo”。", "unknown keyword");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n  alias\n",
+	    "t.form:6: “alias”后面要写至少一个别名，例如“alias 名字”。",
+	    "alias without a name");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n  alias B B\n",
+	    "t.form:6: 别名“B”重复。", "alias repeated");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n  alias A\n",
+	    "t.form:6: 别名“A”就是这个字段自己的名称，不用再写。",
+	    "alias equal to the label");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n  alias B\n"
+	    "field b\n  label B\n  type text 5\n",
+	    "t.form:3: 字段“a”的别名“B”是字段“b”的名称。",
+	    "alias equal to another field's label");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n  alias X\n"
+	    "field b\n  label B\n  type text 5\n  alias Y X\n",
+	    "t.form:3: 别名“X”同时写在字段“a”和“b”里。",
+	    "alias on two fields");
+	check_parse_err(HDR "field a\n  label A\n  type text 5\n  alias X\n"
+	    "  alias Y\n",
+	    "t.form:7: “alias”重复（第 6 行已写过）。", "alias twice");
 	check_parse_err(HDR "field a\n  label A\nfield b\n  label B\n"
 	    "  type bool\n",
 	    "t.form:3: 字段“a”缺少“type”。", "field without type");
