@@ -388,7 +388,7 @@ test_parse_errors(void)
 		struct form *f = NULL;
 		char *err = NULL, *path = data_path("forms/nosuch.form");
 		char *want = xasprintf("无法打开文件“%s”：%s", path,
-		    strerror(ENOENT));
+		    util_strerror(ENOENT));
 
 		ok(form_load_file(path, &f, &err) == CX_ERR, "missing file");
 		is_str(err, want, "missing file message");
@@ -434,7 +434,7 @@ test_formset_errors(void)
 	    "表单目录“%s”里没有任何 .form 文件。", "no forms");
 	{
 		char *want = xasprintf("无法读取表单目录“%%s”：%s",
-		    strerror(ENOENT));
+		    util_strerror(ENOENT));
 
 		check_set_err("forms/nosuch", want, "missing directory");
 		free(want);
