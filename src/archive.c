@@ -545,12 +545,7 @@ archive_sync_dir(const char *path)
 	const char *slash = strrchr(path, '/');
 	char *dir = slash == NULL ? xstrdup(".") : slash == path ?
 	    xstrdup("/") : xstrndup(path, (size_t)(slash - path));
-	int fd = open(dir, O_RDONLY);
-
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
+	util_sync_dir(dir);
 	free(dir);
 }
 
@@ -1866,24 +1861,6 @@ archive_changed(const struct record *r)
 	return strcmp(d, m) > 0 ? d : m;
 }
 
-/* Whether revision rev is among the space-separated revisions list. */
-static bool
-archive_rev_in(const char *rev, const char *list)
-{
-	size_t n = strlen(rev);
-	const char *p = list;
-
-	while (p != NULL && *p != '\0') {
-		const char *e = strchr(p, ' ');
-		size_t len = e != NULL ? (size_t)(e - p) : strlen(p);
-
-		if (len == n && memcmp(p, rev, n) == 0)
-			return true;
-		p = e != NULL ? e + 1 : NULL;
-	}
-	return false;
-}
-
 /* Values whose field the form does not have (a record must hold only
  * what its form can show and check).  Appends one problem per field;
  * returns whether there was any. */
@@ -2017,7 +1994,7 @@ archive_merge(struct archive_ctx *c, size_t k, const struct form *f,
 	const struct record *in = it->rec;
 	const struct archive_opts *o = c->o;
 	const char *lr = record_get(local, "_rev");
-	bool inc_desc = lr != NULL && archive_rev_in(lr, record_get(in, "_revs"));
+	bool inc_desc = lr != NULL && store_rev_in(lr, record_get(in, "_revs"));
 	char *chain_in = archive_chain(in), *chain_lo = archive_chain(local);
 	char lf[STORE_FIELD_REV_MAX], inf[STORE_FIELD_REV_MAX];
 	char **pairs = NULL, **mine = NULL;
@@ -2060,8 +2037,8 @@ archive_merge(struct archive_ctx *c, size_t k, const struct form *f,
 			local_seen = inc_desc;
 			inc_seen = false;
 		} else {
-			local_seen = !has_l || archive_rev_in(lf, chain_in);
-			inc_seen = !has_i || archive_rev_in(inf, chain_lo);
+			local_seen = !has_l || store_rev_in(lf, chain_in);
+			inc_seen = !has_i || store_rev_in(inf, chain_lo);
 		}
 		ff = form_field_find(f, v->id);
 		owner = form_field_owner(f, v->id);
@@ -2375,7 +2352,7 @@ archive_decide(struct archive_ctx *c, size_t k, char **errp)
 		else if (ar != NULL && lr == NULL && !c->o->ownership)
 			res->outcome = ARCHIVE_UPDATED;
 		else if (lr != NULL && (ar == NULL ||
-		    archive_rev_in(ar, record_get(local, "_revs"))))
+		    store_rev_in(ar, record_get(local, "_revs"))))
 			res->outcome = ARCHIVE_OLDER;
 		else
 			archive_merge(c, k, f, local, local_trash);

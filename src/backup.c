@@ -57,69 +57,6 @@ backup_is_dir(const char *path)
 	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-/* Flushes a directory so that a rename in it is on the device; not every
- * file system supports it, so this is best effort. */
-static void
-backup_sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY);
-
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-}
-
-static int
-backup_write_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Writes dir/name so that it is either complete or absent: a temporary
- * file, flushed, renamed over, the directory flushed.  errno on -1. */
-static int
-backup_write_file(const char *dir, const char *name, const char *text)
-{
-	char *tmp = xasprintf("%s/%s.tmp", dir, name);
-	char *path = util_path(dir, name);
-	int fd, e, r = -1;
-
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-	if (fd < 0)
-		goto out;
-	if (backup_write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
-		e = errno;
-		close(fd);
-		unlink(tmp);
-		errno = e;
-		goto out;
-	}
-	if (close(fd) != 0 || rename(tmp, path) != 0) {
-		e = errno;
-		unlink(tmp);
-		errno = e;
-		goto out;
-	}
-	backup_sync_dir(dir);
-	r = 0;
-out:
-	free(tmp);
-	free(path);
-	return r;
-}
-
 /* mkdir -p; errno on -1.  *created (may be NULL) is the outermost
  * directory this call made (newly allocated), NULL when all were there:
  * what to remove again when the backup fails. */
@@ -851,7 +788,7 @@ backup_rotate_sparing(const char *unitdir, size_t keep, const char *spare,
 	}
 	strlist_free(&names);
 	if (gone > 0)
-		backup_sync_dir(unitdir);
+		util_sync_dir(unitdir);
 	if (removed != NULL)
 		*removed = gone;
 	return CX_OK;
@@ -918,7 +855,7 @@ backup_write_unit(const char *unitdir, const char *unit)
 
 	if (util_read_file(path, &old, &len, NULL) != CX_OK ||
 	    strcmp(old, text) != 0)
-		r = backup_write_file(unitdir, BACKUP_UNIT, text);
+		r = util_write_file(unitdir, BACKUP_UNIT, text, strlen(text));
 	free(old);
 	free(text);
 	free(path);
@@ -1109,7 +1046,7 @@ backup_create(struct store *st, const struct formset *fs, const char *root,
 	src_abs = realpath(store_dir(st), NULL);
 	info = backup_info_text(when, src_abs ? src_abs : store_dir(st), unit,
 	    src, nsrc);
-	if (backup_write_file(tmp, BACKUP_INFO, info) != 0) {
+	if (util_write_file(tmp, BACKUP_INFO, info, strlen(info)) != 0) {
 		err_set(errp, "无法在“%s”写入 %s：%s。请检查磁盘空间。", tmp,
 		    BACKUP_INFO, util_strerror(errno));
 		goto out;
@@ -1119,7 +1056,7 @@ backup_create(struct store *st, const struct formset *fs, const char *root,
 		goto out;
 	free(tmp);
 	tmp = NULL;
-	backup_sync_dir(unitdir);
+	util_sync_dir(unitdir);
 
 	/* A failed rotation leaves extra copies; the backup itself is
 	 * fine. */
@@ -1211,7 +1148,7 @@ backup_copy_file(const char *from, const char *to)
 			continue;
 		if (n <= 0)
 			break;
-		if (backup_write_all(out, buf, (size_t)n) != 0) {
+		if (util_write_all(out, buf, (size_t)n) != 0) {
 			n = -1;
 			break;
 		}
@@ -1365,13 +1302,14 @@ backup_restore(const char *path, const struct formset *fs,
 		size_t len;
 
 		if (util_read_file(marker, &text, &len, NULL) == CX_OK)
-			(void)backup_write_file(datadir, STORE_MARKER, text);
+			(void)util_write_file(datadir, STORE_MARKER, text,
+			    strlen(text));
 		free(text);
 	}
 	/* The reader table belonged to the old file. */
 	lock = util_path(datadir, "lock.mdb");
 	(void)unlink(lock);
-	backup_sync_dir(datadir);
+	util_sync_dir(datadir);
 	if (!backup_exists(datadir, STORE_MARKER)) {
 		err_set(errp, "数据已从备份恢复，但无法写入 %s。请把备份里的 %s "
 		    "复制到数据目录“%s”。", STORE_MARKER, STORE_MARKER, datadir);

@@ -1073,27 +1073,6 @@ cli_report_saved(struct cli *c, const struct form *f, const struct record *r,
 	}
 }
 
-/* A period field whose default is "current" starts as the period the
- * user works in (cxzy period), not the period of today's date. */
-static void
-cli_default_period(struct cli *c, const struct form *f, struct record *r)
-{
-	struct period p;
-	char code[16];
-	size_t i;
-
-	for (i = 0; i < f->nfields; i++) {
-		const struct form_field *ff = &f->fields[i];
-
-		if (ff->type != FT_PERIOD || ff->def == NULL ||
-		    strcmp(ff->def, "current") != 0)
-			continue;
-		ledger_current_period(cli_ledger(c), &p);
-		model_period_code(&p, code);
-		record_set(r, ff->id, code);
-	}
-}
-
 static int
 cli_cmd_add(struct cli *c, int argc, char **argv)
 {
@@ -1107,7 +1086,7 @@ cli_cmd_add(struct cli *c, int argc, char **argv)
 	r = record_new();
 	model_today(&today);
 	form_apply_defaults(f, r, &today);
-	cli_default_period(c, f, r);
+	ledger_default_periods(cli_ledger(c), f, r);
 	if (cli_fill(c, f, r, argc - 1, argv + 1, "无法添加") != CX_OK)
 		rc = EXIT_FAIL;
 	else {

@@ -174,22 +174,10 @@ csvimport_new_record(struct ledger *lg, const struct form *f)
 {
 	struct record *r = record_new();
 	struct date today;
-	struct period p;
-	char code[16];
-	size_t i;
 
 	model_today(&today);
 	form_apply_defaults(f, r, &today);
-	for (i = 0; i < f->nfields; i++) {
-		const struct form_field *ff = &f->fields[i];
-
-		if (ff->type != FT_PERIOD || ff->def == NULL ||
-		    strcmp(ff->def, "current") != 0)
-			continue;
-		ledger_current_period(lg, &p);
-		model_period_code(&p, code);
-		record_set(r, ff->id, code);
-	}
+	ledger_default_periods(lg, f, r);
 	return r;
 }
 

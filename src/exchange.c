@@ -266,61 +266,23 @@ exchange_package_out_free(struct exchange_package_out *po)
 static int
 exchange_hold(struct store *st, const char *file, char **where, char **errp)
 {
-	char *dir = xasprintf("%s/pending", store_dir(st)), *tmp = NULL;
-	char *dst = xasprintf("%s/%s", dir, exchange_basename(file));
-	FILE *in = NULL, *out = NULL;
-	char buf[8192];
-	size_t n;
-	int fd = -1, r = CX_ERR;
+	char *dir = xasprintf("%s/pending", store_dir(st)), *data = NULL;
+	const char *name = exchange_basename(file);
+	size_t len = 0;
+	int r = CX_ERR;
 
-	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		err_set(errp, "无法建立目录“%s”：%s。", dir, util_strerror(errno));
-		goto out;
+	else if (util_read_file(file, &data, &len, errp) != CX_OK)
+		err_prefix(errp, "无法暂存报送包：");
+	else if (util_write_file(dir, name, data, len) != 0)
+		err_set(errp, "无法暂存报送包“%s”：%s。", file,
+		    util_strerror(errno));
+	else {
+		*where = util_path(dir, name);
+		r = CX_OK;
 	}
-	tmp = xasprintf("%s.tmpXXXXXX", dst);
-	if ((in = fopen(file, "rb")) == NULL || (fd = mkstemp(tmp)) < 0 ||
-	    (out = fdopen(fd, "wb")) == NULL) {
-		err_set(errp, "无法暂存报送包“%s”：%s。", file, util_strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		goto out;
-	}
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		if (fwrite(buf, 1, n, out) != n)
-			break;
-	if (ferror(in) || fflush(out) != 0 || fsync(fd) != 0) {
-		err_set(errp, "无法暂存报送包“%s”：%s。", file, util_strerror(errno));
-		fclose(out);
-		out = NULL;
-		unlink(tmp);
-		goto out;
-	}
-	if (fclose(out) != 0) {
-		out = NULL;
-		err_set(errp, "无法暂存报送包“%s”：%s。", file, util_strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	out = NULL;
-	if (strcmp(file, dst) != 0 && rename(tmp, dst) != 0) {
-		err_set(errp, "无法暂存报送包“%s”：%s。", file, util_strerror(errno));
-		unlink(tmp);
-		goto out;
-	}
-	if (strcmp(file, dst) == 0)
-		unlink(tmp);
-	*where = dst;
-	dst = NULL;
-	r = CX_OK;
-out:
-	if (in != NULL)
-		fclose(in);
-	if (out != NULL)
-		fclose(out);
-	free(tmp);
-	free(dst);
+	free(data);
 	free(dir);
 	return r;
 }

@@ -166,17 +166,6 @@ formcopy_files_equal(const struct formcopy_files *a,
 
 /* -------------------------------------------------------------- writing */
 
-static void
-formcopy_sync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY);
-
-	if (fd >= 0) {
-		(void)fsync(fd);	/* not supported everywhere */
-		close(fd);
-	}
-}
-
 /* Removes dir and the files in it (a copy holds nothing else).  Missing
  * is fine. */
 static int
@@ -198,23 +187,6 @@ formcopy_remove_dir(const char *dir)
 	}
 	closedir(d);
 	return rmdir(dir) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-static int
-formcopy_write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }
 
 /* The data directory's lock for writers of its copy: an flock on the
@@ -256,13 +228,13 @@ formcopy_repair_locked(const char *datadir, char **errp)
 				r = err_set(errp, "无法完成表单的更换（%s）：%s。", cur,
 				    util_strerror(errno));
 			else
-				formcopy_sync_dir(datadir);
+				util_sync_dir(datadir);
 		} else if (formcopy_is_dir(datadir, FORMCOPY_OLD)) {
 			if (rename(old, cur) != 0)
 				r = err_set(errp, "无法恢复表单副本（%s）：%s。", cur,
 				    util_strerror(errno));
 			else
-				formcopy_sync_dir(datadir);
+				util_sync_dir(datadir);
 		}
 	}
 	if (r == CX_OK) {
@@ -306,7 +278,7 @@ formcopy_put_files(const char *dir, const struct formcopy_files *files,
 			    files->v[i].name);
 		p = util_path(dir, files->v[i].name);
 		fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0666);
-		if (fd < 0 || formcopy_write_all(fd, files->v[i].text,
+		if (fd < 0 || util_write_all(fd, files->v[i].text,
 		    files->v[i].len) != 0 || fsync(fd) != 0) {
 			err_set(errp, "无法写入表单文件“%s”：%s。", p,
 			    util_strerror(errno));
@@ -323,7 +295,7 @@ formcopy_put_files(const char *dir, const struct formcopy_files *files,
 		}
 		free(p);
 	}
-	formcopy_sync_dir(dir);
+	util_sync_dir(dir);
 	return CX_OK;
 }
 
@@ -376,7 +348,7 @@ formcopy_write(const char *datadir, const struct formcopy_files *files,
 		(void)formcopy_remove_dir(nw);
 		goto out;
 	}
-	formcopy_sync_dir(datadir);
+	util_sync_dir(datadir);
 	if (had)
 		(void)formcopy_remove_dir(old);
 	r = CX_OK;

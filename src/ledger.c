@@ -224,6 +224,25 @@ ledger_lock(struct ledger *lg, const struct period *p, bool lock,
 }
 
 void
+ledger_default_periods(struct ledger *lg, const struct form *f,
+    struct record *rec)
+{
+	struct period p;
+	char code[16];
+	size_t i;
+
+	ledger_current_period(lg, &p);
+	model_period_code(&p, code);
+	for (i = 0; i < f->nfields; i++) {
+		const struct form_field *ff = &f->fields[i];
+
+		if (ff->type == FT_PERIOD && ff->def != NULL &&
+		    strcmp(ff->def, "current") == 0)
+			record_set(rec, ff->id, code);
+	}
+}
+
+void
 ledger_current_period(struct ledger *lg, struct period *out)
 {
 	char *v = NULL;
@@ -1192,6 +1211,21 @@ ledger_signed(const struct form *f, const struct record *old)
 	    ledger_text(record_get(old, f->sign_field)) != NULL;
 }
 
+/* rec shows what was stored as stored: its id, form version and the
+ * store's own fields. */
+static void
+ledger_took(struct record *rec, const struct record *stored)
+{
+	static const char *const kept[] = { "_created", "_modified", "_gid",
+	    "_rev", "_revs", "_frevs" };
+	size_t i;
+
+	rec->id = stored->id;
+	rec->form_version = stored->form_version;
+	for (i = 0; i < sizeof kept / sizeof kept[0]; i++)
+		record_set(rec, kept[i], record_get(stored, kept[i]));
+}
+
 int
 ledger_save(struct ledger *lg, const struct form *f, struct record *rec,
     struct strlist *problems, char **errp)
@@ -1339,15 +1373,8 @@ ledger_save(struct ledger *lg, const struct form *f, struct record *rec,
 	}
 
 	/* rec now shows what was stored. */
-	if (put_owner) {
-		static const char *const kept[] = { "_created", "_modified",
-		    "_gid", "_rev", "_revs" };
-
-		rec->id = own->id;
-		rec->form_version = own->form_version;
-		for (i = 0; i < sizeof kept / sizeof kept[0]; i++)
-			record_set(rec, kept[i], record_get(own, kept[i]));
-	}
+	if (put_owner)
+		ledger_took(rec, own);
 	for (i = 0; i < pl.nch; i++) {
 		struct ledger_child *c = &pl.ch[i];
 
@@ -1373,8 +1400,6 @@ ledger_add_many(struct ledger *lg, const struct form *f,
     struct record **recs, size_t n, bool write, struct strlist *problems,
     char **errp)
 {
-	static const char *const kept[] = { "_created", "_modified", "_gid",
-	    "_rev", "_revs" };
 	struct record **own = xcalloc(n + 1, sizeof *own);
 	struct store_op *ops = NULL;
 	size_t i, j, nbad = 0;
@@ -1420,13 +1445,8 @@ ledger_add_many(struct ledger *lg, const struct form *f,
 			r = CX_ERR;
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		recs[i]->id = own[i]->id;
-		recs[i]->form_version = own[i]->form_version;
-		for (j = 0; j < sizeof kept / sizeof kept[0]; j++)
-			record_set(recs[i], kept[j], record_get(own[i],
-			    kept[j]));
-	}
+	for (i = 0; i < n; i++)
+		ledger_took(recs[i], own[i]);
 	r = CX_OK;
 out:
 	for (i = 0; i < n; i++)

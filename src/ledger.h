@@ -62,6 +62,11 @@ int ledger_lookup(void *arg, const char *kind, uint64_t id,
 int ledger_get(struct ledger *lg, const struct form *f, uint64_t id,
     struct record **out, char **errp);
 
+/* Sets every period field of f whose default is "current" to the
+ * period the user works in (ledger_current_period), in a new record. */
+void ledger_default_periods(struct ledger *lg, const struct form *f,
+    struct record *rec);
+
 /* Fills auto fields of rec (and of its stored rows) in place, without
  * saving: for screens that show them while typing. */
 void ledger_derive(struct ledger *lg, const struct form *f,

@@ -2004,9 +2004,8 @@ store_batch_finish(struct store *st, MDB_txn *txn, struct store_batch *b,
 	return CX_OK;
 }
 
-/* Whether rev is among the space-separated list (NULL: empty). */
-static bool
-store_rev_listed(const char *rev, const char *list)
+bool
+store_rev_in(const char *rev, const char *list)
 {
 	size_t n = strlen(rev);
 	const char *p = list;
@@ -2090,7 +2089,7 @@ store_changed_since(const struct form *f, const struct record *now,
 		const struct form_field *ff = &f->fields[i];
 
 		if (!store_field_rev(now, ff->id, mark, sizeof mark) ||
-		    !store_rev_listed(mark, newer.s))
+		    !store_rev_in(mark, newer.s))
 			continue;
 		buf_addf(&b, "%s“%s”", n++ == 0 ? "，改了" : "", ff->label);
 	}
@@ -2231,7 +2230,7 @@ store_rev_add(struct buf *b, const char *rev, size_t len, size_t *n)
 	char *one = xstrndup(rev, len);
 
 	if (*one != '\0' && *n < STORE_REVS_MAX &&
-	    !store_rev_listed(one, b->s)) {
+	    !store_rev_in(one, b->s)) {
 		if (b->len > 0)
 			buf_addc(b, ' ');
 		buf_addstr(b, one);

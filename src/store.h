@@ -127,6 +127,9 @@ int store_find_gid(struct store *st, const struct form *f, const char *gid,
     uint64_t *id, char **errp);
 const char *store_dir(const struct store *st);
 
+/* Whether revision rev is among the space-separated revisions list
+ * (NULL: none). */
+bool store_rev_in(const char *rev, const char *list);
 /* Field revisions (docs/exchange.md): the revision that last changed
  * top-level field of r, copied to out; false when the field has not
  * changed since r was created (or out is too small). */

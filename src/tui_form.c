@@ -4048,9 +4048,7 @@ static struct record *
 entry_new_record(struct tui *t, const struct form *f)
 {
 	struct record *r = record_new();
-	struct period cur;
 	struct date today;
-	char code[16];
 	size_t i, k;
 
 	model_today(&today);
@@ -4067,15 +4065,7 @@ entry_new_record(struct tui *t, const struct form *f)
 			record_add_row(r, ff->id);
 	}
 	form_apply_defaults(f, r, &today);
-	ledger_current_period(&t->lg, &cur);
-	model_period_code(&cur, code);
-	for (i = 0; i < f->nfields; i++) {
-		const struct form_field *ff = &f->fields[i];
-
-		if (ff->type == FT_PERIOD && ff->def != NULL &&
-		    strcmp(ff->def, "current") == 0)
-			record_set(r, ff->id, code);
-	}
+	ledger_default_periods(&t->lg, f, r);
 	return r;
 }
 

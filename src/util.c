@@ -532,3 +532,65 @@ util_strerror(int e)
 		return strerror(e);
 	}
 }
+
+int
+util_write_all(int fd, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+void
+util_sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY);
+
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
+int
+util_write_file(const char *dir, const char *name, const void *data,
+    size_t len)
+{
+	char *tmp = xasprintf("%s/%s.tmp", dir, name);
+	char *path = util_path(dir, name);
+	int fd, e, r = -1;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0)
+		goto out;
+	if (util_write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		errno = e;
+		goto out;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		e = errno;
+		unlink(tmp);
+		errno = e;
+		goto out;
+	}
+	util_sync_dir(dir);
+	r = 0;
+out:
+	free(tmp);
+	free(path);
+	return r;
+}

@@ -90,6 +90,15 @@ bool util_path_writable(const char *dir, const char *name);
 
 /* Reads a whole file into a NUL-terminated buffer. */
 int util_read_file(const char *path, char **out, size_t *len, char **errp);
+/* write(2) until all n bytes are written (EINTR retried); -1 with errno. */
+int util_write_all(int fd, const void *p, size_t n);
+/* Flushes directory dir so that a rename in it is on the device; not every
+ * file system supports it, so this is best effort. */
+void util_sync_dir(const char *dir);
+/* Writes dir/name so that it is either complete or absent: a temporary
+ * file, flushed, renamed over, the directory flushed.  -1 with errno. */
+int util_write_file(const char *dir, const char *name, const void *data,
+    size_t len);
 
 /* Big-endian 64-bit helpers, used for record keys so that byte order
  * equals numeric order. */
