@@ -2175,6 +2175,34 @@ archive_join_each(void *arg, const struct form *f, const struct record *r)
 	return 0;
 }
 
+/* Runs archive_join_each over the records of f whose jf->field is
+ * jf->id, found through that field's index (the branch's members, or
+ * its 党小组), not over every record. */
+static int
+archive_join_find(struct archive_ctx *c, const struct form *f,
+    struct archive_join_find *jf, char **errp)
+{
+	uint64_t *ids = NULL;
+	size_t n = 0, i;
+	int r;
+
+	if ((r = store_find(c->st, f, jf->field, jf->id, &ids, &n, errp)) ==
+	    CX_ERR)
+		return CX_ERR;
+	for (i = 0; i < n; i++) {
+		struct record *rec = NULL;
+
+		if ((r = store_get(c->st, f, ids[i], &rec, errp)) == CX_ERR)
+			break;
+		if (r == CX_OK)
+			archive_join_each(jf, f, rec);
+		record_free(rec);
+		r = CX_OK;
+	}
+	free(ids);
+	return r == CX_ERR ? CX_ERR : CX_OK;
+}
+
 /* Gives item k the global id of record id of f here, so that the import
  * takes it (and what refers to it) for that record. */
 static void
@@ -2254,8 +2282,8 @@ archive_join(struct archive_ctx *c, char **errp)
 		    (unsigned long long)branch->id);
 		jf.name = archive_str(rec, "name");
 		jf.birth = member ? archive_str(rec, "birth") : NULL;
-		if (store_foreach(c->st, group ? forg : fmem, archive_join_each,
-		    &jf, errp) != CX_OK) {
+		if (archive_join_find(c, group ? forg : fmem, &jf,
+		    errp) != CX_OK) {
 			free(jf.ids);
 			free(jf.other_birth);
 			goto out;
